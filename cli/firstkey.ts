@@ -1,0 +1,175 @@
+// The `firstkey` command (DESIGN.md "Contracts"). Each command parses its flags with zod, calls one
+// lib/ function and prints JSON on stdout; errors go to stderr with a non-zero exit.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { CliError, parseFlags, printJson } from '@/cli/output';
+import type { Actor } from '@/lib/audit/actor';
+import { verifyAuditChain } from '@/lib/audit/verify';
+import { db } from '@/lib/db';
+import { migrate } from '@/lib/db/migrate';
+import { ensureDevCa, ensureServerCertificate, issueDeviceCertificate } from '@/lib/devices/dev-ca';
+import { registerDevice } from '@/lib/devices/register-device';
+import { env } from '@/lib/env';
+import { addHire } from '@/lib/hires/add-hire';
+import { EmployeeId, HireInput } from '@/lib/hires/hire-input';
+import { hireStatuses } from '@/lib/hires/status';
+
+const CLI: Actor = { type: 'cli' };
+
+const USAGE = `Usage: firstkey <command> [flags]
+
+  migrate                                   apply database migrations
+  setup                                     migrate, create the dev CA and the server certificate
+  hire add --employee-id ID --name NAME --email EMAIL --start-date YYYY-MM-DD
+           [--manager ID] [--department NAME] [--role it|manager]
+  device issue-cert --employee-id ID --out DIR
+  device register --employee-id ID --serial SERIAL --cert PEM_PATH
+  status [--employee-id ID]
+  audit verify
+
+Every command prints JSON on stdout. Data: FIRSTKEY_DATA_DIR (default ./.firstkey).`;
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function readFileFlag(flag: string, file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`${flag}: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+function migrateNow() {
+  return migrate(env().databaseUrl);
+}
+
+const commands: Record<string, (flags: Flags) => Promise<unknown>> = {
+  async migrate() {
+    return migrateNow();
+  },
+
+  async setup() {
+    const config = env();
+    const migrations = migrateNow();
+    await ensureDevCa(config.dataDir);
+    const tls = config.tls ?? (await ensureServerCertificate(config.dataDir, config.rpId));
+    return { dataDir: config.dataDir, migrations, tls };
+  },
+
+  async 'hire add'(flags) {
+    const input = parseFlags(HireInput, {
+      employeeId: flags['employee-id'],
+      name: flags.name,
+      email: flags.email,
+      startDate: flags['start-date'],
+      managerEmployeeId: flags.manager,
+      department: flags.department,
+      role: flags.role,
+    });
+    migrateNow();
+    const result = await addHire(db(), input, { actor: CLI, at: new Date() });
+    if (!result.ok) throw new CliError(result.message);
+    const [status] = await hireStatuses(db(), { employeeId: result.hire.employeeId });
+    return status;
+  },
+
+  async 'device issue-cert'(flags) {
+    const { employeeId, out } = parseFlags(z.object({ employeeId: EmployeeId, out: z.string().min(1, 'Expected a folder') }), {
+      employeeId: flags['employee-id'],
+      out: flags.out,
+    });
+    const files = await issueDeviceCertificate(env().dataDir, { employeeId, outDir: path.resolve(out) });
+    return { employeeId, ...files };
+  },
+
+  async 'device register'(flags) {
+    const input = parseFlags(
+      z.object({
+        employeeId: EmployeeId,
+        serial: z.string().trim().min(1, 'Expected the device serial or asset tag').max(100),
+        cert: z.string().min(1, 'Expected the path of the device certificate (PEM)'),
+      }),
+      { employeeId: flags['employee-id'], serial: flags.serial, cert: flags.cert },
+    );
+    const certificatePem = readFileFlag('--cert', input.cert);
+    migrateNow();
+    const result = await registerDevice(db(), { employeeId: input.employeeId, serial: input.serial, certificatePem }, { actor: CLI, at: new Date() });
+    if (!result.ok) throw new CliError(result.message);
+    const [status] = await hireStatuses(db(), { employeeId: input.employeeId });
+    return { ...status, replacedDevice: result.replaced };
+  },
+
+  async status(flags) {
+    const { employeeId } = parseFlags(z.object({ employeeId: EmployeeId.optional() }), { employeeId: flags['employee-id'] });
+    migrateNow();
+    const hires = await hireStatuses(db(), { employeeId });
+    if (employeeId) {
+      if (!hires[0]) throw new CliError(`No person with employee id "${employeeId}"`);
+      return hires[0];
+    }
+    return hires;
+  },
+
+  async 'audit verify'() {
+    migrateNow();
+    const result = await verifyAuditChain(db());
+    if (!result.ok) {
+      printJson(result);
+      throw new CliError(`Audit chain broken at event ${result.brokenAt}: ${result.problem}`);
+    }
+    return result;
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'employee-id': { type: 'string' },
+        name: { type: 'string' },
+        email: { type: 'string' },
+        'start-date': { type: 'string' },
+        manager: { type: 'string' },
+        department: { type: 'string' },
+        role: { type: 'string' },
+        out: { type: 'string' },
+        serial: { type: 'string' },
+        cert: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`firstkey: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const positionals = parsed.positionals;
+  const name = [positionals.slice(0, 2).join(' '), positionals[0] ?? ''].find((candidate) => candidate in commands);
+  if (parsed.values.help || !name) {
+    const unknown = positionals.length > 0 && !parsed.values.help;
+    (unknown ? process.stderr : process.stdout).write(`${unknown ? `firstkey: unknown command "${positionals.join(' ')}"\n\n` : ''}${USAGE}\n`);
+    return unknown || positionals.length === 0 ? 2 : 0;
+  }
+  if (positionals.length > name.split(' ').length) {
+    process.stderr.write(`firstkey ${name}: unexpected argument "${positionals[name.split(' ').length]}"\n`);
+    return 2;
+  }
+  try {
+    printJson(await commands[name]!(parsed.values));
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`firstkey ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`firstkey ${name}: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

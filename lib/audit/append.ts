@@ -1,0 +1,88 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import type { Tx } from '@/lib/db';
+import type { Actor, RequestContext } from '@/lib/audit/actor';
+
+export type AuditResult = 'ok' | 'denied' | 'failed';
+
+export type AuditInput = {
+  at: Date;
+  actor: Actor;
+  action: string;
+  subject?: { type: string; id: string };
+  /** The hire this event belongs to (their timeline). */
+  userId?: string;
+  request?: RequestContext;
+  result?: AuditResult;
+  details?: Record<string, string | number | boolean | null>;
+};
+
+/** Details must never hold a credential: a key of one of these names is a bug, caught loudly. */
+const FORBIDDEN_DETAIL_KEYS = /token|challenge|secret|private|password|credentialpublickey|cookie/i;
+
+export type ChainedRow = {
+  seq: number;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  userId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  result: string;
+  details: string;
+  prevHash: string;
+};
+
+/** SHA-256 over the row's fields in a fixed order, including the previous row's hash. */
+export function hashAuditRow(row: ChainedRow): string {
+  const canonical = JSON.stringify([
+    row.seq,
+    row.at.toISOString(),
+    row.actorType,
+    row.actorId,
+    row.action,
+    row.subjectType,
+    row.subjectId,
+    row.userId,
+    row.ip,
+    row.userAgent,
+    row.result,
+    row.details,
+    row.prevHash,
+  ]);
+  return crypto.createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Appends one event to the hash chain inside the caller's transaction, so the event exists exactly
+ * when the change it describes does. Bumping the head row first takes the write lock (SQLite) or the
+ * row lock (PostgreSQL), so concurrent appenders line up instead of forking the chain.
+ */
+export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
+  const details = input.details ?? {};
+  const forbidden = Object.keys(details).find((key) => FORBIDDEN_DETAIL_KEYS.test(key));
+  if (forbidden) throw new Error(`Audit details must not carry secrets; got key "${forbidden}" on ${input.action}`);
+
+  const head = await tx.auditHead.update({ where: { id: 1 }, data: { seq: { increment: 1 } } });
+  const row: ChainedRow = {
+    seq: head.seq,
+    at: input.at,
+    actorType: input.actor.type,
+    actorId: input.actor.type === 'user' ? input.actor.id : null,
+    action: input.action,
+    subjectType: input.subject?.type ?? null,
+    subjectId: input.subject?.id ?? null,
+    userId: input.userId ?? null,
+    ip: input.request?.ip ?? null,
+    userAgent: input.request?.userAgent?.slice(0, 400) ?? null,
+    result: input.result ?? 'ok',
+    details: JSON.stringify(details),
+    prevHash: head.hash,
+  };
+  const hash = hashAuditRow(row);
+  await tx.auditEvent.create({ data: { ...row, hash } });
+  await tx.auditHead.update({ where: { id: 1 }, data: { hash } });
+}

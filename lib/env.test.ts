@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { loadEnv } from '@/lib/env';
+
+describe('configuration', () => {
+  test('defaults: port 3443, data under ./.firstkey, SQLite there, direct device certificates', () => {
+    const config = loadEnv({});
+    assert.equal(config.port, 3443);
+    assert.equal(config.origin, 'https://localhost:3443');
+    assert.equal(config.rpId, 'localhost');
+    assert.equal(config.dataDir, path.resolve('.firstkey'));
+    assert.equal(config.databaseUrl, `file:${path.resolve('.firstkey', 'firstkey.db')}`);
+    assert.equal(config.deviceCertMode, 'direct');
+  });
+
+  test('proxy mode without the shared secret refuses to start', () => {
+    assert.throws(() => loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy' }), /FIRSTKEY_PROXY_SECRET is required/);
+    assert.throws(() => loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy', FIRSTKEY_PROXY_SECRET: 'short' }), /at least 32 characters/);
+    assert.equal(loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy', FIRSTKEY_PROXY_SECRET: 'x'.repeat(32) }).deviceCertMode, 'proxy');
+  });
+
+  test('bad values are named in the error', () => {
+    assert.throws(() => loadEnv({ PORT: 'eighty' }), /PORT/);
+    assert.throws(() => loadEnv({ FIRSTKEY_ORIGIN: 'http://portal.example.com' }), /FIRSTKEY_ORIGIN must be an https:\/\/ URL/);
+    assert.throws(() => loadEnv({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must start with/);
+    assert.throws(() => loadEnv({ FIRSTKEY_TLS_CERT: '/x.pem' }), /must be set together/);
+  });
+
+  test('the public origin sets the WebAuthn relying party id', () => {
+    const config = loadEnv({ FIRSTKEY_ORIGIN: 'https://day1.example.com' });
+    assert.equal(config.rpId, 'day1.example.com');
+    assert.equal(config.origin, 'https://day1.example.com');
+  });
+});

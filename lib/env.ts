@@ -1,0 +1,66 @@
+import 'server-only';
+import path from 'node:path';
+import { z } from 'zod';
+
+// Every environment variable Firstkey reads, parsed once. README "Configuration" mirrors this list.
+const EnvSchema = z.object({
+  FIRSTKEY_DATA_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'DATABASE_URL must start with "file:" (SQLite) or "postgresql://"')
+    .optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3443),
+  /** The address the server listens on. */
+  FIRSTKEY_LISTEN_HOST: z.string().min(1).default('localhost'),
+  /** The origin users see (links, WebAuthn origin and rpID). Defaults to https://localhost:PORT. */
+  FIRSTKEY_ORIGIN: z.url({ protocol: /^https$/, error: 'FIRSTKEY_ORIGIN must be an https:// URL' }).optional(),
+  /** direct: the TLS peer certificate; proxy: a header set by a TLS-terminating proxy. */
+  FIRSTKEY_DEVICE_CERT_MODE: z.enum(['direct', 'proxy']).default('direct'),
+  FIRSTKEY_PROXY_SECRET: z.string().min(32, 'FIRSTKEY_PROXY_SECRET must be at least 32 characters').optional(),
+  FIRSTKEY_PROXY_CERT_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'FIRSTKEY_PROXY_CERT_HEADER must be a lower-case header name')
+    .default('x-client-cert-sha256'),
+  /** PEM files of a real server certificate; without them the dev CA issues one for localhost. */
+  FIRSTKEY_TLS_CERT: z.string().min(1).optional(),
+  FIRSTKEY_TLS_KEY: z.string().min(1).optional(),
+});
+
+export type Env = ReturnType<typeof loadEnv>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env) {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const raw = parsed.data;
+  if (raw.FIRSTKEY_DEVICE_CERT_MODE === 'proxy' && !raw.FIRSTKEY_PROXY_SECRET) {
+    throw new Error('Invalid configuration:\n  FIRSTKEY_PROXY_SECRET is required when FIRSTKEY_DEVICE_CERT_MODE=proxy');
+  }
+  if (Boolean(raw.FIRSTKEY_TLS_CERT) !== Boolean(raw.FIRSTKEY_TLS_KEY)) {
+    throw new Error('Invalid configuration:\n  FIRSTKEY_TLS_CERT and FIRSTKEY_TLS_KEY must be set together');
+  }
+  const dataDir = path.resolve(raw.FIRSTKEY_DATA_DIR ?? '.firstkey');
+  const origin = new URL(raw.FIRSTKEY_ORIGIN ?? `https://localhost:${raw.PORT}`);
+  return {
+    dataDir,
+    databaseUrl: raw.DATABASE_URL ?? `file:${path.join(dataDir, 'firstkey.db')}`,
+    port: raw.PORT,
+    listenHost: raw.FIRSTKEY_LISTEN_HOST,
+    origin: origin.origin,
+    rpId: origin.hostname,
+    deviceCertMode: raw.FIRSTKEY_DEVICE_CERT_MODE,
+    proxySecret: raw.FIRSTKEY_PROXY_SECRET,
+    proxyCertHeader: raw.FIRSTKEY_PROXY_CERT_HEADER,
+    tls: raw.FIRSTKEY_TLS_CERT && raw.FIRSTKEY_TLS_KEY ? { certPath: raw.FIRSTKEY_TLS_CERT, keyPath: raw.FIRSTKEY_TLS_KEY } : null,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The configuration of this process (read once). */
+export function env(): Env {
+  cached ??= loadEnv();
+  return cached;
+}

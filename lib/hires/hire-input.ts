@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** "YYYY-MM-DD" that is a real calendar date (2026-02-30 is not). */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'Not a calendar date');
+
+export const EmployeeId = z
+  .string()
+  .trim()
+  .min(1, 'Employee id is required')
+  .max(64, 'Employee id is at most 64 characters')
+  .regex(/^[A-Za-z0-9._-]+$/, 'Employee id may contain letters, digits, ".", "_" and "-" only');
+
+export const StaffRoleName = z.enum(['it', 'manager']);
+export type StaffRoleName = z.infer<typeof StaffRoleName>;
+
+export const HireInput = z
+  .object({
+    employeeId: EmployeeId,
+    name: z.string().trim().min(1, 'Name is required').max(200, 'Name is at most 200 characters'),
+    email: z.email('Expected an email address').max(254).transform((value) => value.toLowerCase()),
+    startDate: CalendarDate,
+    managerEmployeeId: EmployeeId.optional(),
+    department: z.string().trim().min(1).max(100).optional(),
+    role: StaffRoleName.optional(),
+  })
+  .strict();
+
+export type HireInput = z.infer<typeof HireInput>;

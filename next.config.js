@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Native and Prisma runtime modules are loaded by Node at run time, not bundled.
+  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', '@peculiar/x509', 'tsyringe', 'reflect-metadata'],
+};
+
+export default nextConfig;

@@ -1,0 +1,64 @@
+// The HTTPS front of Firstkey: serves the production Next.js build, asks every client for a TLS
+// certificate without requiring one (staff pages need none), and hands route handlers the verified
+// fingerprint through lib/devices/front-door.ts. Started by `npm start` (scripts/start.mjs).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import { serverFiles } from '@/lib/devices/dev-ca';
+import { admitRequest, FRONT_DOOR_KEY_ENV, type FrontDoorConfig } from '@/lib/devices/front-door';
+import { env } from '@/lib/env';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const config = env();
+const tlsFiles = config.tls ?? serverFiles(config.dataDir);
+for (const file of [tlsFiles.certPath, tlsFiles.keyPath]) {
+  if (!fs.existsSync(file)) {
+    console.error(`Missing TLS file ${file}. Run \`npm start\` (or \`npx firstkey setup\`) to create the development certificates.`);
+    process.exit(1);
+  }
+}
+
+const frontDoor: FrontDoorConfig =
+  config.deviceCertMode === 'proxy'
+    ? { mode: 'proxy', proxyCertHeader: config.proxyCertHeader, proxySecret: config.proxySecret! }
+    : { mode: 'direct', proxyCertHeader: config.proxyCertHeader };
+// A fresh key per boot: only this process can produce a peer header that route handlers accept.
+const frontDoorKey = crypto.randomBytes(32).toString('base64url');
+process.env[FRONT_DOOR_KEY_ENV] = frontDoorKey;
+
+const app = next({ dev: false, dir: root, hostname: config.listenHost, port: config.port });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = https.createServer(
+  {
+    cert: fs.readFileSync(tlsFiles.certPath),
+    key: fs.readFileSync(tlsFiles.keyPath),
+    // Ask for a client certificate, accept any: the binding is the certificate's fingerprint, pinned
+    // per device, and TLS has already proven the client holds its private key.
+    requestCert: config.deviceCertMode === 'direct',
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2',
+  },
+  (req, res) => {
+    admitRequest(req, frontDoor, frontDoorKey);
+    void handle(req, res);
+  },
+);
+
+server.listen(config.port, config.listenHost, () => {
+  console.log(`Firstkey is running at ${config.origin}`);
+  console.log(`  IT console:        ${config.origin}/it`);
+  console.log(`  device certificates: ${frontDoor.mode === 'direct' ? 'read from the TLS connection' : `from a proxy header (${config.proxyCertHeader})`}`);
+  console.log(`  data:              ${config.dataDir}`);
+});
+
+function shutdown() {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 3_000).unref();
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
