@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { test as base, expect, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+
+// Fixtures every end-to-end test builds on:
+//   firstkey(...)  the CLI against the server's own data folder (what an operator would type)
+//   hire           a fresh hire with a registered device and that device's certificate files
+//   device         a browser context presenting the hire's device certificate over TLS, with
+//                  Chrome's virtual WebAuthn authenticator (user verification on) attached over CDP
+
+const exec = promisify(execFile);
+export const dataDir = process.env.FIRSTKEY_E2E_DATA_DIR!;
+export const origin = process.env.FIRSTKEY_E2E_ORIGIN!;
+
+export async function firstkey<T = Record<string, unknown>>(...args: string[]): Promise<T> {
+  const { stdout } = await exec(process.execPath, ['bin/firstkey.mjs', ...args], {
+    env: { ...process.env, FIRSTKEY_DATA_DIR: dataDir, PORT: new URL(origin).port },
+  });
+  return JSON.parse(stdout) as T;
+}
+
+export type DeviceFiles = { certPath: string; keyPath: string; fingerprint: string };
+export type Hire = { employeeId: string; name: string; device: DeviceFiles & { serial: string } };
+
+let counter = 0;
+function uniqueId(prefix: string) {
+  counter += 1;
+  return `${prefix}${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** A device certificate from the dev CA that is registered to nobody (a stranger's laptop). */
+export async function strayDevice(label = 'stray'): Promise<DeviceFiles> {
+  return firstkey<DeviceFiles>('device', 'issue-cert', '--employee-id', uniqueId(label), '--out', path.join(dataDir, 'devices', uniqueId(label)));
+}
+
+export async function createHire(options: { name?: string; startDate?: string } = {}): Promise<Hire> {
+  const employeeId = uniqueId('E');
+  const name = options.name ?? 'Ada Lovelace';
+  await firstkey('hire', 'add', '--employee-id', employeeId, '--name', name, '--email', `${employeeId.toLowerCase()}@example.com`, '--start-date', options.startDate ?? '2026-12-01');
+  const files = await firstkey<DeviceFiles>('device', 'issue-cert', '--employee-id', employeeId, '--out', path.join(dataDir, 'devices', employeeId));
+  const serial = `SN-${employeeId}`;
+  await firstkey('device', 'register', '--employee-id', employeeId, '--serial', serial, '--cert', files.certPath);
+  return { employeeId, name, device: { ...files, serial } };
+}
+
+export type VirtualAuthenticator = {
+  cdp: CDPSession;
+  authenticatorId: string;
+  credentials(): Promise<{ credentialId: string; isResidentCredential: boolean; signCount: number }[]>;
+  setUserVerified(verified: boolean): Promise<void>;
+};
+
+/** Chrome's virtual authenticator: a platform authenticator with resident keys and user verification. */
+export async function addVirtualAuthenticator(page: Page, options: { hasUserVerification?: boolean } = {}): Promise<VirtualAuthenticator> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const hasUserVerification = options.hasUserVerification ?? true;
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification,
+      isUserVerified: hasUserVerification,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    cdp,
+    authenticatorId,
+    async credentials() {
+      const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+      return credentials;
+    },
+    async setUserVerified(verified) {
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: verified });
+    },
+  };
+}
+
+export async function contextWithCertificate(browser: import('@playwright/test').Browser, files: DeviceFiles | null): Promise<BrowserContext> {
+  return browser.newContext({
+    ignoreHTTPSErrors: true,
+    clientCertificates: files ? [{ origin, certPath: files.certPath, keyPath: files.keyPath }] : [],
+  });
+}
+
+type Fixtures = {
+  hire: Hire;
+  device: { context: BrowserContext; page: Page; authenticator: VirtualAuthenticator };
+};
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  hire: async ({}, use) => {
+    await use(await createHire());
+  },
+  device: async ({ browser, hire }, use) => {
+    const context = await contextWithCertificate(browser, hire.device);
+    const page = await context.newPage();
+    const authenticator = await addVirtualAuthenticator(page);
+    await use({ context, page, authenticator });
+    await context.close();
+  },
+});
+
+export { expect };
+
+/** Reads a file the CLI wrote (certificates) — for tests that hand PEM text to the console. */
+export function readText(file: string): string {
+  return fs.readFileSync(file, 'utf8');
+}

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+// End-to-end tests run the production build behind the real HTTPS front door (server.ts), on a data
+// folder of their own, in Debian's Chromium. The folder is made once by the runner and inherited by
+// its workers through the environment; its dev CA issues the device certificates tests present.
+const port = Number(process.env.FIRSTKEY_E2E_PORT ?? 3444);
+const origin = `https://localhost:${port}`;
+if (!process.env.FIRSTKEY_E2E_DATA_DIR) {
+  process.env.FIRSTKEY_E2E_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'firstkey-e2e-'));
+  process.env.FIRSTKEY_E2E_ORIGIN = origin;
+  execFileSync(process.execPath, ['bin/firstkey.mjs', 'setup'], {
+    env: { ...process.env, FIRSTKEY_DATA_DIR: process.env.FIRSTKEY_E2E_DATA_DIR, PORT: String(port) },
+    stdio: 'ignore',
+  });
+}
+const dataDir = process.env.FIRSTKEY_E2E_DATA_DIR;
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
+  use: {
+    baseURL: origin,
+    // The dev CA is not in Chromium's trust store. Chromium still allows WebAuthn on localhost.
+    ignoreHTTPSErrors: true,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.FIRSTKEY_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  webServer: {
+    command: 'node --import tsx --import ./scripts/node-hooks.mjs server.ts',
+    url: `${origin}/api/device`,
+    ignoreHTTPSErrors: true,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    env: { FIRSTKEY_DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  },
+});
