@@ -93,15 +93,14 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern
-  hire: async ({}, use) => {
-    await use(await createHire());
+  hire: async ({}, provide) => {
+    await provide(await createHire());
   },
-  device: async ({ browser, hire }, use) => {
+  device: async ({ browser, hire }, provide) => {
     const context = await contextWithCertificate(browser, hire.device);
     const page = await context.newPage();
     const authenticator = await addVirtualAuthenticator(page);
-    await use({ context, page, authenticator });
+    await provide({ context, page, authenticator });
     await context.close();
   },
 });
