@@ -15,6 +15,14 @@ import { env } from '@/lib/env';
 import { addHire } from '@/lib/hires/add-hire';
 import { EmployeeId, HireInput } from '@/lib/hires/hire-input';
 import { hireStatuses } from '@/lib/hires/status';
+import { issueLink } from '@/lib/enrollment/issue-link';
+import { bootstrapAdmin } from '@/lib/staff/bootstrap';
+
+/** "90m", "72h", "14d" → milliseconds (the policy's range is checked by issueLink). */
+const Duration = z
+  .string()
+  .regex(/^\d+(m|h|d)$/, 'Expected a duration such as 90m, 72h or 14d')
+  .transform((value) => Number(value.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[value.slice(-1) as 'm' | 'h' | 'd']);
 
 const CLI: Actor = { type: 'cli' };
 
@@ -26,6 +34,8 @@ const USAGE = `Usage: firstkey <command> [flags]
            [--manager ID] [--department NAME] [--role it|manager]
   device issue-cert --employee-id ID --out DIR
   device register --employee-id ID --serial SERIAL --cert PEM_PATH
+  invite --employee-id ID [--ttl 72h] [--not-before ISO_DATE_TIME]
+  admin bootstrap --employee-id ID --name NAME --email EMAIL --cert PEM_PATH
   status [--employee-id ID]
   audit verify
 
@@ -101,6 +111,39 @@ const commands: Record<string, (flags: Flags) => Promise<unknown>> = {
     return { ...status, replacedDevice: result.replaced };
   },
 
+  async invite(flags) {
+    const input = parseFlags(
+      z.object({
+        employeeId: EmployeeId,
+        ttl: Duration.optional(),
+        notBefore: z.iso.datetime({ offset: true, error: 'Expected an ISO date-time such as 2026-12-01T08:00:00Z' }).optional(),
+      }),
+      { employeeId: flags['employee-id'], ttl: flags.ttl, notBefore: flags['not-before'] },
+    );
+    migrateNow();
+    const result = await issueLink(
+      db(),
+      { employeeId: input.employeeId, ttlMs: input.ttl, notBefore: input.notBefore ? new Date(input.notBefore) : undefined },
+      { actor: CLI, at: new Date(), origin: env().origin },
+    );
+    if (!result.ok) throw new CliError(result.message);
+    return { url: result.url, notBefore: result.notBefore.toISOString(), expiresAt: result.expiresAt.toISOString(), deviceSerial: result.deviceSerial };
+  },
+
+  async 'admin bootstrap'(flags) {
+    const input = parseFlags(HireInput.pick({ employeeId: true, name: true, email: true }).extend({ cert: z.string().min(1, 'Expected the path of your laptop\'s certificate (PEM)') }), {
+      employeeId: flags['employee-id'],
+      name: flags.name,
+      email: flags.email,
+      cert: flags.cert,
+    });
+    const certificatePem = readFileFlag('--cert', input.cert);
+    migrateNow();
+    const result = await bootstrapAdmin(db(), { hire: input, certificatePem }, { at: new Date(), origin: env().origin });
+    if (!result.ok) throw new CliError(result.message);
+    return { url: result.url, expiresAt: result.expiresAt.toISOString(), deviceSerial: result.deviceSerial };
+  },
+
   async status(flags) {
     const { employeeId } = parseFlags(z.object({ employeeId: EmployeeId.optional() }), { employeeId: flags['employee-id'] });
     migrateNow();
@@ -141,6 +184,8 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         serial: { type: 'string' },
         cert: { type: 'string' },
+        ttl: { type: 'string' },
+        'not-before': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -24,6 +24,20 @@ export async function firstkey<T = Record<string, unknown>>(...args: string[]): 
 export type DeviceFiles = { certPath: string; keyPath: string; fingerprint: string };
 export type Hire = { employeeId: string; name: string; device: DeviceFiles & { serial: string } };
 
+/** Today as YYYY-MM-DD: a hire starting today has a link that is valid at once. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Issues a link with the CLI, as IT would; returns the URL with the token in its fragment. */
+export async function invite(hire: Hire, ...flags: string[]): Promise<{ url: string; expiresAt: string; notBefore: string }> {
+  return firstkey('invite', '--employee-id', hire.employeeId, ...flags);
+}
+
+export function tokenOf(url: string): string {
+  return new URL(url).hash.slice(1);
+}
+
 let counter = 0;
 function uniqueId(prefix: string) {
   counter += 1;
@@ -38,7 +52,7 @@ export async function strayDevice(label = 'stray'): Promise<DeviceFiles> {
 export async function createHire(options: { name?: string; startDate?: string } = {}): Promise<Hire> {
   const employeeId = uniqueId('E');
   const name = options.name ?? 'Ada Lovelace';
-  await firstkey('hire', 'add', '--employee-id', employeeId, '--name', name, '--email', `${employeeId.toLowerCase()}@example.com`, '--start-date', options.startDate ?? '2026-12-01');
+  await firstkey('hire', 'add', '--employee-id', employeeId, '--name', name, '--email', `${employeeId.toLowerCase()}@example.com`, '--start-date', options.startDate ?? today());
   const files = await firstkey<DeviceFiles>('device', 'issue-cert', '--employee-id', employeeId, '--out', path.join(dataDir, 'devices', employeeId));
   const serial = `SN-${employeeId}`;
   await firstkey('device', 'register', '--employee-id', employeeId, '--serial', serial, '--cert', files.certPath);

@@ -1,0 +1,26 @@
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import { db } from '@/lib/db';
+import { MAX_BODY_BYTES } from '@/lib/enrollment/policy';
+import { relyingParty } from '@/lib/enrollment/relying-party';
+import { enrollmentProblem } from '@/lib/enrollment/respond';
+import { clearedEnrollmentCookie, currentEnrollmentSession } from '@/lib/enrollment/session';
+import { ok } from '@/lib/http/problem';
+import { parseJson } from '@/lib/http/parse-json';
+import { requestOrigin } from '@/lib/http/request-context';
+import { registerPasskey } from '@/lib/passkeys/registration';
+import { VerifyRegistrationBody } from '@/lib/passkeys/schemas';
+
+/** Verifies the new passkey; on success the hire is enrolled and the enrollment session ends. */
+export async function POST(request: Request) {
+  const body = await parseJson(request, VerifyRegistrationBody, MAX_BODY_BYTES);
+  if (!body.ok) return body.response;
+  const at = new Date();
+  const { peer, context } = requestOrigin(request);
+  const session = await currentEnrollmentSession(db(), { headers: request.headers, peer, at });
+  if (!session.ok) return enrollmentProblem(session.reason);
+  const result = await registerPasskey(db(), session.session, body.data.response as RegistrationResponseJSON, { rp: relyingParty(), at, request: context });
+  if (!result.ok) return enrollmentProblem(result.reason, { detail: result.reason === 'verification_failed' ? result.message : undefined });
+  return ok({ verified: true, passkey: { provider: result.passkey.provider, backedUp: result.passkey.backedUp, deviceType: result.passkey.deviceType } }, {
+    'set-cookie': clearedEnrollmentCookie(),
+  });
+}

@@ -1,0 +1,157 @@
+import 'server-only';
+import type { Db } from '@/lib/db';
+import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
+import { appendAudit } from '@/lib/audit/append';
+import { LINK_TTL, LINK_VALID_BEFORE_START } from '@/lib/enrollment/policy';
+import { setEnrollmentState } from '@/lib/enrollment/states';
+import { enrollmentUrl, hashSecret, newSecret } from '@/lib/enrollment/token';
+
+export type LinkPurpose = 'enrollment' | 'bootstrap' | 'recovery';
+
+export type IssueLinkInput = {
+  employeeId: string;
+  ttlMs?: number;
+  notBefore?: Date;
+  purpose?: LinkPurpose;
+  recoveryRequestId?: string;
+};
+
+export type IssuedLink = { url: string; expiresAt: Date; notBefore: Date; linkId: string; deviceSerial: string };
+
+export type IssueLinkResult =
+  | ({ ok: true } & IssuedLink)
+  | {
+      ok: false;
+      reason: 'unknown_employee' | 'offboarded' | 'no_device' | 'already_enrolled' | 'ttl_out_of_range';
+      message: string;
+    };
+
+function defaultNotBefore(startDate: string): Date {
+  return new Date(new Date(`${startDate}T00:00:00Z`).getTime() - LINK_VALID_BEFORE_START);
+}
+
+function describeTtl(ms: number): string {
+  return ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${Math.round(ms / 60_000)} min`;
+}
+
+/**
+ * Issues the one open enrollment link of a hire, bound to their current device. Issuing revokes the
+ * previous open link. The token itself exists only in the returned URL; the database keeps its hash.
+ */
+export async function issueLink(
+  db: Db,
+  input: IssueLinkInput,
+  context: { actor: Actor; at: Date; origin: string; request?: RequestContext },
+): Promise<IssueLinkResult> {
+  const { at, actor } = context;
+  const purpose = input.purpose ?? 'enrollment';
+  const ttlMs = input.ttlMs ?? (purpose === 'bootstrap' ? LINK_TTL.bootstrap : LINK_TTL.default);
+  if (purpose !== 'bootstrap' && (ttlMs < LINK_TTL.min || ttlMs > LINK_TTL.max)) {
+    return {
+      ok: false,
+      reason: 'ttl_out_of_range',
+      message: `A link may live between ${describeTtl(LINK_TTL.min)} and ${describeTtl(LINK_TTL.max)}; got ${describeTtl(ttlMs)}`,
+    };
+  }
+  const user = await db.user.findUnique({
+    where: { employeeId: input.employeeId },
+    include: { devices: { where: { retiredAt: null }, take: 1 } },
+  });
+  if (!user) return { ok: false, reason: 'unknown_employee', message: `No person with employee id "${input.employeeId}"` };
+  if (user.enrollmentState === 'offboarded') {
+    return { ok: false, reason: 'offboarded', message: `${user.name} (${user.employeeId}) has left; no link can be issued` };
+  }
+  const device = user.devices[0];
+  if (!device) {
+    return {
+      ok: false,
+      reason: 'no_device',
+      message: `${user.name} (${user.employeeId}) has no registered device; register the laptop issued to them first`,
+    };
+  }
+  if (user.enrollmentState === 'enrolled' && purpose === 'enrollment') {
+    return {
+      ok: false,
+      reason: 'already_enrolled',
+      message: `${user.name} (${user.employeeId}) already has a passkey; a new link needs a two-person recovery`,
+    };
+  }
+  // Valid from the requested time, or (for a joiner's first link) from 3 days before their start
+  // date, never earlier than now; the lifetime counts from then, so an early invite is not wasted.
+  const requested = input.notBefore ?? (purpose === 'enrollment' ? defaultNotBefore(user.startDate) : at);
+  const notBefore = requested > at ? requested : at;
+  const expiresAt = new Date(notBefore.getTime() + ttlMs);
+
+  const token = newSecret();
+  const link = await db.$transaction(async (tx) => {
+    const revoked = await tx.bridgeToken.updateMany({
+      where: { userId: user.id, consumedAt: null, revokedAt: null },
+      data: { revokedAt: at, revokedReason: 'reissued' },
+    });
+    await tx.enrollmentSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: at } });
+    const created = await tx.bridgeToken.create({
+      data: {
+        userId: user.id,
+        deviceId: device.id,
+        tokenHash: hashSecret(token),
+        purpose,
+        issuedAt: at,
+        issuedBy: actorLabel(actor),
+        notBefore,
+        expiresAt,
+        recoveryRequestId: input.recoveryRequestId ?? null,
+      },
+    });
+    await appendAudit(tx, {
+      at,
+      actor,
+      action: 'link_issued',
+      subject: { type: 'bridge_token', id: created.id },
+      userId: user.id,
+      request: context.request,
+      details: {
+        purpose,
+        deviceSerial: device.serial,
+        notBefore: notBefore.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        previousLinksRevoked: revoked.count,
+      },
+    });
+    if (user.enrollmentState !== 'enrolled') {
+      await setEnrollmentState(tx, { userId: user.id, to: 'invited', at, actor, request: context.request, reason: 'link_issued' });
+    }
+    return created;
+  });
+  return { ok: true, url: enrollmentUrl(context.origin, token), expiresAt, notBefore, linkId: link.id, deviceSerial: device.serial };
+}
+
+/** Revokes the hire's open link (IT action); the link then answers "revoked". */
+export async function revokeOpenLink(
+  db: Db,
+  input: { userId: string; reason: string },
+  context: { actor: Actor; at: Date; request?: RequestContext },
+): Promise<{ revoked: number }> {
+  const { at, actor } = context;
+  return db.$transaction(async (tx) => {
+    const open = await tx.bridgeToken.findMany({ where: { userId: input.userId, consumedAt: null, revokedAt: null }, select: { id: true } });
+    if (open.length === 0) return { revoked: 0 };
+    await tx.bridgeToken.updateMany({ where: { id: { in: open.map((link) => link.id) } }, data: { revokedAt: at, revokedReason: input.reason } });
+    await tx.enrollmentSession.updateMany({ where: { userId: input.userId, endedAt: null }, data: { endedAt: at } });
+    for (const link of open) {
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: 'link_revoked',
+        subject: { type: 'bridge_token', id: link.id },
+        userId: input.userId,
+        request: context.request,
+        details: { reason: input.reason },
+      });
+    }
+    const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: { enrollmentState: true } });
+    if (['invited', 'opened', 'enrolling'].includes(user.enrollmentState)) {
+      await setEnrollmentState(tx, { userId: input.userId, to: 'revoked', at, actor, request: context.request, reason: input.reason });
+    }
+    return { revoked: open.length };
+  });
+}

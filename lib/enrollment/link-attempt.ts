@@ -1,0 +1,54 @@
+import 'server-only';
+import type { Db } from '@/lib/db';
+import type { RequestContext } from '@/lib/audit/actor';
+import { appendAudit } from '@/lib/audit/append';
+import type { Peer } from '@/lib/devices/front-door';
+import { findUsableLink, type UsableLink } from '@/lib/enrollment/find-link';
+import { COUNTS_AS_FAILED_ATTEMPT, type LinkFailure } from '@/lib/enrollment/link-outcome';
+import { setEnrollmentState } from '@/lib/enrollment/states';
+import { recordFailure, throttledFor, throttleKeys } from '@/lib/enrollment/throttle';
+
+export type LinkAttempt = { token: string; peer: Peer; request: RequestContext; at: Date };
+
+/**
+ * The common front half of peek and redeem: throttling, lookup, device check, and the bookkeeping of
+ * a failure (audit event, throttle hit, a lapsed link moving the hire to `expired`).
+ */
+export async function attemptLink(db: Db, attempt: LinkAttempt, step: 'peek' | 'redeem'): Promise<{ ok: true; link: UsableLink } | LinkFailure> {
+  const { peer, request, at } = attempt;
+  const keys = throttleKeys(peer);
+  const retryAfterSeconds = await throttledFor(db, keys, at);
+  if (retryAfterSeconds !== null) return { ok: false, reason: 'throttled', retryAfterSeconds };
+
+  const found = await findUsableLink(db, attempt.token, peer, at);
+  if (found.ok) return found;
+
+  if (COUNTS_AS_FAILED_ATTEMPT.has(found.reason)) await recordFailure(db, keys, at);
+  const link = found.link;
+  await db.$transaction(async (tx) => {
+    const mismatch = found.reason === 'wrong_device' || found.reason === 'no_certificate';
+    await appendAudit(tx, {
+      at,
+      actor: { type: 'anonymous' },
+      action: mismatch ? 'device_mismatch' : `link_${step}_refused`,
+      subject: link ? { type: 'bridge_token', id: link.id } : undefined,
+      userId: link?.userId,
+      request,
+      result: 'denied',
+      details: {
+        reason: found.reason,
+        step,
+        // What was seen and what was expected — fingerprints identify devices, they are not secrets.
+        presentedFingerprint: peer.fingerprint,
+        expectedDeviceSerial: mismatch && link ? link.device.serial : null,
+      },
+    });
+    if (found.reason === 'expired' && link && ['invited', 'opened'].includes(link.user.enrollmentState)) {
+      const newest = await tx.bridgeToken.findFirst({ where: { userId: link.userId }, orderBy: { issuedAt: 'desc' }, select: { id: true } });
+      if (newest?.id === link.id) {
+        await setEnrollmentState(tx, { userId: link.userId, to: 'expired', at, actor: { type: 'system' }, request, reason: 'link_expired' });
+      }
+    }
+  });
+  return { ok: false, reason: found.reason, validFrom: found.validFrom };
+}

@@ -1,0 +1,43 @@
+import 'server-only';
+import type { Db } from '@/lib/db';
+import { appendAudit } from '@/lib/audit/append';
+import { attemptLink, type LinkAttempt } from '@/lib/enrollment/link-attempt';
+import type { LinkFailure } from '@/lib/enrollment/link-outcome';
+import { setEnrollmentState } from '@/lib/enrollment/states';
+
+export type PeekResult = { ok: true; hire: { name: string }; deviceMatches: true; expiresAt: Date } | LinkFailure;
+
+/**
+ * Tells the enrollment page whose link this is, before anything happens. Never consumes the link.
+ * Only the right device learns the hire's name; the first such look moves the hire to `opened`.
+ */
+export async function peekLink(db: Db, attempt: LinkAttempt): Promise<PeekResult> {
+  const result = await attemptLink(db, attempt, 'peek');
+  if (!result.ok) return result;
+  const { link } = result;
+  if (!link.openedAt) {
+    await db.$transaction(async (tx) => {
+      const first = await tx.bridgeToken.updateMany({ where: { id: link.id, openedAt: null }, data: { openedAt: attempt.at } });
+      if (first.count === 0) return;
+      await appendAudit(tx, {
+        at: attempt.at,
+        actor: { type: 'user', id: link.userId },
+        action: 'link_opened',
+        subject: { type: 'bridge_token', id: link.id },
+        userId: link.userId,
+        request: attempt.request,
+      });
+      if (link.user.enrollmentState === 'invited') {
+        await setEnrollmentState(tx, {
+          userId: link.userId,
+          to: 'opened',
+          at: attempt.at,
+          actor: { type: 'user', id: link.userId },
+          request: attempt.request,
+          reason: 'link_opened',
+        });
+      }
+    });
+  }
+  return { ok: true, hire: { name: link.user.name }, deviceMatches: true, expiresAt: link.expiresAt };
+}

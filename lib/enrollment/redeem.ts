@@ -1,0 +1,53 @@
+import 'server-only';
+import type { Db } from '@/lib/db';
+import { appendAudit } from '@/lib/audit/append';
+import { attemptLink, type LinkAttempt } from '@/lib/enrollment/link-attempt';
+import type { LinkFailure } from '@/lib/enrollment/link-outcome';
+import { ENROLLMENT_SESSION_TTL } from '@/lib/enrollment/policy';
+import { setEnrollmentState } from '@/lib/enrollment/states';
+import { hashSecret, newSecret } from '@/lib/enrollment/token';
+
+export type RedeemResult = { ok: true; sessionSecret: string; expiresAt: Date; hire: { name: string } } | LinkFailure;
+
+/** Serialized writers wait their turn rather than fail: 50 redemptions at once must all get an answer. */
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
+
+/**
+ * Consumes the link and opens the enrollment session, in one transaction. The consuming UPDATE is
+ * conditional on the link still being open, so of any number of concurrent redemptions exactly one
+ * changes a row; every other one finds it used.
+ */
+export async function redeemLink(db: Db, attempt: LinkAttempt): Promise<RedeemResult> {
+  const checked = await attemptLink(db, attempt, 'redeem');
+  if (!checked.ok) return checked;
+  const { link } = checked;
+  const { at, request } = attempt;
+  const sessionSecret = newSecret();
+  const expiresAt = new Date(at.getTime() + ENROLLMENT_SESSION_TTL);
+
+  const won = await db.$transaction(async (tx) => {
+    const consumed = await tx.bridgeToken.updateMany({
+      where: { id: link.id, consumedAt: null, revokedAt: null, expiresAt: { gt: at }, notBefore: { lte: at } },
+      data: { consumedAt: at, openedAt: link.openedAt ?? at },
+    });
+    if (consumed.count !== 1) return false;
+    const session = await tx.enrollmentSession.create({
+      data: { secretHash: hashSecret(sessionSecret), userId: link.userId, deviceId: link.deviceId, bridgeTokenId: link.id, createdAt: at, expiresAt },
+    });
+    const actor = { type: 'user', id: link.userId } as const;
+    await appendAudit(tx, {
+      at,
+      actor,
+      action: 'link_redeemed',
+      subject: { type: 'enrollment_session', id: session.id },
+      userId: link.userId,
+      request,
+      details: { linkId: link.id, purpose: link.purpose, sessionExpiresAt: expiresAt.toISOString() },
+    });
+    await setEnrollmentState(tx, { userId: link.userId, to: 'enrolling', at, actor, request, reason: 'link_redeemed' });
+    return true;
+  }, TRANSACTION_OPTIONS);
+
+  if (!won) return { ok: false, reason: 'used' };
+  return { ok: true, sessionSecret, expiresAt, hire: { name: link.user.name } };
+}

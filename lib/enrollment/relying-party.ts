@@ -1,0 +1,9 @@
+import 'server-only';
+import { env } from '@/lib/env';
+import type { RelyingParty } from '@/lib/passkeys/registration';
+
+/** The WebAuthn relying party is the portal's public origin (FIRSTKEY_ORIGIN). */
+export function relyingParty(): RelyingParty {
+  const config = env();
+  return { rpId: config.rpId, origin: config.origin };
+}

@@ -1,0 +1,12 @@
+import 'server-only';
+import { ENROLLMENT_PROBLEMS, type EnrollmentProblemCode } from '@/lib/enrollment/messages';
+import { problem } from '@/lib/http/problem';
+
+/** One mapping from an enrollment outcome's reason to its status code and message. */
+export function enrollmentProblem(
+  code: EnrollmentProblemCode,
+  extra: { retryAfterSeconds?: number; validFrom?: Date; detail?: string; headers?: Record<string, string> } = {},
+): Response {
+  const { status, message } = ENROLLMENT_PROBLEMS[code];
+  return problem(status, code, extra.detail ? `${message} (${extra.detail})` : message, extra);
+}

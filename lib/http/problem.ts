@@ -1,0 +1,30 @@
+/** Every error the API returns has this shape: a stable code for programs, a sentence for people. */
+export type ProblemBody = { error: { code: string; message: string; retryAfterSeconds?: number; validFrom?: string } };
+
+export function problem(
+  status: number,
+  code: string,
+  message: string,
+  extra: { retryAfterSeconds?: number; validFrom?: Date; headers?: Record<string, string> } = {},
+): Response {
+  const body: ProblemBody = {
+    error: {
+      code,
+      message,
+      ...(extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
+      ...(extra.validFrom ? { validFrom: extra.validFrom.toISOString() } : {}),
+    },
+  };
+  return Response.json(body, {
+    status,
+    headers: {
+      'cache-control': 'no-store',
+      ...(extra.retryAfterSeconds !== undefined ? { 'retry-after': String(extra.retryAfterSeconds) } : {}),
+      ...extra.headers,
+    },
+  });
+}
+
+export function ok(body: unknown, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status: 200, headers: { 'cache-control': 'no-store', ...headers } });
+}

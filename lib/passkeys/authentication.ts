@@ -1,0 +1,111 @@
+import 'server-only';
+import {
+  generateAuthenticationOptions,
+  verifyAuthenticationResponse,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
+import type { Db } from '@/lib/db';
+import type { RequestContext } from '@/lib/audit/actor';
+import { appendAudit } from '@/lib/audit/append';
+import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
+import { challengeOf, consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
+import type { RelyingParty } from '@/lib/passkeys/registration';
+
+/** Options for signing in with a discoverable passkey: no username, user verification required. */
+export async function passkeyAuthenticationOptions(db: Db, context: { rp: RelyingParty; at: Date }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const options = await generateAuthenticationOptions({ rpID: context.rp.rpId, userVerification: 'required', timeout: CHALLENGE_TTL });
+  await storeChallenge(db, { challenge: options.challenge, purpose: 'authentication', at: context.at });
+  return options;
+}
+
+export type AuthenticatedPasskey = {
+  user: { id: string; name: string; employeeId: string; roles: string[]; sessionEpoch: number };
+  passkey: { id: string; provider: string | null; deviceType: string; backedUp: boolean };
+};
+
+export type PasskeyAuthenticationResult =
+  | { ok: true; signedIn: AuthenticatedPasskey }
+  | { ok: false; reason: 'challenge_invalid' | 'unknown_passkey' | 'verification_failed'; message: string };
+
+/** Verifies a passkey assertion (counter, origin, rpID, user verification) and records the sign-in. */
+export async function verifyPasskeyAssertion(
+  db: Db,
+  response: AuthenticationResponseJSON,
+  context: { rp: RelyingParty; at: Date; request: RequestContext },
+): Promise<PasskeyAuthenticationResult> {
+  const { at, rp, request } = context;
+  const challenge = challengeOf(response.response.clientDataJSON);
+  if (!challenge || !(await consumeChallenge(db, { challenge, purpose: 'authentication', at }))) {
+    return { ok: false, reason: 'challenge_invalid', message: 'This sign-in prompt is no longer valid (used or expired). Start again.' };
+  }
+  const passkey = await db.passkey.findUnique({
+    where: { credentialId: response.id },
+    include: { user: { select: { id: true, name: true, employeeId: true, enrollmentState: true, sessionEpoch: true, roles: { select: { role: true } } } } },
+  });
+  if (!passkey || passkey.revokedAt || passkey.user.enrollmentState === 'offboarded') {
+    return { ok: false, reason: 'unknown_passkey', message: 'This passkey is not (or no longer) registered with Firstkey' };
+  }
+  const denied = async (message: string) => {
+    await db.$transaction((tx) =>
+      appendAudit(tx, {
+        at,
+        actor: { type: 'anonymous' },
+        action: 'passkey_sign_in_failed',
+        subject: { type: 'passkey', id: passkey.id },
+        userId: passkey.userId,
+        request,
+        result: 'denied',
+        details: { message },
+      }),
+    );
+    return { ok: false as const, reason: 'verification_failed' as const, message };
+  };
+  let verification;
+  try {
+    verification = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpId,
+      requireUserVerification: true,
+      credential: {
+        id: passkey.credentialId,
+        publicKey: new Uint8Array(passkey.publicKey),
+        counter: passkey.counter,
+        transports: JSON.parse(passkey.transports) as never,
+      },
+    });
+  } catch (error) {
+    return denied((error as Error).message);
+  }
+  if (!verification.verified) return denied('The passkey assertion could not be verified');
+
+  await db.$transaction(async (tx) => {
+    await tx.passkey.update({
+      where: { id: passkey.id },
+      data: { counter: verification.authenticationInfo.newCounter, lastUsedAt: at, backedUp: verification.authenticationInfo.credentialBackedUp },
+    });
+    await appendAudit(tx, {
+      at,
+      actor: { type: 'user', id: passkey.userId },
+      action: 'passkey_signed_in',
+      subject: { type: 'passkey', id: passkey.id },
+      userId: passkey.userId,
+      request,
+    });
+  });
+  return {
+    ok: true,
+    signedIn: {
+      user: {
+        id: passkey.user.id,
+        name: passkey.user.name,
+        employeeId: passkey.user.employeeId,
+        roles: passkey.user.roles.map((role) => role.role),
+        sessionEpoch: passkey.user.sessionEpoch,
+      },
+      passkey: { id: passkey.id, provider: passkey.name, deviceType: passkey.deviceType, backedUp: verification.authenticationInfo.credentialBackedUp },
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import 'server-only';
+import {
+  generateRegistrationOptions,
+  verifyRegistrationResponse,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import type { Db } from '@/lib/db';
+import type { RequestContext } from '@/lib/audit/actor';
+import { appendAudit } from '@/lib/audit/append';
+import { uniqueViolation } from '@/lib/db/errors';
+import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
+import type { ActiveEnrollmentSession } from '@/lib/enrollment/session';
+import { setEnrollmentState } from '@/lib/enrollment/states';
+import { challengeOf, consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
+import { providerName } from '@/lib/passkeys/providers';
+
+export type RelyingParty = { rpId: string; origin: string };
+
+/**
+ * Registration options for the hire of an open enrollment session (DESIGN.md "Passkey registration"):
+ * user verification and a discoverable credential required, their existing passkeys excluded.
+ */
+export async function passkeyRegistrationOptions(
+  db: Db,
+  session: ActiveEnrollmentSession,
+  context: { rp: RelyingParty; at: Date },
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const existing = await db.passkey.findMany({ where: { userId: session.userId, revokedAt: null }, select: { credentialId: true, transports: true } });
+  const options = await generateRegistrationOptions({
+    rpName: 'Firstkey',
+    rpID: context.rp.rpId,
+    // The user handle is the opaque user id, never the email (WebAuthn L3 §14.6.1: no PII in it).
+    userID: new TextEncoder().encode(session.userId),
+    userName: session.user.email,
+    userDisplayName: session.user.name,
+    timeout: CHALLENGE_TTL,
+    attestationType: 'none',
+    authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+    excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: JSON.parse(passkey.transports) as never })),
+  });
+  await storeChallenge(db, { challenge: options.challenge, purpose: 'registration', userId: session.userId, enrollmentSessionId: session.id, at: context.at });
+  return options;
+}
+
+export type RegisteredPasskey = { id: string; provider: string | null; deviceType: string; backedUp: boolean; createdAt: Date };
+
+export type PasskeyRegistrationResult =
+  | { ok: true; passkey: RegisteredPasskey }
+  | { ok: false; reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists'; message: string };
+
+/**
+ * Verifies the browser's registration response, stores the passkey, ends the enrollment session and
+ * marks the hire enrolled — one transaction. A failure leaves the session open for another try.
+ */
+export async function registerPasskey(
+  db: Db,
+  session: ActiveEnrollmentSession,
+  response: RegistrationResponseJSON,
+  context: { rp: RelyingParty; at: Date; request: RequestContext },
+): Promise<PasskeyRegistrationResult> {
+  const { at, request, rp } = context;
+  const actor = { type: 'user', id: session.userId } as const;
+  const refuse = async (reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists', message: string) => {
+    await db.$transaction((tx) =>
+      appendAudit(tx, {
+        at,
+        actor,
+        action: 'passkey_registration_failed',
+        subject: { type: 'enrollment_session', id: session.id },
+        userId: session.userId,
+        request,
+        result: 'failed',
+        details: { reason, message },
+      }),
+    );
+    return { ok: false as const, reason, message };
+  };
+
+  const challenge = challengeOf(response.response.clientDataJSON);
+  if (!challenge || !(await consumeChallenge(db, { challenge, purpose: 'registration', enrollmentSessionId: session.id, at }))) {
+    return refuse('challenge_invalid', 'This passkey prompt is no longer valid (used, expired or from another session). Start again.');
+  }
+  let verification;
+  try {
+    verification = await verifyRegistrationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpId,
+      requireUserVerification: true,
+    });
+  } catch (error) {
+    return refuse('verification_failed', (error as Error).message);
+  }
+  if (!verification.verified) return refuse('verification_failed', 'The passkey response could not be verified');
+  const info = verification.registrationInfo;
+
+  try {
+    const passkey = await db.$transaction(async (tx) => {
+      const created = await tx.passkey.create({
+        data: {
+          userId: session.userId,
+          credentialId: info.credential.id,
+          publicKey: Buffer.from(info.credential.publicKey),
+          counter: info.credential.counter,
+          transports: JSON.stringify(info.credential.transports ?? []),
+          aaguid: info.aaguid,
+          deviceType: info.credentialDeviceType,
+          backedUp: info.credentialBackedUp,
+          name: providerName(info.aaguid),
+          createdAt: at,
+        },
+      });
+      await tx.enrollmentSession.update({ where: { id: session.id }, data: { endedAt: at } });
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: 'passkey_registered',
+        subject: { type: 'passkey', id: created.id },
+        userId: session.userId,
+        request,
+        details: {
+          aaguid: info.aaguid,
+          provider: created.name,
+          deviceType: created.deviceType,
+          backedUp: created.backedUp,
+          userVerified: info.userVerified,
+          linkPurpose: session.bridgeToken.purpose,
+        },
+      });
+      await setEnrollmentState(tx, { userId: session.userId, to: 'enrolled', at, actor, request, reason: 'passkey_registered' });
+      return created;
+    });
+    return {
+      ok: true,
+      passkey: { id: passkey.id, provider: passkey.name, deviceType: passkey.deviceType, backedUp: passkey.backedUp, createdAt: passkey.createdAt },
+    };
+  } catch (error) {
+    if (uniqueViolation(error) === 'credentialId') return refuse('credential_exists', 'This passkey is already registered');
+    throw error;
+  }
+}
