@@ -1,0 +1,286 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { POST as peek } from '@/app/api/enroll/peek/route';
+import { POST as redeem } from '@/app/api/enroll/redeem/route';
+import { POST as registrationOptions } from '@/app/api/enroll/passkey/options/route';
+import { POST as registrationVerify } from '@/app/api/enroll/passkey/verify/route';
+import { POST as authenticationOptions } from '@/app/api/passkeys/authenticate/options/route';
+import { POST as authenticationVerify } from '@/app/api/passkeys/authenticate/verify/route';
+import { verifyAuditChain } from '@/lib/audit/verify';
+import { db } from '@/lib/db';
+import { registerDevice } from '@/lib/devices/register-device';
+import { issueLink } from '@/lib/enrollment/issue-link';
+import { MAX_BODY_BYTES, THROTTLE } from '@/lib/enrollment/policy';
+import { addHire } from '@/lib/hires/add-hire';
+import { hireStatuses } from '@/lib/hires/status';
+import { apiRequest, cookieFrom, json, type Caller } from '@/lib/testing/api';
+import { deviceCertificate } from '@/lib/testing/certificates';
+import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
+
+// The enrollment API through its real route handlers, a real database and real WebAuthn verification.
+const ORIGIN = 'https://localhost:3443';
+let sequence = 0;
+
+async function hireWithLink(options: { notBefore?: Date } = {}) {
+  sequence += 1;
+  const employeeId = `API${sequence}`;
+  const at = new Date();
+  const added = await addHire(
+    db(),
+    { employeeId, name: `Hire ${sequence}`, email: `api${sequence}@example.com`, startDate: at.toISOString().slice(0, 10) },
+    { actor: { type: 'cli' }, at },
+  );
+  assert.ok(added.ok);
+  const device = await deviceCertificate(employeeId);
+  assert.ok((await registerDevice(db(), { employeeId, serial: `SN-${employeeId}`, certificatePem: device.pem }, { actor: { type: 'cli' }, at })).ok);
+  const link = await issueLink(db(), { employeeId, notBefore: options.notBefore }, { actor: { type: 'cli' }, at, origin: ORIGIN });
+  assert.ok(link.ok);
+  const token = new URL(link.url).hash.slice(1);
+  // A distinct client address per hire keeps throttling of one test out of another.
+  const caller: Caller = { fingerprint: device.fingerprint, ip: `198.51.100.${sequence}` };
+  return { employeeId, userId: added.hire.id, token, caller, device };
+}
+
+async function state(employeeId: string) {
+  return (await hireStatuses(db(), { employeeId }))[0]?.state;
+}
+
+async function openSession(hire: Awaited<ReturnType<typeof hireWithLink>>): Promise<Caller> {
+  const response = await redeem(apiRequest('/api/enroll/redeem', hire.caller, { body: { token: hire.token } }));
+  assert.equal(response.status, 200);
+  return { ...hire.caller, cookie: cookieFrom(response) };
+}
+
+async function options(caller: Caller) {
+  const response = await registrationOptions(apiRequest('/api/enroll/passkey/options', caller, { body: {} }));
+  assert.equal(response.status, 200);
+  return json<PublicKeyCredentialCreationOptionsJSON>(response);
+}
+
+describe('redeeming a link', () => {
+  test('50 concurrent redemptions of one link: exactly one succeeds, the rest are told it was used, no 5xx', async () => {
+    const hire = await hireWithLink();
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => redeem(apiRequest('/api/enroll/redeem', hire.caller, { body: { token: hire.token } }))),
+    );
+    const statuses = responses.map((response) => response.status);
+    assert.equal(statuses.filter((status) => status === 200).length, 1);
+    assert.equal(statuses.filter((status) => status === 409).length, 49);
+    assert.equal(await db().enrollmentSession.count({ where: { userId: hire.userId } }), 1);
+    assert.equal(await state(hire.employeeId), 'enrolling');
+    assert.ok((await verifyAuditChain(db())).ok);
+  });
+
+  test('the session cookie is __Host-, HttpOnly, Secure, SameSite=Strict and lasts 10 minutes', async () => {
+    const hire = await hireWithLink();
+    const response = await redeem(apiRequest('/api/enroll/redeem', hire.caller, { body: { token: hire.token } }));
+    const cookie = response.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /^__Host-firstkey-enrollment=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=600; HttpOnly; Secure; SameSite=Strict$/);
+  });
+
+  test('a wrong or missing device certificate gets 403 and no name; the link still works on the right laptop', async () => {
+    const hire = await hireWithLink();
+    const stranger = await deviceCertificate('stranger');
+    for (const fingerprint of [stranger.fingerprint, null]) {
+      const caller = { fingerprint, ip: hire.caller.ip };
+      const peeked = await peek(apiRequest('/api/enroll/peek', caller, { body: { token: hire.token } }));
+      assert.equal(peeked.status, 403);
+      assert.doesNotMatch(await peeked.text(), /Hire \d+/);
+      assert.equal((await redeem(apiRequest('/api/enroll/redeem', caller, { body: { token: hire.token } }))).status, 403);
+    }
+    const mismatches = await db().auditEvent.count({ where: { userId: hire.userId, action: 'device_mismatch' } });
+    assert.equal(mismatches, 4);
+    const peeked = await peek(apiRequest('/api/enroll/peek', hire.caller, { body: { token: hire.token } }));
+    assert.equal(peeked.status, 200);
+    assert.deepEqual((await json<{ hire: unknown; deviceMatches: boolean }>(peeked)).deviceMatches, true);
+    assert.equal((await redeem(apiRequest('/api/enroll/redeem', hire.caller, { body: { token: hire.token } }))).status, 200);
+  });
+
+  test('peeking never consumes, and the first look on the right laptop marks the hire opened', async () => {
+    const hire = await hireWithLink();
+    assert.equal(await state(hire.employeeId), 'invited');
+    for (let i = 0; i < 3; i += 1) {
+      const response = await peek(apiRequest('/api/enroll/peek', hire.caller, { body: { token: hire.token } }));
+      assert.equal(response.status, 200);
+    }
+    assert.equal(await state(hire.employeeId), 'opened');
+    assert.equal(await db().auditEvent.count({ where: { userId: hire.userId, action: 'link_opened' } }), 1);
+    assert.equal((await db().bridgeToken.findFirstOrThrow({ where: { userId: hire.userId } })).consumedAt, null);
+  });
+
+  test('unknown 404, used 409, revoked 410, not yet valid 403 with the date', async () => {
+    const unknown = await redeem(apiRequest('/api/enroll/redeem', { fingerprint: null, ip: '203.0.113.1' }, { body: { token: 'A'.repeat(43) } }));
+    assert.equal(unknown.status, 404);
+
+    const used = await hireWithLink();
+    await openSession(used);
+    const replay = await redeem(apiRequest('/api/enroll/redeem', used.caller, { body: { token: used.token } }));
+    assert.equal(replay.status, 409);
+    assert.equal((await json<{ error: { code: string } }>(replay)).error.code, 'used');
+
+    const revoked = await hireWithLink();
+    const reissued = await issueLink(db(), { employeeId: revoked.employeeId }, { actor: { type: 'cli' }, at: new Date(), origin: ORIGIN });
+    assert.ok(reissued.ok);
+    const old = await redeem(apiRequest('/api/enroll/redeem', revoked.caller, { body: { token: revoked.token } }));
+    assert.equal(old.status, 410);
+    assert.equal((await json<{ error: { code: string } }>(old)).error.code, 'revoked');
+
+    const validFrom = new Date(Date.now() + 86_400_000);
+    const early = await hireWithLink({ notBefore: validFrom });
+    const response = await redeem(apiRequest('/api/enroll/redeem', early.caller, { body: { token: early.token } }));
+    assert.equal(response.status, 403);
+    const body = await json<{ error: { code: string; validFrom: string } }>(response);
+    assert.deepEqual([body.error.code, body.error.validFrom], ['not_yet_valid', validFrom.toISOString()]);
+  });
+
+  test('after 10 failed attempts from one address: 429 with Retry-After, even for a good link', async () => {
+    const hire = await hireWithLink();
+    const attacker: Caller = { fingerprint: null, ip: '203.0.113.99' };
+    for (let i = 0; i < THROTTLE.maxFailures; i += 1) {
+      const response = await peek(apiRequest('/api/enroll/peek', attacker, { body: { token: `${'B'.repeat(40)}${String(i).padStart(3, '0')}` } }));
+      assert.equal(response.status, 404);
+    }
+    const throttled = await peek(apiRequest('/api/enroll/peek', attacker, { body: { token: hire.token } }));
+    assert.equal(throttled.status, 429);
+    const retryAfter = Number(throttled.headers.get('retry-after'));
+    assert.ok(retryAfter > 0 && retryAfter <= THROTTLE.window / 1000, `Retry-After ${retryAfter}`);
+    // Another address (the hire's own) is not affected.
+    assert.equal((await peek(apiRequest('/api/enroll/peek', hire.caller, { body: { token: hire.token } }))).status, 200);
+  });
+});
+
+describe('bad input to the enrollment API', () => {
+  test('empty, invalid JSON, wrong types, extra fields, oversized, wrong content type → 4xx with a message, nothing written', async () => {
+    const hire = await hireWithLink();
+    const before = { audit: await db().auditEvent.count(), sessions: await db().enrollmentSession.count() };
+    const cases: { init: Parameters<typeof apiRequest>[2]; status: number; code: string }[] = [
+      { init: { rawBody: '' }, status: 400, code: 'empty_body' },
+      { init: { rawBody: '{"token": ' }, status: 400, code: 'invalid_json' },
+      { init: { body: { token: 42 } }, status: 400, code: 'invalid_request' },
+      { init: { body: { token: 'short' } }, status: 400, code: 'invalid_request' },
+      { init: { body: { token: hire.token, admin: true } }, status: 400, code: 'invalid_request' },
+      { init: { body: [hire.token] }, status: 400, code: 'invalid_request' },
+      { init: { rawBody: JSON.stringify({ token: hire.token, pad: 'x'.repeat(MAX_BODY_BYTES) }) }, status: 413, code: 'body_too_large' },
+      { init: { body: { token: hire.token }, headers: { 'content-type': 'text/plain' } }, status: 415, code: 'unsupported_media_type' },
+    ];
+    for (const { init, status, code } of cases) {
+      for (const handler of [peek, redeem]) {
+        const response = await handler(apiRequest('/api/enroll/redeem', hire.caller, init));
+        const body = await json<{ error: { code: string; message: string } }>(response);
+        assert.equal(response.status, status, `${code}: ${body.error.message}`);
+        assert.equal(body.error.code, code);
+        assert.ok(body.error.message.length > 10);
+      }
+    }
+    assert.deepEqual({ audit: await db().auditEvent.count(), sessions: await db().enrollmentSession.count() }, before);
+    assert.equal(await state(hire.employeeId), 'invited');
+  });
+
+  test('a registration response of the wrong shape is refused before any verification', async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    for (const body of [{}, { response: {} }, { response: { id: 'x', rawId: 'x', type: 'password' } }, { response: null, extra: 1 }]) {
+      const response = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body }));
+      assert.equal(response.status, 400);
+    }
+    assert.equal(await state(hire.employeeId), 'enrolling');
+  });
+});
+
+describe('the passkey ceremony', () => {
+  test('registers a user-verified passkey, ends the session, and the passkey signs in', async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    const authenticator = new SoftAuthenticator({ userVerification: true });
+    const creation = await options(caller);
+    assert.equal(creation.authenticatorSelection?.userVerification, 'required');
+    assert.equal(creation.authenticatorSelection?.residentKey, 'required');
+    assert.equal(creation.rp.id, 'localhost');
+    const verified = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: authenticator.register(creation, ORIGIN) } }));
+    assert.equal(verified.status, 200, await verified.clone().text());
+    assert.match(verified.headers.get('set-cookie') ?? '', /Max-Age=0/);
+    assert.equal(await state(hire.employeeId), 'enrolled');
+
+    // The session is over: no second passkey through it.
+    const again = await registrationOptions(apiRequest('/api/enroll/passkey/options', caller, { body: {} }));
+    assert.equal(again.status, 410);
+
+    const request = await json<PublicKeyCredentialRequestOptionsJSON>(await authenticationOptions(apiRequest('/api/passkeys/authenticate/options', caller, { body: {} })));
+    const assertion = authenticator.authenticate(request, ORIGIN);
+    const signedIn = await authenticationVerify(apiRequest('/api/passkeys/authenticate/verify', caller, { body: { response: assertion } }));
+    assert.equal(signedIn.status, 200);
+    assert.equal((await json<{ user: { name: string } }>(signedIn)).user.name, `Hire ${sequence}`);
+
+    // The same assertion again: its challenge was used up.
+    const replayed = await authenticationVerify(apiRequest('/api/passkeys/authenticate/verify', caller, { body: { response: assertion } }));
+    assert.equal(replayed.status, 400);
+    assert.equal((await json<{ error: { code: string } }>(replayed)).error.code, 'challenge_invalid');
+  });
+
+  test('an authenticator without user verification cannot enroll; the session survives for a proper retry', async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    const noUv = await registrationVerify(
+      apiRequest('/api/enroll/passkey/verify', caller, { body: { response: new SoftAuthenticator({ userVerification: false }).register(await options(caller), ORIGIN) } }),
+    );
+    assert.equal(noUv.status, 400);
+    assert.match((await json<{ error: { message: string } }>(noUv)).error.message, /user could not be verified/i);
+    assert.equal(await db().passkey.count({ where: { userId: hire.userId } }), 0);
+    assert.equal(await state(hire.employeeId), 'enrolling');
+
+    const retry = await registrationVerify(
+      apiRequest('/api/enroll/passkey/verify', caller, { body: { response: new SoftAuthenticator({ userVerification: true }).register(await options(caller), ORIGIN) } }),
+    );
+    assert.equal(retry.status, 200);
+  });
+
+  test('a challenge cannot be replayed, even after a failed attempt', async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    const creation = await options(caller);
+    const failed = await registrationVerify(
+      apiRequest('/api/enroll/passkey/verify', caller, { body: { response: new SoftAuthenticator({ userVerification: false }).register(creation, ORIGIN) } }),
+    );
+    assert.equal(failed.status, 400);
+    const replay = await registrationVerify(
+      apiRequest('/api/enroll/passkey/verify', caller, { body: { response: new SoftAuthenticator({ userVerification: true }).register(creation, ORIGIN) } }),
+    );
+    assert.equal(replay.status, 400);
+    assert.equal((await json<{ error: { code: string } }>(replay)).error.code, 'challenge_invalid');
+  });
+
+  test("a registration response made for another hire's session is refused", async () => {
+    const alice = await hireWithLink();
+    const mallory = await hireWithLink();
+    const aliceCaller = await openSession(alice);
+    const malloryCaller = await openSession(mallory);
+    const forAlice = new SoftAuthenticator({ userVerification: true }).register(await options(aliceCaller), ORIGIN);
+    const response = await registrationVerify(apiRequest('/api/enroll/passkey/verify', malloryCaller, { body: { response: forAlice } }));
+    assert.equal(response.status, 400);
+    assert.equal((await json<{ error: { code: string } }>(response)).error.code, 'challenge_invalid');
+    // Alice's session cookie on Mallory's laptop is refused too.
+    const stolen = await registrationOptions(apiRequest('/api/enroll/passkey/options', { ...malloryCaller, cookie: aliceCaller.cookie }, { body: {} }));
+    assert.equal(stolen.status, 403);
+    assert.equal(await db().passkey.count({ where: { userId: { in: [alice.userId, mallory.userId] } } }), 0);
+  });
+
+  test('a response from another origin is refused', async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    const phished = new SoftAuthenticator({ userVerification: true }).register(await options(caller), 'https://firstkey-login.example.net');
+    const response = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: phished } }));
+    assert.equal(response.status, 400);
+    assert.match((await json<{ error: { message: string } }>(response)).error.message, /Unexpected registration response origin/);
+  });
+
+  test('nothing in the audit trail holds a token, a session secret or a challenge', async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    const creation = await options(caller);
+    await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: new SoftAuthenticator({ userVerification: true }).register(creation, ORIGIN) } }));
+    const secret = caller.cookie!.split('=')[1]!;
+    const rows = JSON.stringify(await db().auditEvent.findMany());
+    for (const value of [hire.token, secret, creation.challenge]) assert.ok(!rows.includes(value));
+  });
+});

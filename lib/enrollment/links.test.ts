@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { db } from '@/lib/db';
+import { registerDevice } from '@/lib/devices/register-device';
+import { issueLink, revokeOpenLink } from '@/lib/enrollment/issue-link';
+import { peekLink } from '@/lib/enrollment/peek';
+import { ENROLLMENT_SESSION_TTL, LINK_TTL, LINK_VALID_BEFORE_START } from '@/lib/enrollment/policy';
+import { redeemLink } from '@/lib/enrollment/redeem';
+import { currentEnrollmentSession, enrollmentCookie } from '@/lib/enrollment/session';
+import { hashSecret } from '@/lib/enrollment/token';
+import { addHire } from '@/lib/hires/add-hire';
+import { hireStatuses } from '@/lib/hires/status';
+import { deviceCertificate } from '@/lib/testing/certificates';
+
+const ORIGIN = 'https://localhost:3443';
+const actor = { type: 'cli' } as const;
+const at = new Date('2026-11-25T09:00:00Z');
+const request = { ip: '192.0.2.1', userAgent: 'test' };
+let sequence = 0;
+
+async function hire(options: { startDate?: string; device?: boolean } = {}) {
+  sequence += 1;
+  const employeeId = `L${sequence}`;
+  const added = await addHire(
+    db(),
+    { employeeId, name: `Link ${sequence}`, email: `l${sequence}@example.com`, startDate: options.startDate ?? '2026-11-25' },
+    { actor, at },
+  );
+  assert.ok(added.ok);
+  const device = await deviceCertificate(employeeId);
+  if (options.device !== false) {
+    assert.ok((await registerDevice(db(), { employeeId, serial: `SN-${employeeId}`, certificatePem: device.pem }, { actor, at })).ok);
+  }
+  return { employeeId, userId: added.hire.id, peer: { fingerprint: device.fingerprint, ip: `192.0.2.${sequence}` } };
+}
+
+const tokenOf = (url: string) => new URL(url).hash.slice(1);
+const stateOf = async (employeeId: string) => (await hireStatuses(db(), { employeeId }))[0]?.state;
+
+describe('issuing links', () => {
+  test('the link carries the token in its fragment, stored only as a hash; default lifetime 72 h', async () => {
+    const h = await hire();
+    const link = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
+    assert.ok(link.ok);
+    assert.match(link.url, /^https:\/\/localhost:3443\/enroll#[A-Za-z0-9_-]{43}$/);
+    assert.equal(link.expiresAt.getTime() - link.notBefore.getTime(), LINK_TTL.default);
+    const stored = await db().bridgeToken.findFirstOrThrow({ where: { userId: h.userId } });
+    assert.equal(stored.tokenHash, hashSecret(tokenOf(link.url)));
+    assert.ok(!JSON.stringify(stored).includes(tokenOf(link.url)));
+    assert.equal(await stateOf(h.employeeId), 'invited');
+  });
+
+  test("a joiner's link is valid from 3 days before the start date, and lives its full lifetime from then", async () => {
+    const h = await hire({ startDate: '2026-12-20' });
+    const link = await issueLink(db(), { employeeId: h.employeeId, ttlMs: LINK_TTL.default }, { actor, at, origin: ORIGIN });
+    assert.ok(link.ok);
+    assert.equal(link.notBefore.toISOString(), new Date(Date.parse('2026-12-20T00:00:00Z') - LINK_VALID_BEFORE_START).toISOString());
+    assert.equal(link.expiresAt.getTime(), link.notBefore.getTime() + LINK_TTL.default);
+  });
+
+  test('refused: lifetime outside 15 min – 14 days, unknown hire, no device, already enrolled', async () => {
+    const h = await hire();
+    for (const ttlMs of [LINK_TTL.min - 1, LINK_TTL.max + 1]) {
+      const result = await issueLink(db(), { employeeId: h.employeeId, ttlMs }, { actor, at, origin: ORIGIN });
+      assert.deepEqual(result.ok ? null : result.reason, 'ttl_out_of_range');
+    }
+    const unknown = await issueLink(db(), { employeeId: 'NOBODY' }, { actor, at, origin: ORIGIN });
+    assert.deepEqual(unknown.ok ? null : unknown.reason, 'unknown_employee');
+    const noDevice = await hire({ device: false });
+    const refused = await issueLink(db(), { employeeId: noDevice.employeeId }, { actor, at, origin: ORIGIN });
+    assert.deepEqual(refused.ok ? null : refused.reason, 'no_device');
+    await db().user.update({ where: { id: h.userId }, data: { enrollmentState: 'enrolled' } });
+    const enrolled = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
+    assert.deepEqual(enrolled.ok ? null : enrolled.reason, 'already_enrolled');
+    assert.equal(await db().bridgeToken.count({ where: { userId: { in: [h.userId, noDevice.userId] } } }), 0);
+  });
+
+  test('a new link revokes the previous one; revoking makes the hire `revoked`', async () => {
+    const h = await hire();
+    const first = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
+    const second = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
+    assert.ok(first.ok && second.ok);
+    assert.deepEqual(await peekLink(db(), { token: tokenOf(first.url), peer: h.peer, request, at }), { ok: false, reason: 'revoked', validFrom: undefined });
+    assert.equal((await peekLink(db(), { token: tokenOf(second.url), peer: h.peer, request, at })).ok, true);
+    assert.deepEqual(await revokeOpenLink(db(), { userId: h.userId, reason: 'test' }, { actor, at }), { revoked: 1 });
+    assert.equal(await stateOf(h.employeeId), 'revoked');
+    assert.equal((await peekLink(db(), { token: tokenOf(second.url), peer: h.peer, request, at })).ok, false);
+  });
+});
+
+describe('time', () => {
+  test('an expired link answers `expired` and the hire becomes `expired`', async () => {
+    const h = await hire();
+    const link = await issueLink(db(), { employeeId: h.employeeId, ttlMs: LINK_TTL.min }, { actor, at, origin: ORIGIN });
+    assert.ok(link.ok);
+    const later = new Date(link.expiresAt.getTime() + 1);
+    const result = await redeemLink(db(), { token: tokenOf(link.url), peer: h.peer, request, at: later });
+    assert.deepEqual(result.ok ? null : result.reason, 'expired');
+    assert.equal(await stateOf(h.employeeId), 'expired');
+  });
+
+  test('the enrollment session lapses after 10 minutes', async () => {
+    const h = await hire();
+    const link = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
+    assert.ok(link.ok);
+    const redeemed = await redeemLink(db(), { token: tokenOf(link.url), peer: h.peer, request, at });
+    assert.ok(redeemed.ok);
+    const headers = new Headers({ cookie: enrollmentCookie(redeemed.sessionSecret).split(';')[0]! });
+    const justInTime = await currentEnrollmentSession(db(), { headers, peer: h.peer, at: new Date(at.getTime() + ENROLLMENT_SESSION_TTL - 1) });
+    assert.equal(justInTime.ok, true);
+    const lapsed = await currentEnrollmentSession(db(), { headers, peer: h.peer, at: new Date(at.getTime() + ENROLLMENT_SESSION_TTL) });
+    assert.deepEqual(lapsed, { ok: false, reason: 'session_expired' });
+  });
+});

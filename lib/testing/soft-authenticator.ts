@@ -1,0 +1,98 @@
+// A software WebAuthn authenticator for integration tests: it builds real attestation and assertion
+// responses (ES256, "none" attestation) that @simplewebauthn/server verifies exactly as it verifies a
+// browser's. End-to-end tests use Chrome's virtual authenticator instead.
+import crypto from 'node:crypto';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import { isoCBOR } from '@simplewebauthn/server/helpers';
+
+const FLAG_UP = 0x01;
+const FLAG_UV = 0x04;
+const FLAG_AT = 0x40;
+
+type Credential = { id: Buffer; privateKey: crypto.KeyObject; userHandle: string; counter: number; rpId: string };
+
+function b64url(data: Uint8Array | string): string {
+  return Buffer.from(data).toString('base64url');
+}
+
+function counterBytes(counter: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeUInt32BE(counter);
+  return buffer;
+}
+
+export class SoftAuthenticator {
+  readonly credentials: Credential[] = [];
+  constructor(private readonly options: { userVerification: boolean; aaguid?: string } = { userVerification: true }) {}
+
+  private flags(extra = 0): number {
+    return FLAG_UP | (this.options.userVerification ? FLAG_UV : 0) | extra;
+  }
+
+  register(options: PublicKeyCredentialCreationOptionsJSON, origin: string): RegistrationResponseJSON {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const cose = new Map<number, number | Uint8Array>([
+      [1, 2],
+      [3, -7],
+      [-1, 1],
+      [-2, Buffer.from(jwk.x!, 'base64url')],
+      [-3, Buffer.from(jwk.y!, 'base64url')],
+    ]);
+    const id = crypto.randomBytes(32);
+    const rpId = options.rp.id ?? new URL(origin).hostname;
+    const aaguid = Buffer.from((this.options.aaguid ?? '00000000-0000-0000-0000-000000000000').replace(/-/g, ''), 'hex');
+    const idLength = Buffer.alloc(2);
+    idLength.writeUInt16BE(id.length);
+    const authData = Buffer.concat([
+      crypto.createHash('sha256').update(rpId).digest(),
+      Buffer.from([this.flags(FLAG_AT)]),
+      counterBytes(0),
+      aaguid,
+      idLength,
+      id,
+      Buffer.from(isoCBOR.encode(cose)),
+    ]);
+    const attestationObject = isoCBOR.encode(
+      new Map<string, string | Map<string, string> | Uint8Array>([
+        ['fmt', 'none'],
+        ['attStmt', new Map<string, string>()],
+        ['authData', new Uint8Array(authData)],
+      ]),
+    );
+    const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin, crossOrigin: false });
+    this.credentials.push({ id, privateKey, userHandle: options.user.id, counter: 0, rpId });
+    return {
+      id: b64url(id),
+      rawId: b64url(id),
+      type: 'public-key',
+      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(attestationObject), transports: ['internal'] },
+      authenticatorAttachment: 'platform',
+      clientExtensionResults: {},
+    };
+  }
+
+  authenticate(options: PublicKeyCredentialRequestOptionsJSON, origin: string, credential = this.credentials[0]!): AuthenticationResponseJSON {
+    credential.counter += 1;
+    const authData = Buffer.concat([
+      crypto.createHash('sha256').update(credential.rpId).digest(),
+      Buffer.from([this.flags()]),
+      counterBytes(credential.counter),
+    ]);
+    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin, crossOrigin: false }));
+    const signature = crypto.sign('sha256', Buffer.concat([authData, crypto.createHash('sha256').update(clientDataJSON).digest()]), credential.privateKey);
+    return {
+      id: b64url(credential.id),
+      rawId: b64url(credential.id),
+      type: 'public-key',
+      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(signature), userHandle: credential.userHandle },
+      authenticatorAttachment: 'platform',
+      clientExtensionResults: {},
+    };
+  }
+}
