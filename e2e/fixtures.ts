@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { test as base, expect, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 
 // Fixtures every end-to-end test builds on:
@@ -124,4 +125,24 @@ export { expect };
 /** Reads a file the CLI wrote (certificates) — for tests that hand PEM text to the console. */
 export function readText(file: string): string {
   return fs.readFileSync(file, 'utf8');
+}
+
+/**
+ * Moves a hire's clock forward for one record, standing in for time passing (links live hours, tests
+ * seconds). Touches only the named timestamp, through the same database file the server uses.
+ */
+export function lapse(table: 'BridgeToken' | 'EnrollmentSession', employeeId: string, column: 'expiresAt'): void {
+  const sqlite = new Database(path.join(dataDir, 'firstkey.db'));
+  try {
+    sqlite
+      .prepare(`UPDATE "${table}" SET "${column}" = ? WHERE "userId" = (SELECT "id" FROM "User" WHERE "employeeId" = ?)`)
+      // The format Prisma's SQLite adapter writes, so comparisons (which are textual) stay correct.
+      .run(new Date(Date.now() - 1_000).toISOString().replace('Z', '+00:00'), employeeId);
+  } finally {
+    sqlite.close();
+  }
+}
+
+export async function stateOf(hire: Hire): Promise<string> {
+  return (await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId)).state;
 }

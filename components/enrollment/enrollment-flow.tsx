@@ -54,7 +54,6 @@ export function EnrollmentFlow() {
   const [view, setView] = useState<View>({ step: 'checking' });
   const token = useRef<string | null>(null);
   const redeemed = useRef(false);
-  const pendingOptions = useRef<PublicKeyCredentialCreationOptionsJSON | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -63,20 +62,23 @@ export function EnrollmentFlow() {
   }, [view.step]);
 
   useEffect(() => {
-    const fragment = window.location.hash.slice(1);
-    if (fragment) window.history.replaceState(null, '', window.location.pathname);
     let cancelled = false;
     const begin = async () => {
+      const fragment = window.location.hash.slice(1);
+      if (fragment) window.history.replaceState(null, '', window.location.pathname);
+      token.current = null;
+      redeemed.current = false;
+      setView({ step: 'checking' });
       if (!browserSupportsWebAuthn()) return setView({ step: 'problem', code: 'unsupported' });
       if (!fragment) {
         // Reloaded after the link was used: carry on if the enrollment session is still open.
-        const options = await post<PublicKeyCredentialCreationOptionsJSON>('/api/enroll/passkey/options', {});
-        if (options.ok) {
-          pendingOptions.current = options.body;
+        const session = await post<PublicKeyCredentialCreationOptionsJSON>('/api/enroll/passkey/options', {});
+        if (cancelled) return;
+        if (session.ok) {
           redeemed.current = true;
           return setView({ step: 'resume' });
         }
-        return setView(problemView(options.error, 'no_session'));
+        return setView(problemView(session.error, 'no_session'));
       }
       if (!TOKEN_PATTERN.test(fragment)) return setView({ step: 'problem', code: 'malformed' });
       token.current = fragment;
@@ -85,9 +87,13 @@ export function EnrollmentFlow() {
       if (peek.ok) return setView({ step: 'welcome', name: peek.body.hire.name, expiresAt: peek.body.expiresAt });
       setView(problemView(peek.error));
     };
+    // A second link opened in the same tab changes only the fragment: start over with it.
+    const onHashChange = () => void begin();
+    window.addEventListener('hashchange', onHashChange);
     void begin();
     return () => {
       cancelled = true;
+      window.removeEventListener('hashchange', onHashChange);
     };
   }, []);
 
@@ -98,17 +104,13 @@ export function EnrollmentFlow() {
       if (!redeem.ok) return setView(problemView(redeem.error));
       redeemed.current = true;
     }
-    let options = pendingOptions.current;
-    pendingOptions.current = null;
-    if (!options) {
-      const fetched = await post<PublicKeyCredentialCreationOptionsJSON>('/api/enroll/passkey/options', {});
-      if (!fetched.ok) return setView(problemView(fetched.error));
-      options = fetched.body;
-    }
+    // Fresh options on every try: a lapsed session is reported before the device prompts anyone.
+    const fetched = await post<PublicKeyCredentialCreationOptionsJSON>('/api/enroll/passkey/options', {});
+    if (!fetched.ok) return setView(problemView(fetched.error));
     setView({ step: 'working', what: 'Follow your device\u2019s prompt to create your passkey…' });
     let registration;
     try {
-      registration = await startRegistration({ optionsJSON: options });
+      registration = await startRegistration({ optionsJSON: fetched.body });
     } catch (error) {
       const message =
         error instanceof WebAuthnError && error.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED'
