@@ -51,7 +51,6 @@ const server = https.createServer(
 
 server.listen(config.port, config.listenHost, () => {
   console.log(`Firstkey is running at ${config.origin}`);
-  console.log(`  IT console:        ${config.origin}/it`);
   console.log(`  device certificates: ${frontDoor.mode === 'direct' ? 'read from the TLS connection' : `from a proxy header (${config.proxyCertHeader})`}`);
   console.log(`  data:              ${config.dataDir}`);
 });

@@ -84,4 +84,45 @@ describe('firstkey CLI', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /No person with employee id "GHOST"/);
   });
+
+  test('invite prints a device-bound link; bad lifetimes, dates and hires are refused', async () => {
+    const link = await firstkey('invite', '--employee-id', 'E100', '--ttl', '2h', '--not-before', '2026-12-01T08:00:00Z');
+    assert.equal(link.code, 0, link.stderr);
+    assert.match(String(link.json?.url), /^https:\/\/localhost:3443\/enroll#[A-Za-z0-9_-]{43}$/);
+    assert.equal(link.json?.notBefore, '2026-12-01T08:00:00.000Z');
+    assert.equal(link.json?.expiresAt, '2026-12-01T10:00:00.000Z');
+    assert.equal((await firstkey('status', '--employee-id', 'E100')).json?.state, 'invited');
+
+    await firstkey('hire', 'add', '--employee-id', 'E200', '--name', 'No Laptop', '--email', 'nolaptop@example.com', '--start-date', '2026-12-01');
+    const cases: [string[], RegExp][] = [
+      [['invite', '--employee-id', 'E100', '--ttl', '10m'], /between 15 min and 14 days; got 10 min/],
+      [['invite', '--employee-id', 'E100', '--ttl', '15d'], /between 15 min and 14 days; got 15 days/],
+      [['invite', '--employee-id', 'E100', '--ttl', 'soon'], /--ttl: Expected a duration such as 90m, 72h or 14d/],
+      [['invite', '--employee-id', 'E100', '--not-before', 'tomorrow'], /--not-before: Expected an ISO date-time/],
+      [['invite', '--employee-id', 'E200'], /has no registered device/],
+      [['invite', '--employee-id', 'NOBODY'], /No person with employee id "NOBODY"/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await firstkey(...args);
+      assert.notEqual(result.code, 0, args.join(' '));
+      assert.match(result.stderr, message, args.join(' '));
+    }
+  });
+
+  test('admin bootstrap makes an IT member with a 10-minute link bound to the given laptop', async () => {
+    const out = path.join(dataDir, 'device-admin');
+    await firstkey('device', 'issue-cert', '--employee-id', 'A1', '--out', out);
+    const result = await firstkey('admin', 'bootstrap', '--employee-id', 'A1', '--name', 'Grace Hopper', '--email', 'grace@example.com', '--cert', path.join(out, 'device.pem'));
+    assert.equal(result.code, 0, result.stderr);
+    const minutes = (Date.parse(String(result.json?.expiresAt)) - Date.now()) / 60_000;
+    assert.ok(minutes > 9 && minutes <= 10, `expires in ${minutes} min`);
+    const status = await firstkey('status', '--employee-id', 'A1');
+    assert.deepEqual([status.json?.state, status.json?.roles], ['invited', ['it']]);
+
+    const notStaff = await firstkey('admin', 'bootstrap', '--employee-id', 'E100', '--name', 'Ada', '--email', 'ada@example.com', '--cert', path.join(out, 'device.pem'));
+    assert.match(notStaff.stderr, /is not IT staff/);
+    const badCert = await firstkey('admin', 'bootstrap', '--employee-id', 'A2', '--name', 'X', '--email', 'x@example.com', '--cert', 'package.json');
+    assert.match(badCert.stderr, /Expected a PEM certificate/);
+  });
 });
+

@@ -16,7 +16,8 @@ import { addHire } from '@/lib/hires/add-hire';
 import { EmployeeId, HireInput } from '@/lib/hires/hire-input';
 import { hireStatuses } from '@/lib/hires/status';
 import { issueLink } from '@/lib/enrollment/issue-link';
-import { bootstrapAdmin } from '@/lib/staff/bootstrap';
+import { bootstrapAdmin, itAdminExists } from '@/lib/staff/bootstrap';
+import { firstStartBootstrap } from '@/lib/staff/first-start';
 
 /** "90m", "72h", "14d" → milliseconds (the policy's range is checked by issueLink). */
 const Duration = z
@@ -36,6 +37,8 @@ const USAGE = `Usage: firstkey <command> [flags]
   device register --employee-id ID --serial SERIAL --cert PEM_PATH
   invite --employee-id ID [--ttl 72h] [--not-before ISO_DATE_TIME]
   admin bootstrap --employee-id ID --name NAME --email EMAIL --cert PEM_PATH
+  admin first-start                         (npm start) while no IT admin exists: a dev-CA
+                                            certificate and a 10-minute link for the first one
   status [--employee-id ID]
   audit verify
 
@@ -142,6 +145,17 @@ const commands: Record<string, (flags: Flags) => Promise<unknown>> = {
     const result = await bootstrapAdmin(db(), { hire: input, certificatePem }, { at: new Date(), origin: env().origin });
     if (!result.ok) throw new CliError(result.message);
     return { url: result.url, expiresAt: result.expiresAt.toISOString(), deviceSerial: result.deviceSerial };
+  },
+
+  async 'admin first-start'() {
+    const config = env();
+    migrateNow();
+    if (config.tls) {
+      const exists = await itAdminExists(db());
+      return { adminExists: exists, hint: exists ? null : 'Run `firstkey admin bootstrap` with your laptop\'s certificate to create the first IT admin' };
+    }
+    const bootstrap = await firstStartBootstrap(db(), { dataDir: config.dataDir, origin: config.origin, at: new Date() });
+    return bootstrap ? { adminExists: false, ...bootstrap, expiresAt: bootstrap.expiresAt.toISOString() } : { adminExists: true };
   },
 
   async status(flags) {

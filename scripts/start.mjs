@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: everything a fresh clone needs, then the portal. Each step is skipped when already done:
 //   1. install dependencies (npm ci)        3. migrate, dev CA, server certificate (firstkey setup)
-//   2. generate the Prisma client            4. `next build` when sources changed    5. serve (server.ts)
+//   2. generate the Prisma client            4. `next build` when sources changed
+//   5. while no IT admin exists, print the first one's bootstrap link   6. serve (server.ts)
 // `--prepare-only` stops after step 4 (used by the test harness before it starts its own servers).
 import { spawnSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -71,7 +72,26 @@ if (!built) {
 }
 if (prepareOnly) process.exit(0);
 
-// 5. Serve. The child gets our signals; we exit with it.
+// 5. While no IT admin exists: the one-time bootstrap link for the first one (DESIGN.md).
+const firstStart = spawnSync(process.execPath, ['bin/firstkey.mjs', 'admin', 'first-start'], { cwd: root, env, encoding: 'utf8' });
+if (firstStart.status !== 0) {
+  console.error(firstStart.stderr);
+  process.exit(firstStart.status ?? 1);
+}
+const admin = JSON.parse(firstStart.stdout);
+if (!admin.adminExists && admin.url) {
+  console.log(`
+  No IT admin exists yet. To become the first one, on this machine:
+    1. Import the device certificate ${admin.p12Path ?? admin.certPath} into your browser
+       (PKCS#12, empty export passphrase; key: ${admin.keyPath}).
+    2. Open this one-time link before ${admin.expiresAt} (10 minutes; a restart issues a new one):
+       ${admin.url}
+`);
+} else if (!admin.adminExists && admin.hint) {
+  console.log(`  ${admin.hint}`);
+}
+
+// 6. Serve. The child gets our signals; we exit with it.
 const server = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/node-hooks.mjs', 'server.ts'], {
   cwd: root,
   stdio: 'inherit',
