@@ -124,5 +124,20 @@ describe('firstkey CLI', () => {
     const badCert = await firstkey('admin', 'bootstrap', '--employee-id', 'A2', '--name', 'X', '--email', 'x@example.com', '--cert', 'package.json');
     assert.match(badCert.stderr, /Expected a PEM certificate/);
   });
+
+  test('several CLI processes writing at once all succeed and keep the audit chain intact', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        firstkey('hire', 'add', '--employee-id', `P${i}`, '--name', `Parallel ${i}`, '--email', `p${i}@example.com`, '--start-date', '2026-12-01'),
+      ),
+    );
+    assert.deepEqual(
+      results.map((result) => result.code),
+      Array(8).fill(0),
+      results.map((result) => result.stderr).join('\n'),
+    );
+    const audit = await firstkey('audit', 'verify');
+    assert.equal(audit.json?.ok, true);
+  });
 });
 

@@ -18,8 +18,9 @@ function createClient(): PrismaClient {
   if (!url.startsWith('file:')) {
     throw new Error(`DATABASE_URL "${url.split(':')[0]}:…" is not supported yet; expected "file:" (SQLite)`);
   }
-  // busy timeout: the CLI and the web server share the file; a writer waits for the other.
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 5_000 }) });
+  // Busy timeout: the CLI and the web server share the file; a writer waits (up to 15 s, far longer
+  // than any of our transactions) for the other instead of failing.
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 15_000 }) });
 }
 
 // One client per process; kept on globalThis so Next's module reloading cannot open a second one.
@@ -28,4 +29,20 @@ const holder = globalThis as unknown as { firstkeyDb?: PrismaClient };
 export function db(): PrismaClient {
   holder.firstkeyDb ??= createClient();
   return holder.firstkeyDb;
+}
+
+/**
+ * Every state change runs in one of these. Its first statement takes the database's write lock
+ * (SQLite: like BEGIN IMMEDIATE, waiting up to the busy timeout for another process such as the CLI;
+ * PostgreSQL: the audit head's row lock), so a transaction never reads a snapshot it then cannot
+ * write on top of. Serialized writers wait their turn instead of failing: hence the generous limits.
+ */
+export function writeTransaction<T>(client: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return client.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1`;
+      return work(tx);
+    },
+    { maxWait: 15_000, timeout: 20_000 },
+  );
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '@/lib/db';
+import { type Db, writeTransaction } from '@/lib/db';
 import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { LINK_TTL, LINK_VALID_BEFORE_START } from '@/lib/enrollment/policy';
@@ -83,7 +83,7 @@ export async function issueLink(
   const expiresAt = new Date(notBefore.getTime() + ttlMs);
 
   const token = newSecret();
-  const link = await db.$transaction(async (tx) => {
+  const link = await writeTransaction(db, async (tx) => {
     const revoked = await tx.bridgeToken.updateMany({
       where: { userId: user.id, consumedAt: null, revokedAt: null },
       data: { revokedAt: at, revokedReason: 'reissued' },
@@ -132,7 +132,7 @@ export async function revokeOpenLink(
   context: { actor: Actor; at: Date; request?: RequestContext },
 ): Promise<{ revoked: number }> {
   const { at, actor } = context;
-  return db.$transaction(async (tx) => {
+  return writeTransaction(db, async (tx) => {
     const open = await tx.bridgeToken.findMany({ where: { userId: input.userId, consumedAt: null, revokedAt: null }, select: { id: true } });
     if (open.length === 0) return { revoked: 0 };
     await tx.bridgeToken.updateMany({ where: { id: { in: open.map((link) => link.id) } }, data: { revokedAt: at, revokedReason: input.reason } });

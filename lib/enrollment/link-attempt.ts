@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '@/lib/db';
+import { type Db, writeTransaction } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import type { Peer } from '@/lib/devices/front-door';
@@ -25,7 +25,7 @@ export async function attemptLink(db: Db, attempt: LinkAttempt, step: 'peek' | '
 
   if (COUNTS_AS_FAILED_ATTEMPT.has(found.reason)) await recordFailure(db, keys, at);
   const link = found.link;
-  await db.$transaction(async (tx) => {
+  await writeTransaction(db, async (tx) => {
     const mismatch = found.reason === 'wrong_device' || found.reason === 'no_certificate';
     await appendAudit(tx, {
       at,

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '@/lib/db';
+import { type Db, writeTransaction } from '@/lib/db';
 import { appendAudit } from '@/lib/audit/append';
 import { attemptLink, type LinkAttempt } from '@/lib/enrollment/link-attempt';
 import type { LinkFailure } from '@/lib/enrollment/link-outcome';
@@ -16,7 +16,7 @@ export async function peekLink(db: Db, attempt: LinkAttempt): Promise<PeekResult
   if (!result.ok) return result;
   const { link } = result;
   if (!link.openedAt) {
-    await db.$transaction(async (tx) => {
+    await writeTransaction(db, async (tx) => {
       const first = await tx.bridgeToken.updateMany({ where: { id: link.id, openedAt: null }, data: { openedAt: attempt.at } });
       if (first.count === 0) return;
       await appendAudit(tx, {

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '@/lib/db';
+import { type Db, writeTransaction } from '@/lib/db';
 import { appendAudit } from '@/lib/audit/append';
 import { attemptLink, type LinkAttempt } from '@/lib/enrollment/link-attempt';
 import type { LinkFailure } from '@/lib/enrollment/link-outcome';
@@ -8,9 +8,6 @@ import { setEnrollmentState } from '@/lib/enrollment/states';
 import { hashSecret, newSecret } from '@/lib/enrollment/token';
 
 export type RedeemResult = { ok: true; sessionSecret: string; expiresAt: Date; hire: { name: string } } | LinkFailure;
-
-/** Serialized writers wait their turn rather than fail: 50 redemptions at once must all get an answer. */
-const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 /**
  * Consumes the link and opens the enrollment session, in one transaction. The consuming UPDATE is
@@ -25,7 +22,7 @@ export async function redeemLink(db: Db, attempt: LinkAttempt): Promise<RedeemRe
   const sessionSecret = newSecret();
   const expiresAt = new Date(at.getTime() + ENROLLMENT_SESSION_TTL);
 
-  const won = await db.$transaction(async (tx) => {
+  const won = await writeTransaction(db, async (tx) => {
     const consumed = await tx.bridgeToken.updateMany({
       where: { id: link.id, consumedAt: null, revokedAt: null, expiresAt: { gt: at }, notBefore: { lte: at } },
       data: { consumedAt: at, openedAt: link.openedAt ?? at },
@@ -46,7 +43,7 @@ export async function redeemLink(db: Db, attempt: LinkAttempt): Promise<RedeemRe
     });
     await setEnrollmentState(tx, { userId: link.userId, to: 'enrolling', at, actor, request, reason: 'link_redeemed' });
     return true;
-  }, TRANSACTION_OPTIONS);
+  });
 
   if (!won) return { ok: false, reason: 'used' };
   return { ok: true, sessionSecret, expiresAt, hire: { name: link.user.name } };

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '@/lib/db';
+import { type Db, writeTransaction } from '@/lib/db';
 import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import type { HireInput } from '@/lib/hires/hire-input';
@@ -27,7 +27,7 @@ export async function addHire(
     managerId = manager.id;
   }
   try {
-    const hire = await db.$transaction(async (tx) => {
+    const hire = await writeTransaction(db, async (tx) => {
       const user = await tx.user.create({
         data: {
           employeeId: input.employeeId,

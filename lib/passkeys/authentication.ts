@@ -5,7 +5,7 @@ import {
   type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
-import type { Db } from '@/lib/db';
+import { type Db, writeTransaction } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
@@ -47,7 +47,7 @@ export async function verifyPasskeyAssertion(
     return { ok: false, reason: 'unknown_passkey', message: 'This passkey is not (or no longer) registered with Firstkey' };
   }
   const denied = async (message: string) => {
-    await db.$transaction((tx) =>
+    await writeTransaction(db, async (tx) =>
       appendAudit(tx, {
         at,
         actor: { type: 'anonymous' },
@@ -81,7 +81,7 @@ export async function verifyPasskeyAssertion(
   }
   if (!verification.verified) return denied('The passkey assertion could not be verified');
 
-  await db.$transaction(async (tx) => {
+  await writeTransaction(db, async (tx) => {
     await tx.passkey.update({
       where: { id: passkey.id },
       data: { counter: verification.authenticationInfo.newCounter, lastUsedAt: at, backedUp: verification.authenticationInfo.credentialBackedUp },

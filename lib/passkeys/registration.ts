@@ -5,7 +5,7 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { Db } from '@/lib/db';
+import { type Db, writeTransaction } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { uniqueViolation } from '@/lib/db/errors';
@@ -62,7 +62,7 @@ export async function registerPasskey(
   const { at, request, rp } = context;
   const actor = { type: 'user', id: session.userId } as const;
   const refuse = async (reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists', message: string) => {
-    await db.$transaction((tx) =>
+    await writeTransaction(db, async (tx) =>
       appendAudit(tx, {
         at,
         actor,
@@ -97,7 +97,7 @@ export async function registerPasskey(
   const info = verification.registrationInfo;
 
   try {
-    const passkey = await db.$transaction(async (tx) => {
+    const passkey = await writeTransaction(db, async (tx) => {
       const created = await tx.passkey.create({
         data: {
           userId: session.userId,

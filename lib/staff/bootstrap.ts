@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '@/lib/db';
+import { type Db, writeTransaction } from '@/lib/db';
 import type { Actor } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
@@ -61,7 +61,7 @@ export async function bootstrapAdmin(
   }
   const link = await issueLink(db, { employeeId: user.employeeId, purpose: 'bootstrap' }, { actor, at, origin: context.origin });
   if (!link.ok) return { ok: false, reason: 'refused', message: link.message };
-  await db.$transaction((tx) =>
+  await writeTransaction(db, async (tx) =>
     appendAudit(tx, { at, actor, action: 'admin_bootstrapped', subject: { type: 'user', id: user.id }, userId: user.id, details: { employeeId: user.employeeId } }),
   );
   return link;
