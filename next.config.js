@@ -2,6 +2,8 @@
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  // forbidden(): a signed-in person without the role gets a real 403 page (app/forbidden.tsx).
+  experimental: { authInterrupts: true },
   // Native and Prisma runtime modules are loaded by Node at run time, not bundled.
   serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', '@peculiar/x509', 'tsyringe', 'reflect-metadata'],
 };

@@ -28,6 +28,8 @@ const frontDoor: FrontDoorConfig =
 // A fresh key per boot: only this process can produce a peer header that route handlers accept.
 const frontDoorKey = crypto.randomBytes(32).toString('base64url');
 process.env[FRONT_DOOR_KEY_ENV] = frontDoorKey;
+// next-auth builds its callback URLs from this; it is the portal's public origin.
+process.env.NEXTAUTH_URL ??= config.origin;
 
 const app = next({ dev: false, dir: root, hostname: config.listenHost, port: config.port });
 await app.prepare();

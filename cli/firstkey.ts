@@ -12,6 +12,7 @@ import { migrate } from '@/lib/db/migrate';
 import { ensureDevCa, ensureServerCertificate, issueDeviceCertificate } from '@/lib/devices/dev-ca';
 import { registerDevice } from '@/lib/devices/register-device';
 import { env } from '@/lib/env';
+import { sessionSecret } from '@/lib/secrets';
 import { addHire } from '@/lib/hires/add-hire';
 import { EmployeeId, HireInput } from '@/lib/hires/hire-input';
 import { hireStatuses } from '@/lib/hires/status';
@@ -67,6 +68,7 @@ const commands: Record<string, (flags: Flags) => Promise<unknown>> = {
     const config = env();
     const migrations = migrateNow();
     await ensureDevCa(config.dataDir);
+    sessionSecret();
     const tls = config.tls ?? (await ensureServerCertificate(config.dataDir, config.rpId));
     return { dataDir: config.dataDir, migrations, tls };
   },

@@ -4,7 +4,6 @@ import type { Page } from '@playwright/test';
 import {
   addVirtualAuthenticator,
   contextWithCertificate,
-  firstkey,
   expect,
   invite,
   lapse,
@@ -204,21 +203,3 @@ test.describe('retries without burning the link', () => {
   });
 });
 
-test.describe('the first IT admin', () => {
-  test('the first-start bootstrap link enrolls the admin through the same flow, once', async ({ browser }) => {
-    const first = await firstkey<{ adminExists: boolean; url: string; certPath: string; keyPath: string }>('admin', 'first-start');
-    expect(first.adminExists).toBe(false);
-    const context = await contextWithCertificate(browser, { certPath: first.certPath, keyPath: first.keyPath, fingerprint: '' });
-    const page = await context.newPage();
-    await addVirtualAuthenticator(page);
-    await page.goto(first.url);
-    await expect(heading(page)).toHaveText('Welcome, First IT admin');
-    await page.getByRole('button', { name: 'Create my passkey' }).click();
-    await expect(heading(page)).toHaveText('You\u2019re ready for day one');
-    await context.close();
-
-    expect((await firstkey<{ adminExists: boolean }>('admin', 'first-start')).adminExists).toBe(true);
-    const status = await firstkey<{ state: string; roles: string[] }>('status', '--employee-id', 'it-admin');
-    expect([status.state, status.roles]).toEqual(['enrolled', ['it']]);
-  });
-});

@@ -50,10 +50,11 @@ export async function strayDevice(label = 'stray'): Promise<DeviceFiles> {
   return firstkey<DeviceFiles>('device', 'issue-cert', '--employee-id', uniqueId(label), '--out', path.join(dataDir, 'devices', uniqueId(label)));
 }
 
-export async function createHire(options: { name?: string; startDate?: string } = {}): Promise<Hire> {
+export async function createHire(options: { name?: string; startDate?: string; role?: 'it' | 'manager'; manager?: string } = {}): Promise<Hire> {
   const employeeId = uniqueId('E');
   const name = options.name ?? 'Ada Lovelace';
-  await firstkey('hire', 'add', '--employee-id', employeeId, '--name', name, '--email', `${employeeId.toLowerCase()}@example.com`, '--start-date', options.startDate ?? today());
+  await firstkey('hire', 'add', '--employee-id', employeeId, '--name', name, '--email', `${employeeId.toLowerCase()}@example.com`, '--start-date', options.startDate ?? today(),
+    ...(options.role ? ['--role', options.role] : []), ...(options.manager ? ['--manager', options.manager] : []));
   const files = await firstkey<DeviceFiles>('device', 'issue-cert', '--employee-id', employeeId, '--out', path.join(dataDir, 'devices', employeeId));
   const serial = `SN-${employeeId}`;
   await firstkey('device', 'register', '--employee-id', employeeId, '--serial', serial, '--cert', files.certPath);

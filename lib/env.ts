@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   /** PEM files of a real server certificate; without them the dev CA issues one for localhost. */
   FIRSTKEY_TLS_CERT: z.string().min(1).optional(),
   FIRSTKEY_TLS_KEY: z.string().min(1).optional(),
+  /** Signs staff session cookies. Without it, one is generated into the data folder (single instance). */
+  NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
 });
 
 export type Env = ReturnType<typeof loadEnv>;
@@ -53,6 +55,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     deviceCertMode: raw.FIRSTKEY_DEVICE_CERT_MODE,
     proxySecret: raw.FIRSTKEY_PROXY_SECRET,
     proxyCertHeader: raw.FIRSTKEY_PROXY_CERT_HEADER,
+    sessionSecret: raw.NEXTAUTH_SECRET ?? null,
     tls: raw.FIRSTKEY_TLS_CERT && raw.FIRSTKEY_TLS_KEY ? { certPath: raw.FIRSTKEY_TLS_CERT, keyPath: raw.FIRSTKEY_TLS_KEY } : null,
   };
 }

@@ -1,0 +1,107 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { StateBadge } from '@/components/staff/state-badge';
+import { db } from '@/lib/db';
+import { hireDetail } from '@/lib/hires/hire-detail';
+import { requireStaff } from '@/lib/staff/require';
+
+export const metadata: Metadata = { title: 'Hire' };
+
+const when = (date: Date | null) => (date ? `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC` : '—');
+
+export default async function HirePage({ params }: { params: Promise<{ employeeId: string }> }) {
+  const { employeeId } = await params;
+  const path = `/it/hires/${encodeURIComponent(employeeId)}`;
+  await requireStaff('console.view', path);
+  const detail = await hireDetail(db(), decodeURIComponent(employeeId));
+  if (!detail) notFound();
+  const { user, device, passkeys, timeline } = detail;
+  await requireStaff('hire.view', path, { userId: user.id, managerId: user.managerId });
+  return (
+    <>
+      <h1 className="text-2xl font-bold tracking-tight">{user.name}</h1>
+      <p className="mt-1 text-slate-700">
+        {user.employeeId} · {user.email} · starts {user.startDate} · <StateBadge state={user.enrollmentState} />
+      </p>
+      <dl className="mt-6 grid grid-cols-1 gap-4 sm:grid-cols-3">
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <dt className="text-sm font-semibold text-slate-600">Manager</dt>
+          <dd>{user.manager ? `${user.manager.name} (${user.manager.employeeId})` : '—'}</dd>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <dt className="text-sm font-semibold text-slate-600">Device</dt>
+          <dd>
+            {device ? (
+              <>
+                Serial {device.serial}
+                <br />
+                <span className="break-all font-mono text-xs">SHA-256 {device.certFingerprint}</span>
+                <br />
+                <span className="text-sm">
+                  registered by {device.registeredBy}, {when(device.registeredAt)}
+                </span>
+              </>
+            ) : (
+              'No device registered'
+            )}
+          </dd>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <dt className="text-sm font-semibold text-slate-600">Roles</dt>
+          <dd>{user.roles.length ? user.roles.map((role) => role.role).join(', ') : 'none'}</dd>
+        </div>
+      </dl>
+
+      <h2 className="mt-8 text-xl font-semibold">Passkeys</h2>
+      {passkeys.length === 0 ? (
+        <p className="mt-2 text-slate-700">No passkey yet.</p>
+      ) : (
+        <table className="mt-2 w-full text-left text-sm">
+          <thead>
+            <tr className="border-b border-slate-300">
+              <th scope="col" className="py-2 pr-3">Provider</th>
+              <th scope="col" className="py-2 pr-3">Created</th>
+              <th scope="col" className="py-2 pr-3">Last used</th>
+              <th scope="col" className="py-2 pr-3">Backup</th>
+              <th scope="col" className="py-2 pr-3">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {passkeys.map((passkey) => (
+              <tr key={passkey.id} className="border-b border-slate-200">
+                <td className="py-2 pr-3">{passkey.provider ?? 'Unknown provider'}</td>
+                <td className="py-2 pr-3">{when(passkey.createdAt)}</td>
+                <td className="py-2 pr-3">{when(passkey.lastUsedAt)}</td>
+                <td className="py-2 pr-3">{passkey.deviceType === 'multiDevice' ? (passkey.backedUp ? 'synced' : 'eligible') : 'this device only'}</td>
+                <td className="py-2 pr-3">{passkey.revokedAt ? `revoked ${when(passkey.revokedAt)}` : 'active'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2 className="mt-8 text-xl font-semibold">Timeline</h2>
+      <ol className="mt-2 space-y-2" aria-label="Audit timeline, newest first">
+        {timeline.map((event) => (
+          <li key={event.seq} className="rounded border border-slate-200 bg-white px-3 py-2 text-sm" data-action={event.action}>
+            <span className="font-mono text-xs text-slate-600">{when(event.at)}</span>{' '}
+            <strong>{event.action.replaceAll('_', ' ')}</strong>
+            {event.result !== 'ok' && <span className="ml-2 rounded bg-rose-100 px-1 text-rose-900">{event.result}</span>}{' '}
+            <span className="text-slate-700">
+              by {event.actorType}
+              {event.ip ? ` from ${event.ip}` : ''}
+            </span>
+            {Object.keys(event.details).length > 0 && (
+              <span className="block break-all text-xs text-slate-600">
+                {Object.entries(event.details)
+                  .filter(([, value]) => value !== null)
+                  .map(([key, value]) => `${key}: ${String(value)}`)
+                  .join(' · ')}
+              </span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+import 'server-only';
+import type { Db } from '@/lib/db';
+import { providerName } from '@/lib/passkeys/providers';
+
+/** Everything the IT console's hire page shows, including the full audit timeline. */
+export async function hireDetail(db: Db, employeeId: string) {
+  const user = await db.user.findUnique({
+    where: { employeeId },
+    include: {
+      manager: { select: { name: true, employeeId: true } },
+      roles: { select: { role: true } },
+      devices: { orderBy: { registeredAt: 'desc' } },
+      passkeys: { orderBy: { createdAt: 'asc' } },
+      bridgeTokens: { orderBy: { issuedAt: 'desc' }, take: 10 },
+    },
+  });
+  if (!user) return null;
+  const timeline = await db.auditEvent.findMany({ where: { userId: user.id }, orderBy: { seq: 'desc' }, take: 500 });
+  return {
+    user,
+    device: user.devices.find((device) => !device.retiredAt) ?? null,
+    passkeys: user.passkeys.map((passkey) => ({ ...passkey, provider: passkey.name ?? providerName(passkey.aaguid) })),
+    links: user.bridgeTokens,
+    timeline: timeline.map((event) => ({ ...event, details: JSON.parse(event.details) as Record<string, unknown> })),
+  };
+}

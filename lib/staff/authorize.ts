@@ -1,0 +1,48 @@
+import type { Staff } from '@/lib/staff/session';
+
+// Who may do what — the one place every page, route handler and server action asks.
+// IT staff run enrollment for everyone. Managers see (and approve recoveries for) their direct
+// reports only. Anyone signed in sees their own enrollment. Nobody else sees anything.
+
+export type StaffAction =
+  | 'console.view'
+  | 'hire.view'
+  | 'hire.create'
+  | 'device.register'
+  | 'link.issue'
+  | 'link.revoke'
+  | 'role.change'
+  | 'recovery.request'
+  | 'recovery.approve'
+  | 'reports.view';
+
+/** The hire an action is about: their id and their manager's. */
+export type Subject = { userId: string; managerId: string | null };
+
+const IT_ONLY: ReadonlySet<StaffAction> = new Set([
+  'console.view',
+  'hire.create',
+  'device.register',
+  'link.issue',
+  'link.revoke',
+  'role.change',
+  'recovery.request',
+]);
+
+export function can(actor: Staff | null, action: StaffAction, subject?: Subject): boolean {
+  if (!actor) return false;
+  const isIt = actor.roles.includes('it');
+  const isManager = actor.roles.includes('manager');
+  if (IT_ONLY.has(action)) return isIt;
+  switch (action) {
+    case 'reports.view':
+      return isManager;
+    case 'hire.view':
+      return Boolean(subject) && (isIt || subject!.userId === actor.id || (isManager && subject!.managerId === actor.id));
+    case 'recovery.approve':
+      // The requester's identity is checked by the recovery rules themselves (two different people).
+      return Boolean(subject) && subject!.userId !== actor.id && (isIt || (isManager && subject!.managerId === actor.id));
+    default:
+      return false;
+  }
+}

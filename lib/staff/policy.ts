@@ -1,0 +1,9 @@
+// Staff session rules (issue "Staff sign-in"), in one place with their reasons.
+const MINUTE = 60_000;
+
+/** Signed out after 30 minutes without activity: an unattended console is a risk. */
+export const SESSION_IDLE = 30 * MINUTE;
+/** Signed out 12 hours after signing in, active or not: one working day. */
+export const SESSION_ABSOLUTE = 12 * 60 * MINUTE;
+/** Sensitive actions (revoke, reissue, roles, devices, recovery) need a passkey assertion this recent. */
+export const FRESH_ASSERTION = 5 * MINUTE;

@@ -1,0 +1,19 @@
+import 'server-only';
+import { writeTransaction, type Db } from '@/lib/db';
+import { appendAudit } from '@/lib/audit/append';
+import type { RequestContext } from '@/lib/audit/actor';
+
+/** Ends every session of a person on every browser: sessions carry the epoch they began in. */
+export async function signOutEverywhere(db: Db, input: { userId: string; at: Date; request?: RequestContext }): Promise<void> {
+  await writeTransaction(db, async (tx) => {
+    await tx.user.update({ where: { id: input.userId }, data: { sessionEpoch: { increment: 1 } } });
+    await appendAudit(tx, {
+      at: input.at,
+      actor: { type: 'user', id: input.userId },
+      action: 'signed_out_everywhere',
+      subject: { type: 'user', id: input.userId },
+      userId: input.userId,
+      request: input.request,
+    });
+  });
+}
