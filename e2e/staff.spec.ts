@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { addVirtualAuthenticator, contextWithCertificate, createHire, expect, firstkey, invite, test } from './fixtures';
+import { addVirtualAuthenticator, contextWithCertificate, createHire, expect, firstkey, invite, strayDevice, test, today } from './fixtures';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
 test.describe.configure({ mode: 'serial' });
@@ -97,4 +97,76 @@ test('IT sees hires in the console, filters them and opens the timeline', async 
   await expect(page.locator('li[data-action="device_registered"]')).toHaveCount(1);
   await expect(page.getByText(`SHA-256 ${target.device.fingerprint}`)).toBeVisible();
   await context.close();
+});
+
+async function itConsole(browser: import('@playwright/test').Browser, name: string) {
+  const staff = await createHire({ name, role: 'it' });
+  const context = await contextWithCertificate(browser, staff.device);
+  const page = await context.newPage();
+  await addVirtualAuthenticator(page);
+  await enroll(page, (await invite(staff)).url);
+  await signIn(page);
+  await expect(heading(page)).toHaveText('Hires');
+  return { context, page };
+}
+
+test('IT adds a hire, registers the laptop and issues a link; the console shows `enrolled` live', async ({ browser }) => {
+  const { context, page } = await itConsole(browser, 'Iris Operator');
+  const employeeId = `C${Date.now().toString(36)}`;
+  const laptop = await strayDevice('console');
+
+  await page.getByRole('link', { name: 'Add hire' }).click();
+  await page.getByLabel('Employee id', { exact: true }).fill(employeeId);
+  await page.getByLabel('Full name').fill('Carla Console');
+  await page.getByLabel('Work email').fill(`${employeeId.toLowerCase()}@example.com`);
+  await page.getByLabel('Start date').fill(today());
+  await page.getByRole('button', { name: 'Add hire' }).click();
+  await expect(heading(page)).toHaveText('Carla Console');
+
+  await page.getByLabel('Serial or asset tag').fill('SN-CARLA');
+  await page.getByLabel('Device certificate (PEM)').setInputFiles(laptop.certPath);
+  await page.getByRole('button', { name: 'Register device' }).click();
+  await expect(page.getByRole('status')).toHaveText('Device SN-CARLA registered.');
+
+  await page.getByLabel('Reason', { exact: true }).first().fill('First link');
+  await page.getByRole('button', { name: 'Issue link' }).click();
+  const url = (await page.getByTestId('issued-link').textContent())!.trim();
+  expect(url).toMatch(/\/enroll#[A-Za-z0-9_-]{43}$/);
+  await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+
+  // IT watches the table while the hire, on their own laptop in another browser, enrolls.
+  await page.goto(`/it?q=${employeeId}`);
+  const row = page.locator(`tr[data-employee-id="${employeeId}"]`);
+  await expect(row).toContainText('invited');
+  const hireContext = await contextWithCertificate(browser, laptop);
+  const hirePage = await hireContext.newPage();
+  await addVirtualAuthenticator(hirePage);
+  await enroll(hirePage, url);
+  // No reload: the console refreshes itself.
+  await expect(row).toContainText('enrolled', { timeout: 5_000 });
+  await Promise.all([hireContext.close(), context.close()]);
+});
+
+test('revoking a link shows the hire the cancelled page; reissuing works; both are in the timeline', async ({ browser }) => {
+  const { context, page } = await itConsole(browser, 'Rex Revoker');
+  const hire = await createHire({ name: 'Rita Revoked' });
+  const first = await invite(hire);
+  await page.goto(`/it/hires/${hire.employeeId}`);
+  await page.getByRole('form', { name: 'Revoke link' }).getByLabel('Reason').fill('Sent to the wrong laptop');
+  await page.getByRole('button', { name: 'Revoke link' }).click();
+  await expect(page.getByRole('status')).toHaveText('Link revoked.');
+
+  const hireContext = await contextWithCertificate(browser, hire.device);
+  const hirePage = await hireContext.newPage();
+  await addVirtualAuthenticator(hirePage);
+  await hirePage.goto(first.url);
+  await expect(heading(hirePage)).toHaveText('This link was cancelled');
+
+  await page.getByRole('form', { name: 'Issue link' }).getByLabel('Reason').fill('Replacement for the revoked link');
+  await page.getByRole('button', { name: /Issue link|Reissue link/ }).click();
+  const url = (await page.getByTestId('issued-link').textContent())!.trim();
+  await enroll(hirePage, url);
+  await expect(page.locator('li[data-action="link_revoked"]')).toContainText('Sent to the wrong laptop');
+  await expect(page.locator('li[data-action="link_issued"]').first()).toContainText('Replacement for the revoked link');
+  await Promise.all([hireContext.close(), context.close()]);
 });

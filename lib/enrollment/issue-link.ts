@@ -14,6 +14,8 @@ export type IssueLinkInput = {
   notBefore?: Date;
   purpose?: LinkPurpose;
   recoveryRequestId?: string;
+  /** Why IT issued it (console, audited). */
+  reason?: string;
 };
 
 export type IssuedLink = { url: string; expiresAt: Date; notBefore: Date; linkId: string; deviceSerial: string };
@@ -115,6 +117,7 @@ export async function issueLink(
         notBefore: notBefore.toISOString(),
         expiresAt: expiresAt.toISOString(),
         previousLinksRevoked: revoked.count,
+        reason: input.reason ?? null,
       },
     });
     if (user.enrollmentState !== 'enrolled') {

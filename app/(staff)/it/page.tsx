@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { LiveRefresh } from '@/components/staff/live-refresh';
 import { StateBadge } from '@/components/staff/state-badge';
 import { db } from '@/lib/db';
 import { ENROLLMENT_STATES } from '@/lib/enrollment/states';
@@ -24,7 +25,13 @@ export default async function HiresPage({ searchParams }: { searchParams: Promis
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   return (
     <>
-      <h1 className="text-2xl font-bold tracking-tight">Hires</h1>
+      <LiveRefresh />
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-bold tracking-tight">Hires</h1>
+        <Link href="/it/add-hire" className="rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white">
+          Add hire
+        </Link>
+      </div>
       <form method="get" action="/it" className="mt-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter hires">
         <label className="text-sm">
           <span className="block font-medium">Search</span>

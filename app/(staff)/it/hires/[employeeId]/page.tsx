@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { HireActions } from '@/components/staff/hire-actions';
+import { LiveRefresh } from '@/components/staff/live-refresh';
 import { StateBadge } from '@/components/staff/state-badge';
 import { db } from '@/lib/db';
 import { hireDetail } from '@/lib/hires/hire-detail';
@@ -15,10 +17,13 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
   await requireStaff('console.view', path);
   const detail = await hireDetail(db(), decodeURIComponent(employeeId));
   if (!detail) notFound();
-  const { user, device, passkeys, timeline } = detail;
+  const { user, device, passkeys, timeline, links } = detail;
   await requireStaff('hire.view', path, { userId: user.id, managerId: user.managerId });
+  const now = new Date();
+  const hasOpenLink = links.some((link) => !link.consumedAt && !link.revokedAt && link.expiresAt > now);
   return (
     <>
+      <LiveRefresh />
       <h1 className="text-2xl font-bold tracking-tight">{user.name}</h1>
       <p className="mt-1 text-slate-700">
         {user.employeeId} · {user.email} · starts {user.startDate} · <StateBadge state={user.enrollmentState} />
@@ -51,6 +56,8 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
           <dd>{user.roles.length ? user.roles.map((role) => role.role).join(', ') : 'none'}</dd>
         </div>
       </dl>
+
+      <HireActions employeeId={user.employeeId} hasDevice={Boolean(device)} hasOpenLink={hasOpenLink} enrolled={user.enrollmentState === 'enrolled'} />
 
       <h2 className="mt-8 text-xl font-semibold">Passkeys</h2>
       {passkeys.length === 0 ? (

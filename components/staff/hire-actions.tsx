@@ -1,0 +1,149 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { staffRequest } from '@/components/staff/staff-request';
+
+type IssuedLink = { url: string; expiresAt: string; notBefore: string; deviceSerial: string; qrSvg: string };
+type Props = { employeeId: string; hasDevice: boolean; hasOpenLink: boolean; enrolled: boolean };
+
+const TTL_CHOICES = [
+  { label: '15 minutes', minutes: 15 },
+  { label: '1 hour', minutes: 60 },
+  { label: '24 hours', minutes: 24 * 60 },
+  { label: '72 hours (default)', minutes: 72 * 60 },
+  { label: '7 days', minutes: 7 * 24 * 60 },
+  { label: '14 days', minutes: 14 * 24 * 60 },
+];
+
+const field = 'mt-1 block w-full rounded border border-slate-300 px-2 py-1';
+const button = 'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
+
+/** The IT actions on a hire's page: device, link (shown once, with a QR code), revoke. */
+export function HireActions({ employeeId, hasDevice, hasOpenLink, enrolled }: Props) {
+  const router = useRouter();
+  const base = `/api/it/hires/${encodeURIComponent(employeeId)}`;
+  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [link, setLink] = useState<IssuedLink | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function run<T>(path: string, body: unknown, done: (result: T) => string) {
+    setBusy(true);
+    setMessage(null);
+    const result = await staffRequest<T>(path, body);
+    setBusy(false);
+    if (!result.ok) return setMessage({ tone: 'error', text: result.message });
+    setMessage({ tone: 'ok', text: done(result.body) });
+    router.refresh();
+  }
+
+  async function onDevice(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const file = form.get('certificate');
+    const certificatePem = file instanceof File && file.size > 0 ? await file.text() : '';
+    await run<{ serial: string; replaced: string | null }>(`${base}/device`, { serial: String(form.get('serial') ?? ''), certificatePem }, (device) =>
+      device.replaced ? `Device ${device.serial} registered; ${device.replaced} retired.` : `Device ${device.serial} registered.`,
+    );
+  }
+
+  async function onIssue(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    await run<IssuedLink>(`${base}/links`, { ttlMinutes: Number(form.get('ttl')), reason: String(form.get('reason') ?? '') }, (issued) => {
+      setLink(issued);
+      return 'Link issued. It is shown only once: hand it over now.';
+    });
+  }
+
+  async function onRevoke(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    await run<{ revoked: number }>(`${base}/links/revoke`, { reason: String(form.get('reason') ?? '') }, () => {
+      setLink(null);
+      return 'Link revoked.';
+    });
+  }
+
+  return (
+    <section aria-labelledby="actions-title" className="mt-8 rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id="actions-title" className="text-xl font-semibold">
+        Actions
+      </h2>
+      {message && (
+        <p role={message.tone === 'error' ? 'alert' : 'status'} className={`mt-3 rounded p-2 ${message.tone === 'error' ? 'bg-amber-50 text-amber-950' : 'bg-emerald-50 text-emerald-950'}`}>
+          {message.text}
+        </p>
+      )}
+      {link && (
+        <div className="mt-4 rounded-lg border-2 border-brand-600 p-4" aria-label="Enrollment link">
+          <p className="font-semibold">Open this link on the laptop {link.deviceSerial} — it works only there, once.</p>
+          <p className="mt-2 break-all font-mono text-sm" data-testid="issued-link">
+            {link.url}
+          </p>
+          <p className="mt-1 text-sm text-slate-700">
+            Valid {new Date(link.notBefore).toLocaleString()} – {new Date(link.expiresAt).toLocaleString()}. Firstkey never emails it.
+          </p>
+          <div className="mt-3 flex flex-wrap items-start gap-4">
+            <button type="button" className={button} onClick={() => void navigator.clipboard.writeText(link.url)}>
+              Copy link
+            </button>
+            <div
+              className="h-48 w-48"
+              role="img"
+              aria-label="QR code of the enrollment link, for the laptop's camera"
+              dangerouslySetInnerHTML={{ __html: link.qrSvg }}
+            />
+          </div>
+        </div>
+      )}
+      <div className="mt-4 grid gap-6 md:grid-cols-3">
+        <form onSubmit={onDevice} className="space-y-2" aria-label="Register device">
+          <h3 className="font-semibold">{hasDevice ? 'Replace device' : 'Register device'}</h3>
+          <label className="block text-sm">
+            Serial or asset tag
+            <input name="serial" required className={field} />
+          </label>
+          <label className="block text-sm">
+            Device certificate (PEM)
+            <input name="certificate" type="file" accept=".pem,.crt,.cer" required className={field} />
+          </label>
+          <button type="submit" disabled={busy} className={button}>
+            {hasDevice ? 'Replace device' : 'Register device'}
+          </button>
+        </form>
+        <form onSubmit={onIssue} className="space-y-2" aria-label="Issue link">
+          <h3 className="font-semibold">{hasOpenLink ? 'Reissue link' : 'Issue link'}</h3>
+          {enrolled && <p className="text-sm text-slate-700">Already enrolled: a new link needs a two-person recovery.</p>}
+          <label className="block text-sm">
+            Valid for
+            <select name="ttl" defaultValue={72 * 60} className={field}>
+              {TTL_CHOICES.map((choice) => (
+                <option key={choice.minutes} value={choice.minutes}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="block text-sm">
+            Reason
+            <input name="reason" required minLength={3} defaultValue={hasOpenLink ? '' : 'First link'} className={field} />
+          </label>
+          <button type="submit" disabled={busy || !hasDevice || enrolled} className={button}>
+            {hasOpenLink ? 'Reissue link' : 'Issue link'}
+          </button>
+        </form>
+        <form onSubmit={onRevoke} className="space-y-2" aria-label="Revoke link">
+          <h3 className="font-semibold">Revoke link</h3>
+          <label className="block text-sm">
+            Reason
+            <input name="reason" required minLength={3} className={field} />
+          </label>
+          <button type="submit" disabled={busy || !hasOpenLink} className={button}>
+            Revoke link
+          </button>
+        </form>
+      </div>
+    </section>
+  );
+}
