@@ -170,3 +170,28 @@ test('revoking a link shows the hire the cancelled page; reissuing works; both a
   await expect(page.locator('li[data-action="link_issued"]').first()).toContainText('Replacement for the revoked link');
   await Promise.all([hireContext.close(), context.close()]);
 });
+
+test('recovery needs two people: one IT member asks, another approves, and the link works on the hire\u2019s laptop', async ({ browser }) => {
+  const hire = await createHire({ name: 'Lena Lost' });
+  const hireContext = await contextWithCertificate(browser, hire.device);
+  const hirePage = await hireContext.newPage();
+  await addVirtualAuthenticator(hirePage);
+  await enroll(hirePage, (await invite(hire)).url);
+
+  const asker = await itConsole(browser, 'Ada Asker');
+  await asker.page.goto(`/it/hires/${hire.employeeId}`);
+  await asker.page.getByRole('form', { name: 'Request recovery' }).getByLabel('Reason').fill('Passkey lost with her phone');
+  await asker.page.getByRole('button', { name: 'Request recovery' }).click();
+  await expect(asker.page.getByText('Waiting for a second person to approve.')).toBeVisible();
+  await expect(asker.page.getByRole('button', { name: 'Approve recovery' })).toHaveCount(0);
+
+  const approver = await itConsole(browser, 'Bo Approver');
+  await approver.page.goto(`/it/hires/${hire.employeeId}`);
+  await approver.page.getByRole('button', { name: 'Approve recovery' }).click();
+  const url = (await approver.page.getByTestId('recovery-link').textContent())!.trim();
+
+  await enroll(hirePage, url);
+  expect(await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId).then((status) => status.state)).toBe('enrolled');
+  await expect(approver.page.locator('li[data-action="recovery_approved"]')).toHaveCount(1);
+  await Promise.all([hireContext.close(), asker.context.close(), approver.context.close()]);
+});

@@ -46,3 +46,8 @@ export function writeTransaction<T>(client: Db, work: (tx: Tx) => Promise<T>): P
     { maxWait: 15_000, timeout: 20_000 },
   );
 }
+
+/** Runs `work` in the caller's transaction when given one, else in a new write transaction. */
+export function inTransaction<T>(client: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return '$transaction' in client ? writeTransaction(client as Db, work) : work(client);
+}

@@ -1,5 +1,5 @@
 import 'server-only';
-import { type Db, writeTransaction } from '@/lib/db';
+import { inTransaction, type Db, type DbOrTx } from '@/lib/db';
 import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { LINK_TTL, LINK_VALID_BEFORE_START } from '@/lib/enrollment/policy';
@@ -39,9 +39,10 @@ function describeTtl(ms: number): string {
 /**
  * Issues the one open enrollment link of a hire, bound to their current device. Issuing revokes the
  * previous open link. The token itself exists only in the returned URL; the database keeps its hash.
+ * Given a transaction, it joins it (a recovery approval and its link are one change).
  */
 export async function issueLink(
-  db: Db,
+  db: DbOrTx,
   input: IssueLinkInput,
   context: { actor: Actor; at: Date; origin: string; request?: RequestContext },
 ): Promise<IssueLinkResult> {
@@ -85,7 +86,7 @@ export async function issueLink(
   const expiresAt = new Date(notBefore.getTime() + ttlMs);
 
   const token = newSecret();
-  const link = await writeTransaction(db, async (tx) => {
+  const link = await inTransaction(db, async (tx) => {
     const revoked = await tx.bridgeToken.updateMany({
       where: { userId: user.id, consumedAt: null, revokedAt: null },
       data: { revokedAt: at, revokedReason: 'reissued' },
@@ -135,7 +136,7 @@ export async function revokeOpenLink(
   context: { actor: Actor; at: Date; request?: RequestContext },
 ): Promise<{ revoked: number }> {
   const { at, actor } = context;
-  return writeTransaction(db, async (tx) => {
+  return inTransaction(db, async (tx) => {
     const open = await tx.bridgeToken.findMany({ where: { userId: input.userId, consumedAt: null, revokedAt: null }, select: { id: true } });
     if (open.length === 0) return { revoked: 0 };
     await tx.bridgeToken.updateMany({ where: { id: { in: open.map((link) => link.id) } }, data: { revokedAt: at, revokedReason: input.reason } });

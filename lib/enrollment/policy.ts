@@ -39,3 +39,6 @@ export const THROTTLE = { maxFailures: 10, window: 15 * MINUTE } as const;
 
 /** Request bodies of the enrollment API: a WebAuthn response is a few KiB; nothing needs more. */
 export const MAX_BODY_BYTES = 16 * 1024;
+
+/** A recovery request waits this long for its second person before it lapses. */
+export const RECOVERY_REQUEST_TTL = 24 * 60 * 60_000;

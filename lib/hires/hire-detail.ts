@@ -12,6 +12,11 @@ export async function hireDetail(db: Db, employeeId: string) {
       devices: { orderBy: { registeredAt: 'desc' } },
       passkeys: { orderBy: { createdAt: 'asc' } },
       bridgeTokens: { orderBy: { issuedAt: 'desc' }, take: 10 },
+      recoveryRequests: {
+        where: { status: 'pending', expiresAt: { gt: new Date() } },
+        include: { requestedBy: { select: { id: true, name: true } } },
+        orderBy: { createdAt: 'desc' },
+      },
     },
   });
   if (!user) return null;
@@ -21,6 +26,7 @@ export async function hireDetail(db: Db, employeeId: string) {
     device: user.devices.find((device) => !device.retiredAt) ?? null,
     passkeys: user.passkeys.map((passkey) => ({ ...passkey, provider: passkey.name ?? providerName(passkey.aaguid) })),
     links: user.bridgeTokens,
+    pendingRecoveries: user.recoveryRequests,
     timeline: timeline.map((event) => ({ ...event, details: JSON.parse(event.details) as Record<string, unknown> })),
   };
 }

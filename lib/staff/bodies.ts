@@ -24,3 +24,6 @@ export const IssueLinkBody = z
   .strict();
 
 export const RevokeLinkBody = z.object({ reason: Reason }).strict();
+
+export const RequestRecoveryBody = z.object({ reason: Reason, revokePasskeys: z.boolean() }).strict();
+export const DecideRecoveryBody = z.object({ decision: z.enum(['approve', 'decline']) }).strict();

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { HireActions } from '@/components/staff/hire-actions';
 import { LiveRefresh } from '@/components/staff/live-refresh';
+import { RecoveryPanel } from '@/components/staff/recovery-panel';
 import { StateBadge } from '@/components/staff/state-badge';
 import { db } from '@/lib/db';
 import { hireDetail } from '@/lib/hires/hire-detail';
@@ -17,8 +18,8 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
   await requireStaff('console.view', path);
   const detail = await hireDetail(db(), decodeURIComponent(employeeId));
   if (!detail) notFound();
-  const { user, device, passkeys, timeline, links } = detail;
-  await requireStaff('hire.view', path, { userId: user.id, managerId: user.managerId });
+  const { user, device, passkeys, timeline, links, pendingRecoveries } = detail;
+  const staff = await requireStaff('hire.view', path, { userId: user.id, managerId: user.managerId });
   const now = new Date();
   const hasOpenLink = links.some((link) => !link.consumedAt && !link.revokedAt && link.expiresAt > now);
   return (
@@ -58,6 +59,19 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
       </dl>
 
       <HireActions employeeId={user.employeeId} hasDevice={Boolean(device)} hasOpenLink={hasOpenLink} enrolled={user.enrollmentState === 'enrolled'} />
+
+      <RecoveryPanel
+        employeeId={user.employeeId}
+        canRequest={staff.id !== user.id && Boolean(device)}
+        pending={pendingRecoveries.map((request) => ({
+          id: request.id,
+          reason: request.reason,
+          requestedBy: request.requestedBy.name,
+          requestedByMe: request.requestedBy.id === staff.id,
+          createdAt: request.createdAt.toISOString(),
+          revokePasskeys: request.revokePasskeys,
+        }))}
+      />
 
       <h2 className="mt-8 text-xl font-semibold">Passkeys</h2>
       {passkeys.length === 0 ? (

@@ -1,0 +1,96 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { staffRequest } from '@/components/staff/staff-request';
+
+type Pending = { id: string; reason: string; requestedBy: string; requestedByMe: boolean; createdAt: string; revokePasskeys: boolean };
+type Approved = { url: string; expiresAt: string; deviceSerial: string; qrSvg: string };
+
+const button = 'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
+
+/** Two-person recovery: request it here; a second person approves it (with a fresh passkey prompt). */
+export function RecoveryPanel({ employeeId, pending, canRequest }: { employeeId: string; pending: Pending[]; canRequest: boolean }) {
+  const router = useRouter();
+  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [approved, setApproved] = useState<Approved | null>(null);
+
+  async function onRequest(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const result = await staffRequest(`/api/it/hires/${encodeURIComponent(employeeId)}/recovery`, {
+      reason: String(form.get('reason') ?? ''),
+      revokePasskeys: form.get('revokePasskeys') === 'on',
+    });
+    setMessage(result.ok ? { tone: 'ok', text: 'Recovery requested. A second person (another IT member or the manager) must approve it.' } : { tone: 'error', text: result.message });
+    router.refresh();
+  }
+
+  async function decide(id: string, decision: 'approve' | 'decline') {
+    const result = await staffRequest<Approved & { decision: string }>(`/api/recovery/${id}`, { decision });
+    if (!result.ok) return setMessage({ tone: 'error', text: result.message });
+    if (result.body.decision === 'approved') setApproved(result.body);
+    setMessage({ tone: 'ok', text: result.body.decision === 'approved' ? 'Approved: the recovery link is shown once below.' : 'Declined.' });
+    router.refresh();
+  }
+
+  return (
+    <section aria-labelledby="recovery-title" className="mt-8 rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id="recovery-title" className="text-xl font-semibold">
+        Recovery (two people)
+      </h2>
+      {message && (
+        <p role={message.tone === 'error' ? 'alert' : 'status'} className={`mt-3 rounded p-2 ${message.tone === 'error' ? 'bg-amber-50 text-amber-950' : 'bg-emerald-50 text-emerald-950'}`}>
+          {message.text}
+        </p>
+      )}
+      {approved && (
+        <div className="mt-4 rounded-lg border-2 border-brand-600 p-4">
+          <p className="font-semibold">Recovery link for laptop {approved.deviceSerial} — works only there, once.</p>
+          <p className="mt-2 break-all font-mono text-sm" data-testid="recovery-link">
+            {approved.url}
+          </p>
+          <div className="mt-3 h-48 w-48" role="img" aria-label="QR code of the recovery link" dangerouslySetInnerHTML={{ __html: approved.qrSvg }} />
+        </div>
+      )}
+      {pending.length > 0 && (
+        <ul className="mt-3 space-y-2">
+          {pending.map((request) => (
+            <li key={request.id} className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-recovery-request={request.id}>
+              Requested by <strong>{request.requestedBy}</strong>: &ldquo;{request.reason}&rdquo;
+              {request.revokePasskeys ? ' (revokes the current passkeys)' : ''}
+              <div className="mt-2 flex gap-2">
+                {request.requestedByMe ? (
+                  <span>Waiting for a second person to approve.</span>
+                ) : (
+                  <>
+                    <button type="button" className={button} onClick={() => void decide(request.id, 'approve')}>
+                      Approve recovery
+                    </button>
+                    <button type="button" className="rounded-md border border-slate-300 px-4 py-1.5" onClick={() => void decide(request.id, 'decline')}>
+                      Decline
+                    </button>
+                  </>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {canRequest && pending.length === 0 && (
+        <form onSubmit={onRequest} className="mt-3 space-y-2" aria-label="Request recovery">
+          <label className="block text-sm">
+            Reason
+            <input name="reason" required minLength={3} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="revokePasskeys" defaultChecked /> Revoke the current passkeys when approved (lost or stolen device)
+          </label>
+          <button type="submit" className={button}>
+            Request recovery
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { encode } from 'next-auth/jwt';
+import { POST as redeem } from '@/app/api/enroll/redeem/route';
+import { POST as requestRoute } from '@/app/api/it/hires/[employeeId]/recovery/route';
+import { POST as decideRoute } from '@/app/api/recovery/[requestId]/route';
+import { db } from '@/lib/db';
+import { registerDevice } from '@/lib/devices/register-device';
+import { addHire } from '@/lib/hires/add-hire';
+import { sessionSecret } from '@/lib/secrets';
+import { FRESH_ASSERTION } from '@/lib/staff/policy';
+import { apiRequest } from '@/lib/testing/api';
+import { deviceCertificate } from '@/lib/testing/certificates';
+
+let sequence = 0;
+async function person(options: { role?: 'it' | 'manager'; manager?: string; device?: boolean } = {}) {
+  sequence += 1;
+  const employeeId = `RC${sequence}`;
+  const result = await addHire(
+    db(),
+    { employeeId, name: `Person ${sequence}`, email: `rc${sequence}@example.com`, startDate: '2026-11-01', role: options.role, managerEmployeeId: options.manager },
+    { actor: { type: 'cli' }, at: new Date() },
+  );
+  assert.ok(result.ok);
+  const laptop = await deviceCertificate(employeeId);
+  if (options.device) assert.ok((await registerDevice(db(), { employeeId, serial: `SN-${employeeId}`, certificatePem: laptop.pem }, { actor: { type: 'cli' }, at: new Date() })).ok);
+  return { id: result.hire.id, employeeId, laptop };
+}
+
+async function cookie(userId: string, assertedAgoMs = 0) {
+  const at = Date.now() - assertedAgoMs;
+  return `__Secure-next-auth.session-token=${await encode({ token: { sub: userId, signedInAt: at, assertedAt: at, epoch: 0 }, secret: sessionSecret() })}`;
+}
+
+function post(cookieHeader: string, body: unknown) {
+  return new Request('https://localhost:3443/x', { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookieHeader }, body: JSON.stringify(body) });
+}
+
+async function ask(requester: { id: string }, hire: { employeeId: string }, revokePasskeys = true) {
+  const response = await requestRoute(post(await cookie(requester.id), { reason: 'Laptop stolen at the airport', revokePasskeys }), {
+    params: Promise.resolve({ employeeId: hire.employeeId }),
+  });
+  const body = (await response.json()) as { requestId?: string; error?: { code: string } };
+  return { status: response.status, ...body };
+}
+
+async function decide(approver: { id: string }, requestId: string, decision: 'approve' | 'decline', assertedAgoMs = 0) {
+  const response = await decideRoute(post(await cookie(approver.id, assertedAgoMs), { decision }), { params: Promise.resolve({ requestId }) });
+  return { status: response.status, body: (await response.json()) as { url?: string; decision?: string; error?: { code: string } } };
+}
+
+describe('two-person recovery', async () => {
+  const itA = await person({ role: 'it' });
+  const itB = await person({ role: 'it' });
+  const manager = await person({ role: 'manager' });
+  const otherManager = await person({ role: 'manager' });
+
+  test('one IT member alone cannot mint a recovery link: the requester cannot approve their own request', async () => {
+    const hire = await person({ manager: manager.employeeId, device: true });
+    const asked = await ask(itA, hire);
+    assert.equal(asked.status, 200);
+    const self = await decide(itA, asked.requestId!, 'approve');
+    assert.deepEqual([self.status, self.body.error?.code], [403, 'same_person']);
+    assert.equal(await db().bridgeToken.count({ where: { userId: hire.id } }), 0);
+  });
+
+  test('nobody can request a recovery for themselves', async () => {
+    await registerDevice(db(), { employeeId: itA.employeeId, serial: 'A', certificatePem: itA.laptop.pem }, { actor: { type: 'cli' }, at: new Date() });
+    const asked = await ask(itA, itA);
+    assert.deepEqual([asked.status, asked.error?.code], [409, 'own_recovery']);
+  });
+
+  test('approval without a fresh passkey assertion is refused', async () => {
+    const hire = await person({ manager: manager.employeeId, device: true });
+    const asked = await ask(itA, hire);
+    const stale = await decide(itB, asked.requestId!, 'approve', FRESH_ASSERTION + 1_000);
+    assert.deepEqual([stale.status, stale.body.error?.code], [403, 'stale_assertion']);
+    assert.equal((await db().recoveryRequest.findUniqueOrThrow({ where: { id: asked.requestId! } })).status, 'pending');
+  });
+
+  test('an approved recovery revokes the lost passkeys and yields a link that works only on the hire\u2019s laptop', async () => {
+    const hire = await person({ manager: manager.employeeId, device: true });
+    await db().passkey.create({
+      data: { userId: hire.id, credentialId: `lost-${hire.id}`, publicKey: Buffer.from([1]), aaguid: '00000000-0000-0000-0000-000000000000', deviceType: 'singleDevice', backedUp: false },
+    });
+    await db().user.update({ where: { id: hire.id }, data: { enrollmentState: 'enrolled' } });
+    const asked = await ask(itA, hire);
+    const approved = await decide(itB, asked.requestId!, 'approve');
+    assert.equal(approved.status, 200);
+    assert.match(approved.body.url ?? '', /\/enroll#[A-Za-z0-9_-]{43}$/);
+    assert.ok((await db().passkey.findUniqueOrThrow({ where: { credentialId: `lost-${hire.id}` } })).revokedAt);
+
+    const token = new URL(approved.body.url!).hash.slice(1);
+    const stranger = await deviceCertificate('thief');
+    assert.equal((await redeem(apiRequest('/api/enroll/redeem', { fingerprint: stranger.fingerprint, ip: '203.0.113.50' }, { body: { token } }))).status, 403);
+    assert.equal((await redeem(apiRequest('/api/enroll/redeem', { fingerprint: hire.laptop.fingerprint, ip: '203.0.113.51' }, { body: { token } }))).status, 200);
+    const actions = (await db().auditEvent.findMany({ where: { userId: hire.id }, orderBy: { seq: 'asc' } })).map((event) => event.action);
+    for (const action of ['recovery_requested', 'recovery_approved', 'passkeys_revoked', 'link_issued']) assert.ok(actions.includes(action), action);
+  });
+
+  test("the hire's own manager may approve; another manager may not; a declined request issues nothing", async () => {
+    const hire = await person({ manager: manager.employeeId, device: true });
+    const first = await ask(itA, hire);
+    const stranger = await decide(otherManager, first.requestId!, 'approve');
+    assert.equal(stranger.status, 403);
+    const declined = await decide(manager, first.requestId!, 'decline');
+    assert.deepEqual([declined.status, declined.body.decision], [200, 'declined']);
+    assert.equal(await db().bridgeToken.count({ where: { userId: hire.id } }), 0);
+
+    const second = await ask(itA, hire, false);
+    const approved = await decide(manager, second.requestId!, 'approve');
+    assert.deepEqual([approved.status, approved.body.decision], [200, 'approved']);
+  });
+
+  test('two approvals at once: exactly one issues a link', async () => {
+    const hire = await person({ manager: manager.employeeId, device: true });
+    const asked = await ask(itA, hire);
+    const results = await Promise.all([decide(itB, asked.requestId!, 'approve'), decide(manager, asked.requestId!, 'approve')]);
+    assert.deepEqual(results.map((result) => result.status).sort(), [200, 409]);
+    assert.equal(await db().bridgeToken.count({ where: { userId: hire.id } }), 1);
+  });
+
+  test('managers and hires cannot request recoveries', async () => {
+    const hire = await person({ manager: manager.employeeId, device: true });
+    assert.equal((await ask(manager, hire)).status, 403);
+    assert.equal((await ask(hire, hire)).status, 403);
+  });
+});

@@ -1,0 +1,134 @@
+import 'server-only';
+import { writeTransaction, type Db } from '@/lib/db';
+import type { RequestContext } from '@/lib/audit/actor';
+import { appendAudit } from '@/lib/audit/append';
+import { issueLink, type IssuedLink } from '@/lib/enrollment/issue-link';
+import { RECOVERY_REQUEST_TTL } from '@/lib/enrollment/policy';
+import { can } from '@/lib/staff/authorize';
+import type { Staff } from '@/lib/staff/session';
+
+// Recovery after a lost passkey or laptop (DESIGN.md): a new device-bound link that needs two people.
+// One IT member asks; a second person — another IT member or the hire's manager — approves with a
+// fresh passkey assertion (checked by the route). Only the approval issues the link, in the same
+// transaction; no single person, and no single help-desk call, can mint a credential.
+
+export type RequestRecoveryResult =
+  | { ok: true; requestId: string }
+  | { ok: false; reason: 'unknown_employee' | 'offboarded' | 'no_device' | 'already_pending' | 'own_recovery'; message: string };
+
+export async function requestRecovery(
+  db: Db,
+  input: { employeeId: string; reason: string; revokePasskeys: boolean },
+  context: { requester: Staff; at: Date; request?: RequestContext },
+): Promise<RequestRecoveryResult> {
+  const { at, requester } = context;
+  const user = await db.user.findUnique({ where: { employeeId: input.employeeId }, include: { devices: { where: { retiredAt: null }, take: 1 } } });
+  if (!user) return { ok: false, reason: 'unknown_employee', message: `No person with employee id "${input.employeeId}"` };
+  if (user.id === requester.id) return { ok: false, reason: 'own_recovery', message: 'You cannot request a recovery for yourself; ask another IT member' };
+  if (user.enrollmentState === 'offboarded') return { ok: false, reason: 'offboarded', message: `${user.name} has left` };
+  if (!user.devices[0]) {
+    return { ok: false, reason: 'no_device', message: `Register the laptop ${user.name} will use first; the recovery link is bound to it` };
+  }
+  return writeTransaction(db, async (tx) => {
+    const pending = await tx.recoveryRequest.findFirst({ where: { userId: user.id, status: 'pending', expiresAt: { gt: at } } });
+    if (pending) return { ok: false as const, reason: 'already_pending' as const, message: 'A recovery request for this person is already waiting for approval' };
+    const created = await tx.recoveryRequest.create({
+      data: {
+        userId: user.id,
+        requestedById: requester.id,
+        reason: input.reason,
+        revokePasskeys: input.revokePasskeys,
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + RECOVERY_REQUEST_TTL),
+      },
+    });
+    await appendAudit(tx, {
+      at,
+      actor: { type: 'user', id: requester.id },
+      action: 'recovery_requested',
+      subject: { type: 'recovery_request', id: created.id },
+      userId: user.id,
+      request: context.request,
+      details: { reason: input.reason, revokePasskeys: input.revokePasskeys },
+    });
+    return { ok: true as const, requestId: created.id };
+  });
+}
+
+export type DecideRecoveryResult =
+  | ({ ok: true; decision: 'approved' } & IssuedLink)
+  | { ok: true; decision: 'declined' }
+  | { ok: false; reason: 'unknown_request' | 'not_pending' | 'expired' | 'same_person' | 'not_allowed' | 'link_refused'; message: string };
+
+export async function decideRecovery(
+  db: Db,
+  input: { requestId: string; decision: 'approve' | 'decline'; origin: string },
+  context: { approver: Staff; at: Date; request?: RequestContext },
+): Promise<DecideRecoveryResult> {
+  const { approver, at } = context;
+  const recovery = await db.recoveryRequest.findUnique({ where: { id: input.requestId }, include: { user: true } });
+  if (!recovery) return { ok: false, reason: 'unknown_request', message: 'No such recovery request' };
+  if (!can(approver, 'recovery.approve', { userId: recovery.userId, managerId: recovery.user.managerId })) {
+    return { ok: false, reason: 'not_allowed', message: 'Only another IT member or the person\u2019s manager can decide this request' };
+  }
+  if (recovery.requestedById === approver.id) {
+    return { ok: false, reason: 'same_person', message: 'You asked for this recovery; a second person must approve it' };
+  }
+  if (recovery.status !== 'pending') return { ok: false, reason: 'not_pending', message: `This request was already ${recovery.status}` };
+  if (recovery.expiresAt <= at) return { ok: false, reason: 'expired', message: 'This request expired; ask for a new one' };
+
+  const actor = { type: 'user', id: approver.id } as const;
+  try {
+    return await writeTransaction(db, async (tx) => {
+      const claimed = await tx.recoveryRequest.updateMany({
+        where: { id: recovery.id, status: 'pending' },
+        data: { status: input.decision === 'approve' ? 'approved' : 'declined', decidedById: approver.id, decidedAt: at },
+      });
+      if (claimed.count !== 1) throw new RecoveryConflict();
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: input.decision === 'approve' ? 'recovery_approved' : 'recovery_declined',
+        subject: { type: 'recovery_request', id: recovery.id },
+        userId: recovery.userId,
+        request: context.request,
+        details: { requestedBy: recovery.requestedById },
+      });
+      if (input.decision === 'decline') return { ok: true as const, decision: 'declined' as const };
+      if (recovery.revokePasskeys) {
+        const revoked = await tx.passkey.updateMany({ where: { userId: recovery.userId, revokedAt: null }, data: { revokedAt: at, revokedReason: 'recovery' } });
+        await appendAudit(tx, {
+          at,
+          actor,
+          action: 'passkeys_revoked',
+          subject: { type: 'user', id: recovery.userId },
+          userId: recovery.userId,
+          request: context.request,
+          details: { count: revoked.count, reason: 'recovery' },
+        });
+      }
+      const link = await issueLink(
+        tx,
+        { employeeId: recovery.user.employeeId, purpose: 'recovery', recoveryRequestId: recovery.id, reason: `recovery: ${recovery.reason}` },
+        { actor, at, origin: input.origin, request: context.request },
+      );
+      if (!link.ok) throw new RecoveryConflict(link.message);
+      return { ...link, decision: 'approved' as const };
+    });
+  } catch (error) {
+    if (error instanceof RecoveryConflict) {
+      return error.message
+        ? { ok: false, reason: 'link_refused', message: error.message }
+        : { ok: false, reason: 'not_pending', message: 'Someone decided this request at the same moment' };
+    }
+    throw error;
+  }
+}
+
+/** Rolls the approval back when it cannot complete (thrown inside the transaction, caught above). */
+class RecoveryConflict extends Error {
+  constructor(message = '') {
+    super(message);
+  }
+}
+
