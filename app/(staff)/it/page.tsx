@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { AttentionPanel } from '@/components/staff/attention-panel';
 import { LiveRefresh } from '@/components/staff/live-refresh';
 import { StateBadge } from '@/components/staff/state-badge';
+import { attentionPanel } from '@/lib/console/attention';
 import { db } from '@/lib/db';
 import { ENROLLMENT_STATES } from '@/lib/enrollment/states';
 import { listHires, PAGE_SIZE, parseHireListQuery, type HireListQuery } from '@/lib/hires/console-list';
@@ -21,7 +23,7 @@ function href(query: HireListQuery, change: Partial<HireListQuery>): string {
 export default async function HiresPage({ searchParams }: { searchParams: Promise<Params> }) {
   await requireStaff('console.view', '/it');
   const { query, ignored } = parseHireListQuery(await searchParams);
-  const { rows, total } = await listHires(db(), query);
+  const [{ rows, total }, panel] = await Promise.all([listHires(db(), query), attentionPanel(db(), new Date())]);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   return (
     <>
@@ -32,6 +34,7 @@ export default async function HiresPage({ searchParams }: { searchParams: Promis
           Add hire
         </Link>
       </div>
+      <AttentionPanel panel={panel} />
       <form method="get" action="/it" className="mt-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter hires">
         <label className="text-sm">
           <span className="block font-medium">Search</span>

@@ -1,0 +1,78 @@
+import 'server-only';
+import type { Db } from '@/lib/db';
+
+// The IT console's attention panel: what needs a person today.
+const HOUR = 3_600_000;
+
+export type AttentionPanel = {
+  startingSoon: { employeeId: string; name: string; startDate: string; state: string }[];
+  deviceMismatches: { employeeId: string; name: string; attempts: number; lastAt: Date }[];
+  linksExpiringSoon: { employeeId: string; name: string; expiresAt: Date }[];
+  failedDeliveries: { employeeId: string | null; channel: string; attempts: number; lastError: string | null }[];
+  helpRequests: { id: string; employeeId: string | null; name: string | null; message: string; createdAt: Date }[];
+};
+
+function isoDate(at: Date, plusDays = 0): string {
+  return new Date(at.getTime() + plusDays * 24 * HOUR).toISOString().slice(0, 10);
+}
+
+export async function attentionPanel(db: Db, at: Date, limit = 20): Promise<AttentionPanel> {
+  const [startingSoon, mismatches, expiring, failed, help] = await Promise.all([
+    db.user.findMany({
+      where: { startDate: { gte: isoDate(at), lte: isoDate(at, 2) }, enrollmentState: { notIn: ['enrolled', 'offboarded'] } },
+      orderBy: { startDate: 'asc' },
+      take: limit,
+      select: { employeeId: true, name: true, startDate: true, enrollmentState: true },
+    }),
+    db.auditEvent.groupBy({
+      by: ['userId'],
+      where: { action: 'device_mismatch', at: { gt: new Date(at.getTime() - 24 * HOUR) }, userId: { not: null } },
+      _count: { _all: true },
+      _max: { at: true },
+      orderBy: { _max: { at: 'desc' } },
+      take: limit,
+    }),
+    db.bridgeToken.findMany({
+      where: { consumedAt: null, revokedAt: null, expiresAt: { gt: at, lte: new Date(at.getTime() + 12 * HOUR) } },
+      orderBy: { expiresAt: 'asc' },
+      take: limit,
+      select: { expiresAt: true, user: { select: { employeeId: true, name: true } } },
+    }),
+    db.outboxMessage.findMany({
+      where: { deliveredAt: null, OR: [{ failedAt: { not: null } }, { attempts: { gte: 3 } }] },
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+      select: { channel: true, attempts: true, lastError: true, userId: true },
+    }),
+    db.attentionItem.findMany({
+      where: { resolvedAt: null },
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+      select: { id: true, message: true, createdAt: true, user: { select: { employeeId: true, name: true } } },
+    }),
+  ]);
+  const mismatchUsers = await db.user.findMany({
+    where: { id: { in: mismatches.map((row) => row.userId!).filter(Boolean) } },
+    select: { id: true, employeeId: true, name: true },
+  });
+  const failedUsers = await db.user.findMany({
+    where: { id: { in: failed.map((row) => row.userId).filter((id): id is string => Boolean(id)) } },
+    select: { id: true, employeeId: true },
+  });
+  const byId = new Map(mismatchUsers.map((user) => [user.id, user]));
+  return {
+    startingSoon: startingSoon.map((user) => ({ employeeId: user.employeeId, name: user.name, startDate: user.startDate, state: user.enrollmentState })),
+    deviceMismatches: mismatches.flatMap((row) => {
+      const user = byId.get(row.userId!);
+      return user ? [{ employeeId: user.employeeId, name: user.name, attempts: row._count._all, lastAt: row._max.at! }] : [];
+    }),
+    linksExpiringSoon: expiring.map((link) => ({ employeeId: link.user.employeeId, name: link.user.name, expiresAt: link.expiresAt })),
+    failedDeliveries: failed.map((row) => ({
+      employeeId: failedUsers.find((user) => user.id === row.userId)?.employeeId ?? null,
+      channel: row.channel,
+      attempts: row.attempts,
+      lastError: row.lastError,
+    })),
+    helpRequests: help.map((item) => ({ id: item.id, employeeId: item.user?.employeeId ?? null, name: item.user?.name ?? null, message: item.message, createdAt: item.createdAt })),
+  };
+}

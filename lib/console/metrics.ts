@@ -1,0 +1,70 @@
+import 'server-only';
+import type { Db } from '@/lib/db';
+
+// Enrollment metrics for the IT console (issue "IT console": funnel, time to passkey, secret-free
+// onboarding rate, device-mismatch attempts per day).
+
+export type Metrics = {
+  funnel: { invited: number; opened: number; enrolled: number };
+  timeToPasskey: { medianMinutes: number | null; p90Minutes: number | null; samples: number };
+  secretFree: { enrolled: number; withoutHelp: number; rate: number | null };
+  mismatchesPerDay: { day: string; count: number }[];
+};
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function enrollmentMetrics(db: Db, at: Date, days = 14): Promise<Metrics> {
+  const [invited, opened, enrolled] = await Promise.all([
+    db.user.count({ where: { bridgeTokens: { some: {} } } }),
+    db.user.count({ where: { bridgeTokens: { some: { openedAt: { not: null } } } } }),
+    db.user.count({ where: { passkeys: { some: {} } } }),
+  ]);
+
+  // Link issued → passkey registered, per enrolled hire: first passkey against the link it came through.
+  const firstPasskeys = await db.passkey.findMany({
+    orderBy: { createdAt: 'asc' },
+    distinct: ['userId'],
+    select: { userId: true, createdAt: true },
+  });
+  const consumed = await db.bridgeToken.findMany({
+    where: { consumedAt: { not: null }, userId: { in: firstPasskeys.map((passkey) => passkey.userId) } },
+    select: { userId: true, issuedAt: true, consumedAt: true },
+    orderBy: { consumedAt: 'desc' },
+  });
+  const linksByUser = new Map<string, typeof consumed>();
+  for (const token of consumed) linksByUser.set(token.userId, [...(linksByUser.get(token.userId) ?? []), token]);
+  const minutes: number[] = [];
+  for (const passkey of firstPasskeys) {
+    const link = linksByUser.get(passkey.userId)?.find((token) => token.consumedAt! <= passkey.createdAt);
+    if (link) minutes.push((passkey.createdAt.getTime() - link.issuedAt.getTime()) / 60_000);
+  }
+  minutes.sort((a, b) => a - b);
+
+  // Secret-free: enrolled with the first link, no reissue, no recovery, no help-desk request.
+  const enrolledUsers = await db.user.findMany({
+    where: { passkeys: { some: {} } },
+    select: { _count: { select: { bridgeTokens: true, recoveryRequests: true, attentionItems: true } } },
+  });
+  const withoutHelp = enrolledUsers.filter(
+    (user) => user._count.bridgeTokens === 1 && user._count.recoveryRequests === 0 && user._count.attentionItems === 0,
+  ).length;
+
+  const since = new Date(at.getTime() - days * 86_400_000);
+  const mismatches = await db.auditEvent.findMany({ where: { action: 'device_mismatch', at: { gt: since } }, select: { at: true } });
+  const perDay = new Map<string, number>();
+  for (let i = days - 1; i >= 0; i -= 1) perDay.set(new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10), 0);
+  for (const event of mismatches) {
+    const day = event.at.toISOString().slice(0, 10);
+    if (perDay.has(day)) perDay.set(day, perDay.get(day)! + 1);
+  }
+
+  return {
+    funnel: { invited, opened, enrolled },
+    timeToPasskey: { medianMinutes: percentile(minutes, 50), p90Minutes: percentile(minutes, 90), samples: minutes.length },
+    secretFree: { enrolled: enrolledUsers.length, withoutHelp, rate: enrolledUsers.length ? withoutHelp / enrolledUsers.length : null },
+    mismatchesPerDay: [...perDay.entries()].map(([day, count]) => ({ day, count })),
+  };
+}
