@@ -12,6 +12,7 @@ export type StaffAction =
   | 'link.issue'
   | 'link.revoke'
   | 'role.change'
+  | 'passkey.revoke'
   | 'recovery.request'
   | 'recovery.approve'
   | 'reports.view';
@@ -26,6 +27,7 @@ const IT_ONLY: ReadonlySet<StaffAction> = new Set([
   'link.issue',
   'link.revoke',
   'role.change',
+  'passkey.revoke',
   'recovery.request',
 ]);
 

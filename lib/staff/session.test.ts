@@ -86,7 +86,7 @@ describe('authorization matrix', () => {
   const ownReport = { userId: 'hire-1', managerId: 'mgr-1' };
   const otherReport = { userId: 'hire-2', managerId: 'mgr-2' };
 
-  const itOnly: StaffAction[] = ['console.view', 'hire.create', 'device.register', 'link.issue', 'link.revoke', 'role.change', 'recovery.request'];
+  const itOnly: StaffAction[] = ['console.view', 'hire.create', 'device.register', 'link.issue', 'link.revoke', 'role.change', 'passkey.revoke', 'recovery.request'];
   test('IT-only actions: IT yes; managers, hires and anonymous no', () => {
     for (const action of itOnly) {
       assert.deepEqual([null, hire, manager, it].map((actor) => can(actor, action, otherReport)), [false, false, false, true], action);

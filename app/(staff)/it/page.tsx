@@ -68,9 +68,14 @@ export default async function HiresPage({ searchParams }: { searchParams: Promis
           Ignored invalid filter{ignored.length > 1 ? 's' : ''}: {ignored.join(', ')}.
         </p>
       )}
-      <p className="mt-4 text-sm text-slate-700" aria-live="polite">
-        {total} hire{total === 1 ? '' : 's'}
-      </p>
+      <div className="mt-4 flex items-center gap-4 text-sm text-slate-700">
+        <p aria-live="polite">
+          {total} hire{total === 1 ? '' : 's'}
+        </p>
+        <a href={`/api/it/hires/export?${href(query, { page: 1 }).split('?')[1]}`} className="font-medium text-brand-700 underline" download>
+          Export CSV
+        </a>
+      </div>
       <div className="mt-2 overflow-x-auto">
         <table className="w-full border-collapse text-left text-sm">
           <caption className="sr-only">Hires and their enrollment state</caption>

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { AccessPanel } from '@/components/staff/access-panel';
 import { HireActions } from '@/components/staff/hire-actions';
 import { LiveRefresh } from '@/components/staff/live-refresh';
 import { RecoveryPanel } from '@/components/staff/recovery-panel';
@@ -71,6 +72,13 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
           createdAt: request.createdAt.toISOString(),
           revokePasskeys: request.revokePasskeys,
         }))}
+      />
+
+      <AccessPanel
+        employeeId={user.employeeId}
+        roles={user.roles.map((role) => role.role)}
+        isSelf={staff.id === user.id}
+        passkeys={passkeys.map((passkey) => ({ id: passkey.id, label: `${passkey.provider ?? 'Passkey'} created ${when(passkey.createdAt)}`, active: !passkey.revokedAt }))}
       />
 
       <h2 className="mt-8 text-xl font-semibold">Passkeys</h2>

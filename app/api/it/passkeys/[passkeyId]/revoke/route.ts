@@ -1,0 +1,17 @@
+import { db } from '@/lib/db';
+import { ok, problem } from '@/lib/http/problem';
+import { parseJson } from '@/lib/http/parse-json';
+import { revokePasskey } from '@/lib/passkeys/revoke';
+import { RevokePasskeyBody } from '@/lib/staff/bodies';
+import { authorizeRequest } from '@/lib/staff/request-auth';
+
+/** IT removes a passkey (a sensitive action). */
+export async function POST(request: Request, { params }: { params: Promise<{ passkeyId: string }> }) {
+  const auth = await authorizeRequest(request, 'passkey.revoke', { sensitive: true });
+  if (!auth.ok) return auth.response;
+  const body = await parseJson(request, RevokePasskeyBody, 2 * 1024);
+  if (!body.ok) return body.response;
+  const result = await revokePasskey(db(), { passkeyId: (await params).passkeyId, reason: body.data.reason }, { actor: { type: 'user', id: auth.staff.id }, at: auth.at, request: auth.context });
+  if (!result.ok) return problem(result.reason === 'unknown_passkey' ? 404 : 409, result.reason, result.message);
+  return ok({ revoked: true });
+}

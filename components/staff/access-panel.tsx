@@ -1,0 +1,79 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { staffRequest } from '@/components/staff/staff-request';
+
+type Props = {
+  employeeId: string;
+  roles: string[];
+  passkeys: { id: string; label: string; active: boolean }[];
+  isSelf: boolean;
+};
+
+/** Roles and passkeys of a person: sensitive changes, each with a reason, each audited. */
+export function AccessPanel({ employeeId, roles, passkeys, isSelf }: Props) {
+  const router = useRouter();
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+
+  async function act(path: string, body: Record<string, unknown>, done: string) {
+    const result = await staffRequest(path, { ...body, reason });
+    setMessage(result.ok ? { tone: 'ok', text: done } : { tone: 'error', text: result.message });
+    if (result.ok) router.refresh();
+  }
+
+  const roleButton = (role: 'it' | 'manager', label: string) => {
+    const has = roles.includes(role);
+    return (
+      <button
+        type="button"
+        disabled={isSelf}
+        className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 disabled:opacity-50"
+        onClick={() => void act(`/api/it/hires/${encodeURIComponent(employeeId)}/roles`, { role, grant: !has }, `${has ? 'Revoked' : 'Granted'} ${label}.`)}
+      >
+        {has ? `Revoke ${label}` : `Grant ${label}`}
+      </button>
+    );
+  };
+
+  return (
+    <section aria-labelledby="access-title" className="mt-8 rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id="access-title" className="text-xl font-semibold">
+        Access
+      </h2>
+      {message && (
+        <p role={message.tone === 'error' ? 'alert' : 'status'} className={`mt-3 rounded p-2 ${message.tone === 'error' ? 'bg-amber-50 text-amber-950' : 'bg-emerald-50 text-emerald-950'}`}>
+          {message.text}
+        </p>
+      )}
+      <label className="mt-3 block max-w-md text-sm">
+        Reason for the change (recorded in the audit trail)
+        <input value={reason} onChange={(event) => setReason(event.target.value)} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+      </label>
+      <div className="mt-3 flex flex-wrap gap-2">
+        {roleButton('it', 'IT role')}
+        {roleButton('manager', 'manager role')}
+        {isSelf && <span className="text-sm text-slate-700">Another IT member must change your roles.</span>}
+      </div>
+      {passkeys.some((passkey) => passkey.active) && (
+        <ul className="mt-3 space-y-1 text-sm">
+          {passkeys
+            .filter((passkey) => passkey.active)
+            .map((passkey) => (
+              <li key={passkey.id} className="flex items-center gap-2">
+                {passkey.label}
+                <button
+                  type="button"
+                  className="rounded-md border border-slate-300 px-2 py-0.5 hover:bg-slate-100"
+                  onClick={() => void act(`/api/it/passkeys/${passkey.id}/revoke`, {}, 'Passkey removed.')}
+                >
+                  Remove passkey
+                </button>
+              </li>
+            ))}
+        </ul>
+      )}
+    </section>
+  );
+}
