@@ -139,5 +139,19 @@ describe('firstkey CLI', () => {
     const audit = await firstkey('audit', 'verify');
     assert.equal(audit.json?.ok, true);
   });
+
+  test('import adds every row of a good CSV, and nothing from a file with a bad row', async () => {
+    const good = path.join(dataDir, 'good.csv');
+    fs.writeFileSync(good, 'employee_id,name,email,start_date,manager_employee_id,department\nCSV1,Csv One,csv1@example.com,2026-12-01,,\n');
+    const imported = await firstkey('import', good);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.deepEqual(imported.json, { ok: true, imported: 1 });
+    const bad = path.join(dataDir, 'bad.csv');
+    fs.writeFileSync(bad, 'employee_id,name,email,start_date\nCSV2,Csv Two,csv2@example.com,2026-12-01\nCSV3,Csv Three,csv3@example.com,soon\n');
+    const refused = await firstkey('import', bad);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /Nothing imported[\s\S]*line 3: startDate: Expected a date as YYYY-MM-DD/);
+    assert.equal((await firstkey('status', '--employee-id', 'CSV2')).code, 1);
+  });
 });
 

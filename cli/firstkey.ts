@@ -18,6 +18,7 @@ import { EmployeeId, HireInput } from '@/lib/hires/hire-input';
 import { hireStatuses } from '@/lib/hires/status';
 import { issueLink } from '@/lib/enrollment/issue-link';
 import { bootstrapAdmin, itAdminExists } from '@/lib/staff/bootstrap';
+import { importHiresCsv } from '@/lib/hr/import-hires';
 import { firstStartBootstrap } from '@/lib/staff/first-start';
 
 /** "90m", "72h", "14d" → milliseconds (the policy's range is checked by issueLink). */
@@ -40,6 +41,8 @@ const USAGE = `Usage: firstkey <command> [flags]
   admin bootstrap --employee-id ID --name NAME --email EMAIL --cert PEM_PATH
   admin first-start                         (npm start) while no IT admin exists: a dev-CA
                                             certificate and a 10-minute link for the first one
+  import FILE.csv                           hires from CSV (employee_id,name,email,start_date,
+                                            manager_employee_id,department); all rows or none
   status [--employee-id ID]
   audit verify
 
@@ -59,7 +62,7 @@ function migrateNow() {
   return migrate(env().databaseUrl);
 }
 
-const commands: Record<string, (flags: Flags) => Promise<unknown>> = {
+const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<unknown>> = {
   async migrate() {
     return migrateNow();
   },
@@ -160,6 +163,18 @@ const commands: Record<string, (flags: Flags) => Promise<unknown>> = {
     return bootstrap ? { adminExists: false, ...bootstrap, expiresAt: bootstrap.expiresAt.toISOString() } : { adminExists: true };
   },
 
+  async import(_flags, positionals) {
+    const file = positionals[0];
+    if (!file) throw new CliError('Expected the CSV file: firstkey import hires.csv', 2);
+    const text = readFileFlag('FILE', file);
+    migrateNow();
+    const result = await importHiresCsv(db(), text, { actor: CLI, at: new Date() });
+    if (!result.ok) {
+      throw new CliError(`Nothing imported; fix these rows and try again:\n${result.errors.map((error) => `  line ${error.line}: ${error.message}`).join('\n')}`);
+    }
+    return result;
+  },
+
   async status(flags) {
     const { employeeId } = parseFlags(z.object({ employeeId: EmployeeId.optional() }), { employeeId: flags['employee-id'] });
     migrateNow();
@@ -216,12 +231,13 @@ async function main(argv: string[]): Promise<number> {
     (unknown ? process.stderr : process.stdout).write(`${unknown ? `firstkey: unknown command "${positionals.join(' ')}"\n\n` : ''}${USAGE}\n`);
     return unknown || positionals.length === 0 ? 2 : 0;
   }
-  if (positionals.length > name.split(' ').length) {
-    process.stderr.write(`firstkey ${name}: unexpected argument "${positionals[name.split(' ').length]}"\n`);
+  const rest = positionals.slice(name.split(' ').length);
+  if (rest.length > (name === 'import' ? 1 : 0)) {
+    process.stderr.write(`firstkey ${name}: unexpected argument "${rest.at(-1)}"\n`);
     return 2;
   }
   try {
-    printJson(await commands[name]!(parsed.values));
+    printJson(await commands[name]!(parsed.values, rest));
     return 0;
   } catch (error) {
     if (error instanceof CliError) {

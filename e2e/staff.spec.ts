@@ -60,8 +60,8 @@ test('staff pages: anonymous visitors go to sign-in, a hire without a staff role
   await addVirtualAuthenticator(page);
   await enroll(page, (await invite(hire)).url);
   await signIn(page);
-  await page.waitForURL(/\/it$/);
   await expect(heading(page)).toHaveText('You don\u2019t have access to this page');
+  await expect(page).toHaveURL(/\/it$/);
   const forbidden = await page.request.get('/it');
   expect(forbidden.status()).toBe(403);
   await context.close();
@@ -91,11 +91,19 @@ test('IT sees hires in the console, filters them and opens the timeline', async 
 
   await page.goto(`/it?q=${target.employeeId}&state=bogus&page=-3`);
   await expect(page.getByText('Ignored invalid filters: state, page.')).toBeVisible();
-  await page.getByRole('link', { name: 'Tomas Target' }).click();
+  await page.locator(`tr[data-employee-id="${target.employeeId}"]`).getByRole('link', { name: 'Tomas Target' }).click();
   await expect(heading(page)).toHaveText('Tomas Target');
   await expect(page.locator('li[data-action="link_issued"]')).toHaveCount(1);
   await expect(page.locator('li[data-action="device_registered"]')).toHaveCount(1);
   await expect(page.getByText(`SHA-256 ${target.device.fingerprint}`)).toBeVisible();
+  for (const path of [`/it/hires/${target.employeeId}`, '/it/metrics', '/it/add-hire']) {
+    await page.goto(path);
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${path} ${v.id}`)).toEqual([]);
+  }
+  await expect(page.getByText('Secret-free onboarding rate')).toHaveCount(0);
+  await page.goto('/it/metrics');
+  await expect(page.getByText('Secret-free onboarding rate')).toBeVisible();
   await context.close();
 });
 

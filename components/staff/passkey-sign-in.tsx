@@ -25,10 +25,15 @@ export function PasskeySignIn({ callbackUrl }: Props) {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const supported = useRef(true);
+  const signedIn = useRef(false);
 
+  // The autofill request and the button may both complete; only the first success navigates.
   const finish = (result: Awaited<ReturnType<typeof signInWith>>) => {
-    if (result.ok) window.location.assign(callbackUrl);
-    else setMessage(result.message);
+    if (signedIn.current) return;
+    if (result.ok) {
+      signedIn.current = true;
+      window.location.assign(callbackUrl);
+    } else setMessage(result.message);
   };
 
   useEffect(() => {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { type Db, writeTransaction } from '@/lib/db';
+import { inTransaction, type DbOrTx } from '@/lib/db';
 import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import type { HireInput } from '@/lib/hires/hire-input';
@@ -11,7 +11,7 @@ export type AddHireResult =
 
 /** Creates a hire (state `awaiting_device`) and, with `role`, grants them a staff role. */
 export async function addHire(
-  db: Db,
+  db: DbOrTx,
   input: HireInput,
   context: { actor: Actor; at: Date; request?: RequestContext },
 ): Promise<AddHireResult> {
@@ -27,7 +27,7 @@ export async function addHire(
     managerId = manager.id;
   }
   try {
-    const hire = await writeTransaction(db, async (tx) => {
+    const hire = await inTransaction(db, async (tx) => {
       const user = await tx.user.create({
         data: {
           employeeId: input.employeeId,
