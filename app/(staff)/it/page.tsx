@@ -59,6 +59,14 @@ export default async function HiresPage({ searchParams }: { searchParams: Promis
           <span className="block font-medium">to</span>
           <input type="date" name="to" defaultValue={query.to} className="mt-1 rounded border border-slate-300 px-2 py-1" />
         </label>
+        <label className="text-sm">
+          <span className="block font-medium">Department</span>
+          <input name="department" defaultValue={query.department} className="mt-1 rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <label className="text-sm">
+          <span className="block font-medium">Manager&rsquo;s employee id</span>
+          <input name="manager" defaultValue={query.manager} className="mt-1 rounded border border-slate-300 px-2 py-1" />
+        </label>
         <button type="submit" className="rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white">
           Apply
         </button>
