@@ -19,7 +19,7 @@ const { enrollmentMetrics } = await import('@/lib/console/metrics');
 const HIRES = 50_000;
 const STATES = ['awaiting_device', 'ready', 'invited', 'opened', 'enrolling', 'enrolled', 'expired'];
 const now = new Date();
-let started = performance.now();
+const started = performance.now();
 for (let offset = 0; offset < HIRES; offset += 5_000) {
   await db().user.createMany({
     data: Array.from({ length: 5_000 }, (_, i) => {
