@@ -3,6 +3,12 @@ import path from 'node:path';
 import { z } from 'zod';
 
 // Every environment variable Firstkey reads, parsed once. README "Configuration" mirrors this list.
+const WebhookSecret = z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'Expected a Standard Webhooks secret: "whsec_" and base64 (at least 18 bytes)');
+const WebhookSecrets = z
+  .string()
+  .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(WebhookSecret).min(1).max(2, 'At most two secrets (the current and the next, during rotation)'));
+
 const EnvSchema = z.object({
   FIRSTKEY_DATA_DIR: z.string().min(1).optional(),
   DATABASE_URL: z
@@ -24,6 +30,14 @@ const EnvSchema = z.object({
   /** PEM files of a real server certificate; without them the dev CA issues one for localhost. */
   FIRSTKEY_TLS_CERT: z.string().min(1).optional(),
   FIRSTKEY_TLS_KEY: z.string().min(1).optional(),
+  /** Standard Webhooks secrets (`whsec_…`) of HR's inbound events; two, space-separated, during rotation. */
+  FIRSTKEY_HR_WEBHOOK_SECRET: WebhookSecrets.optional(),
+  /** Where status changes are delivered to HR, and the secret they are signed with. */
+  FIRSTKEY_HR_STATUS_URL: z.url({ protocol: /^https?$/, error: 'FIRSTKEY_HR_STATUS_URL must be an http(s) URL' }).optional(),
+  FIRSTKEY_HR_STATUS_SECRET: WebhookSecret.optional(),
+  /** The MDM endpoint that shows a link on the hire's laptop, and its signing secret. */
+  FIRSTKEY_MDM_PUSH_URL: z.url({ protocol: /^https?$/, error: 'FIRSTKEY_MDM_PUSH_URL must be an http(s) URL' }).optional(),
+  FIRSTKEY_MDM_PUSH_SECRET: WebhookSecret.optional(),
   /** Signs staff session cookies. Without it, one is generated into the data folder (single instance). */
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
 });
@@ -39,6 +53,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const raw = parsed.data;
   if (raw.FIRSTKEY_DEVICE_CERT_MODE === 'proxy' && !raw.FIRSTKEY_PROXY_SECRET) {
     throw new Error('Invalid configuration:\n  FIRSTKEY_PROXY_SECRET is required when FIRSTKEY_DEVICE_CERT_MODE=proxy');
+  }
+  for (const [url, secret] of [
+    ['FIRSTKEY_HR_STATUS_URL', 'FIRSTKEY_HR_STATUS_SECRET'],
+    ['FIRSTKEY_MDM_PUSH_URL', 'FIRSTKEY_MDM_PUSH_SECRET'],
+  ] as const) {
+    if (raw[url] && !raw[secret]) throw new Error(`Invalid configuration:\n  ${secret} is required when ${url} is set`);
   }
   if (Boolean(raw.FIRSTKEY_TLS_CERT) !== Boolean(raw.FIRSTKEY_TLS_KEY)) {
     throw new Error('Invalid configuration:\n  FIRSTKEY_TLS_CERT and FIRSTKEY_TLS_KEY must be set together');
@@ -56,6 +76,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     proxySecret: raw.FIRSTKEY_PROXY_SECRET,
     proxyCertHeader: raw.FIRSTKEY_PROXY_CERT_HEADER,
     sessionSecret: raw.NEXTAUTH_SECRET ?? null,
+    hrWebhookSecrets: raw.FIRSTKEY_HR_WEBHOOK_SECRET ?? [],
+    hrStatus: raw.FIRSTKEY_HR_STATUS_URL ? { url: raw.FIRSTKEY_HR_STATUS_URL, secret: raw.FIRSTKEY_HR_STATUS_SECRET! } : null,
+    mdmPush: raw.FIRSTKEY_MDM_PUSH_URL ? { url: raw.FIRSTKEY_MDM_PUSH_URL, secret: raw.FIRSTKEY_MDM_PUSH_SECRET! } : null,
     tls: raw.FIRSTKEY_TLS_CERT && raw.FIRSTKEY_TLS_KEY ? { certPath: raw.FIRSTKEY_TLS_CERT, keyPath: raw.FIRSTKEY_TLS_KEY } : null,
   };
 }

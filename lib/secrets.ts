@@ -11,8 +11,22 @@ import { env } from '@/lib/env';
  */
 export function sessionSecret(): string {
   const config = env();
-  if (config.sessionSecret) return config.sessionSecret;
-  const file = path.join(config.dataDir, 'secrets', 'session-key');
+  return config.sessionSecret ?? dataDirSecret('session-key');
+}
+
+/**
+ * The AES-256-GCM key that seals outbox messages carrying a link (MDM pushes), so no usable token sits
+ * in the database in clear: FIRSTKEY_OUTBOX_KEY (base64, 32 bytes), or one created in the data folder.
+ */
+export function outboxKey(): Buffer {
+  const key = Buffer.from(process.env.FIRSTKEY_OUTBOX_KEY ?? dataDirSecret('outbox-key'), 'base64url');
+  if (key.length !== 32) throw new Error(`FIRSTKEY_OUTBOX_KEY must be 32 bytes of base64; got ${key.length} bytes`);
+  return key;
+}
+
+/** A random 32-byte key kept in the data folder (mode 0600), created once, shared by the CLI and server. */
+function dataDirSecret(name: string): string {
+  const file = path.join(env().dataDir, 'secrets', name);
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { type Db, writeTransaction } from '@/lib/db';
+import { inTransaction, type DbOrTx } from '@/lib/db';
 import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
@@ -21,7 +21,7 @@ export type RegisterDeviceResult =
  * open link bound to it (a link only ever works on the device it was issued for).
  */
 export async function registerDevice(
-  db: Db,
+  db: DbOrTx,
   input: RegisterDeviceInput,
   context: { actor: Actor; at: Date; request?: RequestContext },
 ): Promise<RegisterDeviceResult> {
@@ -41,7 +41,7 @@ export async function registerDevice(
   if (await db.device.findUnique({ where: { certFingerprint: certificate.fingerprint }, select: { id: true } })) return inUse;
 
   try {
-    return await writeTransaction(db, async (tx) => {
+    return await inTransaction(db, async (tx) => {
       const previous = await tx.device.findFirst({ where: { userId: user.id, retiredAt: null } });
       if (previous) {
         await tx.device.update({ where: { id: previous.id }, data: { retiredAt: at } });

@@ -2,6 +2,7 @@ import 'server-only';
 import { inTransaction, type Db, type DbOrTx } from '@/lib/db';
 import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
+import { enqueueLinkPush } from '@/lib/hr/outbox';
 import { LINK_TTL, LINK_VALID_BEFORE_START } from '@/lib/enrollment/policy';
 import { setEnrollmentState } from '@/lib/enrollment/states';
 import { enrollmentUrl, hashSecret, newSecret } from '@/lib/enrollment/token';
@@ -123,6 +124,11 @@ export async function issueLink(
     });
     if (user.enrollmentState !== 'enrolled') {
       await setEnrollmentState(tx, { userId: user.id, to: 'invited', at, actor, request: context.request, reason: 'link_issued' });
+    }
+    // With an MDM configured, the link also goes straight to the laptop (never to an inbox).
+    const url = enrollmentUrl(context.origin, token);
+    if (await enqueueLinkPush(tx, { userId: user.id, employeeId: user.employeeId, deviceSerial: device.serial, url, notBefore, expiresAt, at })) {
+      await appendAudit(tx, { at, actor, action: 'link_push_queued', subject: { type: 'bridge_token', id: created.id }, userId: user.id, details: { deviceSerial: device.serial } });
     }
     return created;
   });

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Tx } from '@/lib/db';
 import type { Actor, RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
+import { enqueueStatusChange } from '@/lib/hr/outbox';
 
 // DESIGN.md "States of a hire's enrollment":
 // awaiting_device → ready → invited → opened → enrolling → enrolled, with side states
@@ -26,13 +27,13 @@ export function isEnrollmentState(value: string): value is EnrollmentState {
 
 /**
  * Moves a hire to a new state inside the caller's transaction and records the transition in the
- * audit trail in that same transaction. A no-op when the hire is already in that state.
+ * audit trail — and HR's status webhook in the outbox — in that same transaction. A no-op when the hire is already in that state.
  */
 export async function setEnrollmentState(
   tx: Tx,
   change: { userId: string; to: EnrollmentState; at: Date; actor: Actor; request?: RequestContext; reason: string },
 ): Promise<void> {
-  const user = await tx.user.findUniqueOrThrow({ where: { id: change.userId }, select: { enrollmentState: true } });
+  const user = await tx.user.findUniqueOrThrow({ where: { id: change.userId }, select: { enrollmentState: true, employeeId: true } });
   if (user.enrollmentState === change.to) return;
   await tx.user.update({ where: { id: change.userId }, data: { enrollmentState: change.to, stateChangedAt: change.at } });
   await appendAudit(tx, {
@@ -44,4 +45,5 @@ export async function setEnrollmentState(
     request: change.request,
     details: { from: user.enrollmentState, to: change.to, reason: change.reason },
   });
+  await enqueueStatusChange(tx, { userId: change.userId, employeeId: user.employeeId, state: change.to, at: change.at });
 }

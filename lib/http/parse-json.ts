@@ -3,7 +3,8 @@ import { problem } from '@/lib/http/problem';
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 
-async function readLimited(request: Request, maxBytes: number): Promise<{ ok: true; text: string } | { ok: false }> {
+/** Reads a body as text, counting bytes as they stream; `ok: false` once it passes maxBytes. */
+export async function readLimited(request: Request, maxBytes: number): Promise<{ ok: true; text: string } | { ok: false }> {
   if (!request.body) return { ok: true, text: '' };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -1,0 +1,37 @@
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+
+// Standard Webhooks (standardwebhooks.com): HMAC-SHA256 over "id.timestamp.body", base64, in
+// `webhook-signature: v1,<sig>`; timestamps older or newer than 5 minutes are refused. Verification and
+// signing are the reference `standardwebhooks` package's; this file adds secret rotation and messages.
+
+export type SignatureCheck = { ok: true; webhookId: string; timestamp: Date } | { ok: false; message: string };
+
+export function verifyWebhook(body: string, headers: Headers, secrets: string[]): SignatureCheck {
+  const id = headers.get('webhook-id');
+  const timestamp = headers.get('webhook-timestamp');
+  const signature = headers.get('webhook-signature');
+  const missing = [!id && 'webhook-id', !timestamp && 'webhook-timestamp', !signature && 'webhook-signature'].filter(Boolean);
+  if (missing.length > 0) return { ok: false, message: `Missing header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}` };
+  if (secrets.length === 0) return { ok: false, message: 'Inbound HR webhooks are not configured (FIRSTKEY_HR_WEBHOOK_SECRET)' };
+  let lastError = 'No matching signature';
+  for (const secret of secrets) {
+    try {
+      // jsonParse off: the body is parsed (and its errors reported) after the signature holds.
+      new Webhook(secret).verify(body, { 'webhook-id': id!, 'webhook-timestamp': timestamp!, 'webhook-signature': signature! }, { jsonParse: false });
+      return { ok: true, webhookId: id!, timestamp: new Date(Number(timestamp) * 1000) };
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      lastError = error.message;
+    }
+  }
+  return { ok: false, message: `Signature rejected: ${lastError}` };
+}
+
+/** Headers for an outbound webhook, signed the same way. */
+export function signWebhook(secret: string, webhookId: string, at: Date, body: string): Record<string, string> {
+  return {
+    'webhook-id': webhookId,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(webhookId, at, body),
+  };
+}
