@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { addVirtualAuthenticator, contextWithCertificate, createHire, expect, firstkey, invite, strayDevice, test, today } from './fixtures';
+import { addVirtualAuthenticator, contextWithCertificate, createHire, expect, firstkey, invite, origin, strayDevice, test, today } from './fixtures';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
 test.describe.configure({ mode: 'serial' });
@@ -202,4 +202,49 @@ test('recovery needs two people: one IT member asks, another approves, and the l
   expect(await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId).then((status) => status.state)).toBe('enrolled');
   await expect(approver.page.locator('li[data-action="recovery_approved"]')).toHaveCount(1);
   await Promise.all([hireContext.close(), asker.context.close(), approver.context.close()]);
+});
+
+test("a manager sees only their reports with verdicts that match, on a phone; 'Ask IT' reaches the console", async ({ browser }) => {
+  const manager = await createHire({ name: 'Maya Manager', role: 'manager' });
+  const enrolled = await createHire({ name: 'Eli Enrolled', manager: manager.employeeId });
+  const invited = await createHire({ name: 'Ivo Invited', manager: manager.employeeId });
+  const stranger = await createHire({ name: 'Sam Elsewhere' });
+  await invite(invited);
+  await invite(stranger);
+  const enrolledContext = await contextWithCertificate(browser, enrolled.device);
+  const enrolledPage = await enrolledContext.newPage();
+  await addVirtualAuthenticator(enrolledPage);
+  await enroll(enrolledPage, (await invite(enrolled)).url);
+  await enrolledContext.close();
+
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: 390, height: 844 },
+    clientCertificates: [{ origin, certPath: manager.device.certPath, keyPath: manager.device.keyPath }],
+  });
+  const page = await context.newPage();
+  await addVirtualAuthenticator(page);
+  await enroll(page, (await invite(manager)).url);
+  await signIn(page);
+  await expect(heading(page)).toHaveText('My new hires');
+
+  const card = (hire: { employeeId: string }) => page.locator(`li[data-employee-id="${hire.employeeId}"]`);
+  await expect(card(enrolled).locator('[data-verdict]')).toHaveAttribute('data-verdict', 'ready');
+  await expect(card(invited).locator('[data-verdict]')).toHaveAttribute('data-verdict', 'at_risk');
+  await expect(card(invited)).toContainText('has not opened the link yet; starts today');
+  await expect(card(stranger)).toHaveCount(0);
+  await expect(page.getByText('Sam Elsewhere')).toHaveCount(0);
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  // Nothing wider than the phone's screen.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  await card(invited).getByPlaceholder('What should IT know? (optional)').fill('Laptop still in customs');
+  await card(invited).getByRole('button', { name: 'Ask IT for help' }).click();
+  await expect(card(invited).getByRole('status')).toHaveText('IT has been asked for help.');
+  expect((await page.request.get('/it')).status()).toBe(403);
+
+  const it = await itConsole(browser, 'Hal Helpdesk');
+  await expect(it.page.getByText('Laptop still in customs')).toBeVisible();
+  await Promise.all([context.close(), it.context.close()]);
 });

@@ -7,7 +7,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 /** Only same-site paths may be returned to after sign-in (no open redirect). */
 function safeCallback(value: string | string[] | undefined): string {
   const path = Array.isArray(value) ? value[0] : value;
-  return path && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/it';
+  return path && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/console';
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

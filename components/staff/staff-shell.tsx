@@ -11,13 +11,14 @@ export function StaffShell({ name, roles, signOutEverywhere, children }: Props) 
     <>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-6 py-3">
-          <Link href="/it" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+          <Link href="/console" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
             <span aria-hidden="true" className="inline-block h-6 w-6 rounded-md bg-brand-600" />
             Firstkey
           </Link>
           <nav aria-label="Staff" className="flex gap-4 text-sm font-medium">
             {roles.includes('it') && <Link href="/it">Hires</Link>}
             {roles.includes('it') && <Link href="/it/metrics">Metrics</Link>}
+            {roles.includes('manager') && <Link href="/manager">My new hires</Link>}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span>
