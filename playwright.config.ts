@@ -3,11 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { startReceiver } from './e2e/hr-receiver';
+import { E2E_WEBHOOK_SECRETS } from './e2e/webhook-secrets';
 
 // End-to-end tests run the production build behind the real HTTPS front door (server.ts), on a data
 // folder of their own, in Debian's Chromium. The folder is made once by the runner and inherited by
 // its workers through the environment; its dev CA issues the device certificates tests present.
 const port = Number(process.env.FIRSTKEY_E2E_PORT ?? 3444);
+const receiverPort = port + 55;
 const origin = `https://localhost:${port}`;
 if (!process.env.FIRSTKEY_E2E_DATA_DIR) {
   process.env.FIRSTKEY_E2E_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'firstkey-e2e-'));
@@ -18,6 +21,10 @@ if (!process.env.FIRSTKEY_E2E_DATA_DIR) {
   });
 }
 const dataDir = process.env.FIRSTKEY_E2E_DATA_DIR;
+if (!process.env.FIRSTKEY_E2E_RECEIVER) {
+  process.env.FIRSTKEY_E2E_RECEIVER = `http://127.0.0.1:${receiverPort}`;
+  startReceiver(receiverPort);
+}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -53,6 +60,16 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',
-    env: { FIRSTKEY_DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      FIRSTKEY_DATA_DIR: dataDir,
+      PORT: String(port),
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      FIRSTKEY_HR_WEBHOOK_SECRET: E2E_WEBHOOK_SECRETS.hrIn,
+      FIRSTKEY_HR_STATUS_URL: `http://127.0.0.1:${receiverPort}/hr`,
+      FIRSTKEY_HR_STATUS_SECRET: E2E_WEBHOOK_SECRETS.hrStatus,
+      FIRSTKEY_MDM_PUSH_URL: `http://127.0.0.1:${receiverPort}/mdm`,
+      FIRSTKEY_MDM_PUSH_SECRET: E2E_WEBHOOK_SECRETS.mdm,
+    },
   },
 });

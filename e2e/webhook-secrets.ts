@@ -1,0 +1,8 @@
+// Test fixtures, not secrets: the e2e server trusts HR events signed with this, and signs its own
+// webhooks to the local receiver (e2e/hr-receiver.ts) with the other two.
+export const E2E_WEBHOOK_SECRETS = {
+  hrIn: 'whsec_ZTJlLWhyLWluYm91bmQtdGVzdC1maXh0dXJlLXNlY3JldA==',
+  hrStatus: 'whsec_ZTJlLWhyLXN0YXR1cy10ZXN0LWZpeHR1cmUtc2VjcmV0',
+  mdm: 'whsec_ZTJlLW1kbS1wdXNoLXRlc3QtZml4dHVyZS1zZWNyZXQ=',
+};
+
