@@ -153,6 +153,14 @@ test.describe('a link in the wrong hands', () => {
   });
 });
 
+test('a browser without WebAuthn gets its own page, and the link is not used up', async ({ device, hire }) => {
+  const link = await invite(hire);
+  await device.page.addInitScript(() => Object.defineProperty(window, 'PublicKeyCredential', { value: undefined, configurable: true }));
+  await device.page.goto(link.url);
+  await expect(heading(device.page)).toHaveText('This browser can\u2019t create passkeys');
+  expect(await stateOf(hire)).toBe('invited');
+});
+
 test.describe('retries without burning the link', () => {
   test('the hire cancels the passkey prompt, tries again and enrolls with the same link', async ({ device, hire }) => {
     const link = await invite(hire);
