@@ -3,13 +3,14 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
+import { Notice, type NoticeMessage } from '@/components/ui/notice';
 
 type Props = { employeeId: string; name: string; pendingRecovery: { id: string; reason: string; requestedBy: string } | null };
 
 /** "Ask IT for help", and the manager's half of a two-person recovery for this report. */
 export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
   const router = useRouter();
-  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [text, setText] = useState('');
 
   async function askHelp() {
@@ -55,11 +56,7 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
           Ask IT for help
         </button>
       </div>
-      {message && (
-        <p role={message.tone === 'error' ? 'alert' : 'status'} className={`rounded p-2 text-sm ${message.tone === 'error' ? 'bg-amber-50' : 'bg-emerald-50'}`}>
-          {message.text}
-        </p>
-      )}
+      <Notice message={message} className="text-sm" />
     </div>
   );
 }

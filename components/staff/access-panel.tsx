@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
+import { Notice, type NoticeMessage } from '@/components/ui/notice';
 
 type Props = {
   employeeId: string;
@@ -15,7 +16,7 @@ type Props = {
 export function AccessPanel({ employeeId, roles, passkeys, isSelf }: Props) {
   const router = useRouter();
   const [reason, setReason] = useState('');
-  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
 
   async function act(path: string, body: Record<string, unknown>, done: string) {
     const result = await staffRequest(path, { ...body, reason });
@@ -42,11 +43,7 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf }: Props) {
       <h2 id="access-title" className="text-xl font-semibold">
         Access
       </h2>
-      {message && (
-        <p role={message.tone === 'error' ? 'alert' : 'status'} className={`mt-3 rounded p-2 ${message.tone === 'error' ? 'bg-amber-50 text-amber-950' : 'bg-emerald-50 text-emerald-950'}`}>
-          {message.text}
-        </p>
-      )}
+      <Notice message={message} />
       <label className="mt-3 block max-w-md text-sm">
         Reason for the change (recorded in the audit trail)
         <input value={reason} onChange={(event) => setReason(event.target.value)} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />

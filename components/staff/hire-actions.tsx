@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
+import { Notice, type NoticeMessage } from '@/components/ui/notice';
 
 type IssuedLink = { url: string; expiresAt: string; notBefore: string; deviceSerial: string; qrSvg: string };
 type Props = { employeeId: string; hasDevice: boolean; hasOpenLink: boolean; enrolled: boolean };
@@ -23,7 +24,7 @@ const button = 'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hov
 export function HireActions({ employeeId, hasDevice, hasOpenLink, enrolled }: Props) {
   const router = useRouter();
   const base = `/api/it/hires/${encodeURIComponent(employeeId)}`;
-  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [link, setLink] = useState<IssuedLink | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -70,11 +71,7 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, enrolled }: Pr
       <h2 id="actions-title" className="text-xl font-semibold">
         Actions
       </h2>
-      {message && (
-        <p role={message.tone === 'error' ? 'alert' : 'status'} className={`mt-3 rounded p-2 ${message.tone === 'error' ? 'bg-amber-50 text-amber-950' : 'bg-emerald-50 text-emerald-950'}`}>
-          {message.text}
-        </p>
-      )}
+      <Notice message={message} />
       {link && (
         <div className="mt-4 rounded-lg border-2 border-brand-600 p-4" aria-label="Enrollment link">
           <p className="font-semibold">Open this link on the laptop {link.deviceSerial} — it works only there, once.</p>

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
+import { Notice, type NoticeMessage } from '@/components/ui/notice';
 
 type Pending = { id: string; reason: string; requestedBy: string; requestedByMe: boolean; createdAt: string; revokePasskeys: boolean };
 type Approved = { url: string; expiresAt: string; deviceSerial: string; qrSvg: string };
@@ -12,7 +13,7 @@ const button = 'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hov
 /** Two-person recovery: request it here; a second person approves it (with a fresh passkey prompt). */
 export function RecoveryPanel({ employeeId, pending, canRequest }: { employeeId: string; pending: Pending[]; canRequest: boolean }) {
   const router = useRouter();
-  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [approved, setApproved] = useState<Approved | null>(null);
 
   async function onRequest(event: FormEvent<HTMLFormElement>) {
@@ -39,11 +40,7 @@ export function RecoveryPanel({ employeeId, pending, canRequest }: { employeeId:
       <h2 id="recovery-title" className="text-xl font-semibold">
         Recovery (two people)
       </h2>
-      {message && (
-        <p role={message.tone === 'error' ? 'alert' : 'status'} className={`mt-3 rounded p-2 ${message.tone === 'error' ? 'bg-amber-50 text-amber-950' : 'bg-emerald-50 text-emerald-950'}`}>
-          {message.text}
-        </p>
-      )}
+      <Notice message={message} />
       {approved && (
         <div className="mt-4 rounded-lg border-2 border-brand-600 p-4">
           <p className="font-semibold">Recovery link for laptop {approved.deviceSerial} — works only there, once.</p>

@@ -1,16 +1,11 @@
 import 'server-only';
+import type { EnrollmentProblemCode } from '@/lib/enrollment/messages';
 
-/** Why a link cannot be used right now. Each has its own status code and its own page. */
-export type LinkProblem =
-  | 'malformed'
-  | 'unknown'
-  | 'used'
-  | 'expired'
-  | 'revoked'
-  | 'not_yet_valid'
-  | 'wrong_device'
-  | 'no_certificate'
-  | 'throttled';
+/** Why a link cannot be used right now. Each has its own status code and its own page (messages.ts). */
+export type LinkProblem = Extract<
+  EnrollmentProblemCode,
+  'malformed' | 'unknown' | 'used' | 'expired' | 'revoked' | 'not_yet_valid' | 'wrong_device' | 'no_certificate' | 'throttled'
+>;
 
 export type LinkFailure = { ok: false; reason: LinkProblem; retryAfterSeconds?: number; validFrom?: Date };
 

@@ -1,21 +1,13 @@
 import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { StaffShell } from '@/components/staff/staff-shell';
-import { db } from '@/lib/db';
-import { currentStaff } from '@/lib/staff/current';
 import { requireStaff } from '@/lib/staff/require';
-import { signOutEverywhere } from '@/lib/staff/sign-out-everywhere';
-
-async function signOutAll() {
-  'use server';
-  const staff = await currentStaff();
-  if (staff) await signOutEverywhere(db(), { userId: staff.id, at: new Date() });
-}
+import { signOutEverywhereAction } from '@/app/(staff)/actions';
 
 export default async function ItLayout({ children }: { children: ReactNode }) {
   const staff = await requireStaff('console.view', (await headers()).get('x-firstkey-path') ?? '/it');
   return (
-    <StaffShell name={staff.name} roles={staff.roles} signOutEverywhere={signOutAll}>
+    <StaffShell name={staff.name} roles={staff.roles} signOutEverywhere={signOutEverywhereAction}>
       {children}
     </StaffShell>
   );
