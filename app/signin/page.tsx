@@ -1,14 +1,9 @@
 import type { Metadata } from 'next';
 import { PasskeySignIn } from '@/components/staff/passkey-sign-in';
 import { PageShell } from '@/components/ui/page-shell';
+import { safeReturnPath } from '@/lib/http/safe-return-path';
 
 export const metadata: Metadata = { title: 'Sign in' };
-
-/** Only same-site paths may be returned to after sign-in (no open redirect). */
-function safeCallback(value: string | string[] | undefined): string {
-  const path = Array.isArray(value) ? value[0] : value;
-  return path && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/console';
-}
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
@@ -19,7 +14,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <p className="mt-3 text-slate-700">
           Use the passkey you created when you enrolled. Firstkey has no passwords: nobody will ever ask you for one.
         </p>
-        <PasskeySignIn callbackUrl={safeCallback(params.callbackUrl)} />
+        <PasskeySignIn callbackUrl={safeReturnPath(params.callbackUrl)} />
       </div>
     </PageShell>
   );

@@ -73,11 +73,13 @@ export async function issueLink(
       message: `${user.name} (${user.employeeId}) has no registered device; register the laptop issued to them first`,
     };
   }
-  if (user.enrollmentState === 'enrolled' && purpose === 'enrollment') {
+  // Anyone who has ever held a passkey gets another only through a two-person recovery — whatever
+  // their state now (revoking their passkeys and swapping their device must not reopen this door).
+  if (purpose === 'enrollment' && (await db.passkey.count({ where: { userId: user.id } })) > 0) {
     return {
       ok: false,
       reason: 'already_enrolled',
-      message: `${user.name} (${user.employeeId}) already has a passkey; a new link needs a two-person recovery`,
+      message: `${user.name} (${user.employeeId}) has had a passkey; a new link needs a two-person recovery`,
     };
   }
   // Valid from the requested time, or (for a joiner's first link) from 3 days before their start
@@ -88,6 +90,10 @@ export async function issueLink(
 
   const token = newSecret();
   const link = await inTransaction(db, async (tx) => {
+    // Re-read inside the transaction: a leaver or a device swap may have committed since the checks.
+    const fresh = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { enrollmentState: true } });
+    const stillBound = await tx.device.count({ where: { id: device.id, retiredAt: null } });
+    if (fresh.enrollmentState === 'offboarded' || stillBound === 0) return null;
     const revoked = await tx.bridgeToken.updateMany({
       where: { userId: user.id, consumedAt: null, revokedAt: null },
       data: { revokedAt: at, revokedReason: 'reissued' },
@@ -132,6 +138,7 @@ export async function issueLink(
     }
     return created;
   });
+  if (!link) return { ok: false, reason: 'offboarded', message: `${user.name} (${user.employeeId}) left or their device changed meanwhile; nothing was issued` };
   return { ok: true, url: enrollmentUrl(context.origin, token), expiresAt, notBefore, linkId: link.id, deviceSerial: device.serial };
 }
 

@@ -69,10 +69,14 @@ describe('issuing links', () => {
     const noDevice = await hire({ device: false });
     const refused = await issueLink(db(), { employeeId: noDevice.employeeId }, { actor, at, origin: ORIGIN });
     assert.deepEqual(refused.ok ? null : refused.reason, 'no_device');
-    await db().user.update({ where: { id: h.userId }, data: { enrollmentState: 'enrolled' } });
+    // Anyone who has ever had a passkey — even one revoked since — needs a two-person recovery.
+    await db().passkey.create({
+      data: { userId: h.userId, credentialId: `links-${h.userId}`, publicKey: Buffer.from([1]), aaguid: '0', deviceType: 'singleDevice', backedUp: false, revokedAt: at },
+    });
     const enrolled = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
     assert.deepEqual(enrolled.ok ? null : enrolled.reason, 'already_enrolled');
     assert.equal(await db().bridgeToken.count({ where: { userId: { in: [h.userId, noDevice.userId] } } }), 0);
+    assert.equal((await issueLink(db(), { employeeId: h.employeeId, purpose: 'recovery' }, { actor, at, origin: ORIGIN })).ok, true);
   });
 
   test('a new link revokes the previous one; revoking makes the hire `revoked`', async () => {
@@ -111,4 +115,17 @@ describe('time', () => {
     const lapsed = await currentEnrollmentSession(db(), { headers, peer: h.peer, at: new Date(at.getTime() + ENROLLMENT_SESSION_TTL) });
     assert.deepEqual(lapsed, { ok: false, reason: 'session_expired' });
   });
+
+  test('nothing moves a person out of `offboarded` (a transaction racing a leaver fails instead)', async () => {
+    const { setEnrollmentState } = await import('@/lib/enrollment/states');
+    const { writeTransaction } = await import('@/lib/db');
+    const h = await hire();
+    await db().user.update({ where: { id: h.userId }, data: { enrollmentState: 'offboarded' } });
+    await assert.rejects(
+      writeTransaction(db(), (tx) => setEnrollmentState(tx, { userId: h.userId, to: 'enrolled', at, actor, reason: 'race' })),
+      /Refusing to move an offboarded person/,
+    );
+    assert.equal(await stateOf(h.employeeId), 'offboarded');
+  });
 });
+

@@ -35,6 +35,8 @@ export async function setEnrollmentState(
 ): Promise<void> {
   const user = await tx.user.findUniqueOrThrow({ where: { id: change.userId }, select: { enrollmentState: true, employeeId: true } });
   if (user.enrollmentState === change.to) return;
+  // Offboarding is final: a transaction racing with a leaver must fail, not resurrect the person.
+  if (user.enrollmentState === 'offboarded') throw new Error(`Refusing to move an offboarded person to ${change.to} (${change.reason})`);
   await tx.user.update({ where: { id: change.userId }, data: { enrollmentState: change.to, stateChangedAt: change.at } });
   await appendAudit(tx, {
     at: change.at,

@@ -17,6 +17,7 @@ import type { HrEventBody, HrPerson } from '@/lib/hr/event-schema';
 //   - a joiner or change older than a recorded leaver is ignored: leavers are final.
 
 const HR: Actor = { type: 'hr' };
+const LATER_KINDS: Record<HrEventBody['type'], string[]> = { joiner: ['change', 'leaver'], change: ['leaver'], leaver: [] };
 
 export type HrEventResult =
   | { ok: true; duplicate: true }
@@ -64,9 +65,15 @@ export async function applyHrEvent(
 
 async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, origin: string): Promise<{ outcome: string; linkIssued: boolean }> {
   const employeeId = event.data.employeeId;
+  // webhook-timestamp has one-second resolution: on a tie, the later kind of event wins
+  // (joiner < change < leaver), so a joiner and a change sent in the same second end the same way in
+  // either arrival order. Two changes in the same second fall back to arrival order.
   const later = await tx.hrInboundEvent.findFirst({
-    where: { employeeId, occurredAt: { gt: occurredAt }, result: { not: 'ignored_stale' } },
-    orderBy: { occurredAt: 'desc' },
+    where: {
+      employeeId,
+      result: { not: 'ignored_stale' },
+      OR: [{ occurredAt: { gt: occurredAt } }, { occurredAt, type: { in: LATER_KINDS[event.type] } }],
+    },
     select: { type: true },
   });
   const leaver = await tx.hrInboundEvent.findFirst({ where: { employeeId, type: 'leaver', occurredAt: { gte: occurredAt } }, select: { webhookId: true } });

@@ -219,6 +219,19 @@ describe('ordering', () => {
   });
 });
 
+describe('same-second events', () => {
+  test('a joiner and a change sent in the same second end the same way in either arrival order', async () => {
+    const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const changeFirst = await joiner({}, false);
+    await send({ type: 'change', data: { ...changeFirst.data, name: 'Final Name' } }, { at: second });
+    assert.equal((await send({ type: 'joiner', data: changeFirst.data }, { at: second })).body.outcome, 'ignored_stale');
+    const joinerFirst = await joiner({}, false);
+    await send({ type: 'joiner', data: joinerFirst.data }, { at: second });
+    assert.equal((await send({ type: 'change', data: { ...joinerFirst.data, name: 'Final Name' } }, { at: second })).body.outcome, 'updated');
+    assert.deepEqual([(await user(changeFirst.employeeId))?.name, (await user(joinerFirst.employeeId))?.name], ['Final Name', 'Final Name']);
+  });
+});
+
 describe('leavers', () => {
   test('after enrollment: links dead, passkeys revoked, sign-in refused, audited', async () => {
     const hire = await joiner();

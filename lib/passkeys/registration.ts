@@ -47,7 +47,7 @@ export type RegisteredPasskey = { id: string; provider: string | null; deviceTyp
 
 export type PasskeyRegistrationResult =
   | { ok: true; passkey: RegisteredPasskey }
-  | { ok: false; reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists'; message: string };
+  | { ok: false; reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists' | 'session_ended'; message: string };
 
 /**
  * Verifies the browser's registration response, stores the passkey, ends the enrollment session and
@@ -61,7 +61,7 @@ export async function registerPasskey(
 ): Promise<PasskeyRegistrationResult> {
   const { at, request, rp } = context;
   const actor = { type: 'user', id: session.userId } as const;
-  const refuse = async (reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists', message: string) => {
+  const refuse = async (reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists' | 'session_ended', message: string) => {
     await writeTransaction(db, async (tx) =>
       appendAudit(tx, {
         at,
@@ -112,7 +112,9 @@ export async function registerPasskey(
           createdAt: at,
         },
       });
-      await tx.enrollmentSession.update({ where: { id: session.id }, data: { endedAt: at } });
+      // Conditional: if the session was ended meanwhile (a leaver, a revoke), nothing is registered.
+      const ended = await tx.enrollmentSession.updateMany({ where: { id: session.id, endedAt: null, expiresAt: { gt: at } }, data: { endedAt: at } });
+      if (ended.count !== 1) throw new SessionClosed();
       await appendAudit(tx, {
         at,
         actor,
@@ -137,7 +139,10 @@ export async function registerPasskey(
       passkey: { id: passkey.id, provider: passkey.name, deviceType: passkey.deviceType, backedUp: passkey.backedUp, createdAt: passkey.createdAt },
     };
   } catch (error) {
+    if (error instanceof SessionClosed) return refuse('session_ended', 'The enrollment was closed while the passkey was being saved');
     if (uniqueViolation(error) === 'credentialId') return refuse('credential_exists', 'This passkey is already registered');
     throw error;
   }
 }
+
+class SessionClosed extends Error {}

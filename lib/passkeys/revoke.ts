@@ -17,6 +17,8 @@ export async function revokePasskey(
   return writeTransaction(db, async (tx) => {
     const revoked = await tx.passkey.updateMany({ where: { id: passkey.id, revokedAt: null }, data: { revokedAt: context.at, revokedReason: input.reason } });
     if (revoked.count === 0) return { ok: false as const, reason: 'already_revoked' as const, message: 'This passkey was already removed' };
+    // A revoked passkey may be on a stolen laptop with a console session open: end every session.
+    await tx.user.update({ where: { id: passkey.userId }, data: { sessionEpoch: { increment: 1 } } });
     await appendAudit(tx, {
       at: context.at,
       actor: context.actor,

@@ -125,4 +125,34 @@ describe('two-person recovery', async () => {
     assert.equal((await ask(manager, hire)).status, 403);
     assert.equal((await ask(hire, hire)).status, 403);
   });
+
+  test('one IT member cannot get around recovery by revoking passkeys and swapping the laptop', async () => {
+    const { POST: revokePasskeyRoute } = await import('@/app/api/it/passkeys/[passkeyId]/revoke/route');
+    const { POST: deviceRoute } = await import('@/app/api/it/hires/[employeeId]/device/route');
+    const { POST: issueRoute } = await import('@/app/api/it/hires/[employeeId]/links/route');
+    const victim = await person({ manager: manager.employeeId, device: true });
+    const passkey = await db().passkey.create({
+      data: { userId: victim.id, credentialId: `victim-${victim.id}`, publicKey: Buffer.from([1]), aaguid: '0', deviceType: 'singleDevice', backedUp: false },
+    });
+    await db().user.update({ where: { id: victim.id }, data: { enrollmentState: 'enrolled' } });
+    const ids = { params: Promise.resolve({ employeeId: victim.employeeId }) };
+    assert.equal((await revokePasskeyRoute(post(await cookie(itA.id), { reason: 'pretext' }), { params: Promise.resolve({ passkeyId: passkey.id }) })).status, 200);
+    const attackerLaptop = await deviceCertificate('attacker');
+    assert.equal((await deviceRoute(post(await cookie(itA.id), { serial: 'EVIL', certificatePem: attackerLaptop.pem }), ids)).status, 200);
+    const issued = await issueRoute(post(await cookie(itA.id), { reason: 'pretext' }), ids);
+    assert.equal(issued.status, 409);
+    assert.match(((await issued.json()) as { error: { message: string } }).error.message, /two-person recovery/);
+  });
+
+  test('a recovery is bound to the laptop it was requested for: a swap before approval voids it', async () => {
+    const { registerDevice: register } = await import('@/lib/devices/register-device');
+    const hire = await person({ manager: manager.employeeId, device: true });
+    const asked = await ask(itA, hire);
+    const swapped = await deviceCertificate('swapped');
+    assert.ok((await register(db(), { employeeId: hire.employeeId, serial: 'SWAP', certificatePem: swapped.pem }, { actor: { type: 'cli' }, at: new Date() })).ok);
+    const approval = await decide(itB, asked.requestId!, 'approve');
+    assert.deepEqual([approval.status, approval.body.error?.code], [409, 'device_changed']);
+    assert.equal(await db().bridgeToken.count({ where: { userId: hire.id } }), 0);
+  });
 });
+

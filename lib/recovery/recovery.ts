@@ -37,6 +37,7 @@ export async function requestRecovery(
         userId: user.id,
         requestedById: requester.id,
         reason: input.reason,
+        deviceId: user.devices[0]!.id,
         revokePasskeys: input.revokePasskeys,
         createdAt: at,
         expiresAt: new Date(at.getTime() + RECOVERY_REQUEST_TTL),
@@ -58,7 +59,7 @@ export async function requestRecovery(
 export type DecideRecoveryResult =
   | ({ ok: true; decision: 'approved' } & IssuedLink)
   | { ok: true; decision: 'declined' }
-  | { ok: false; reason: 'unknown_request' | 'not_pending' | 'expired' | 'same_person' | 'not_allowed' | 'link_refused'; message: string };
+  | { ok: false; reason: 'unknown_request' | 'not_pending' | 'expired' | 'same_person' | 'not_allowed' | 'link_refused' | 'device_changed'; message: string };
 
 export async function decideRecovery(
   db: Db,
@@ -76,6 +77,10 @@ export async function decideRecovery(
   }
   if (recovery.status !== 'pending') return { ok: false, reason: 'not_pending', message: `This request was already ${recovery.status}` };
   if (recovery.expiresAt <= at) return { ok: false, reason: 'expired', message: 'This request expired; ask for a new one' };
+  const device = await db.device.findFirst({ where: { userId: recovery.userId, retiredAt: null }, select: { id: true } });
+  if (input.decision === 'approve' && (!device || device.id !== recovery.deviceId)) {
+    return { ok: false, reason: 'device_changed', message: 'The laptop changed after this request was made; ask for a new request for the current laptop' };
+  }
 
   const actor = { type: 'user', id: approver.id } as const;
   try {
@@ -97,6 +102,8 @@ export async function decideRecovery(
       if (input.decision === 'decline') return { ok: true as const, decision: 'declined' as const };
       if (recovery.revokePasskeys) {
         const revoked = await tx.passkey.updateMany({ where: { userId: recovery.userId, revokedAt: null }, data: { revokedAt: at, revokedReason: 'recovery' } });
+        // The lost device may still hold a staff session: end them all.
+        await tx.user.update({ where: { id: recovery.userId }, data: { sessionEpoch: { increment: 1 } } });
         await appendAudit(tx, {
           at,
           actor,

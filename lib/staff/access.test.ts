@@ -73,6 +73,10 @@ describe('roles and passkeys', () => {
     const response = await revokePasskeyRoute(await post(it.id, { reason: 'reported stolen' }), { params: Promise.resolve({ passkeyId: hire.passkeyId }) });
     assert.equal(response.status, 200);
     assert.equal((await db().user.findUniqueOrThrow({ where: { id: hire.id } })).enrollmentState, 'awaiting_device');
+    // Any console session of that person (a stolen laptop's) ends with it.
+    const { staffFromSessionCookie } = await import('@/lib/staff/session');
+    const stolen = (await cookie(hire.id)).split('=').slice(1).join('=');
+    assert.equal(await staffFromSessionCookie(stolen, new Date()), null);
     const again = await revokePasskeyRoute(await post(it.id, { reason: 'reported stolen' }), { params: Promise.resolve({ passkeyId: hire.passkeyId }) });
     assert.equal(again.status, 409);
   });

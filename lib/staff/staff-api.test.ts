@@ -96,8 +96,9 @@ describe('IT actions: authorization matrix', async () => {
       await addHireRoute(request('/api/it/hires', cookie, { employeeId: 'bad id!', name: '', email: 'x', startDate: '2026-13-01' })),
       await addHireRoute(request('/api/it/hires', cookie, { employeeId: 'R1', name: 'R', email: 'r1@example.com', startDate: '2026-12-01', role: 'it' })),
       await issueRoute(request('/x', cookie, { reason: 'valid reason' }), params('NOBODY')),
+      await issueRoute(request('/x', cookie, { reason: 'valid reason' }), params('abc%')),
     ];
-    assert.deepEqual(cases.map((response) => response.status), [400, 400, 400, 400, 400, 400, 404]);
+    assert.deepEqual(cases.map((response) => response.status), [400, 400, 400, 400, 400, 400, 404, 404]);
     for (const response of cases) assert.ok(((await response.json()) as { error: { message: string } }).error.message.length > 5);
     assert.equal(await db().auditEvent.count(), before);
   });

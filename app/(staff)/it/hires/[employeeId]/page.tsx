@@ -17,7 +17,7 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
   const { employeeId } = await params;
   const path = `/it/hires/${encodeURIComponent(employeeId)}`;
   await requireStaff('console.view', path);
-  const detail = await hireDetail(db(), decodeURIComponent(employeeId));
+  const detail = await hireDetail(db(), employeeId);
   if (!detail) notFound();
   const { user, device, passkeys, timeline, links, pendingRecoveries } = detail;
   const staff = await requireStaff('hire.view', path, { userId: user.id, managerId: user.managerId });

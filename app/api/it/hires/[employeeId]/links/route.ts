@@ -13,7 +13,7 @@ import { authorizeRequest } from '@/lib/staff/request-auth';
  * code for the laptop's camera; Firstkey never emails it. A sensitive action.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ employeeId: string }> }) {
-  const subject = await findSubject(db(), decodeURIComponent((await params).employeeId));
+  const subject = await findSubject(db(), (await params).employeeId);
   const auth = await authorizeRequest(request, 'link.issue', { subject: subject ?? undefined, sensitive: true });
   if (!auth.ok) return auth.response;
   if (!subject) return problem(404, 'unknown_employee', 'No such hire');

@@ -8,7 +8,7 @@ import { authorizeRequest } from '@/lib/staff/request-auth';
 
 /** An IT member asks for a recovery link; a second person must approve it. */
 export async function POST(request: Request, { params }: { params: Promise<{ employeeId: string }> }) {
-  const subject = await findSubject(db(), decodeURIComponent((await params).employeeId));
+  const subject = await findSubject(db(), (await params).employeeId);
   const auth = await authorizeRequest(request, 'recovery.request', { subject: subject ?? undefined, sensitive: true });
   if (!auth.ok) return auth.response;
   if (!subject) return problem(404, 'unknown_employee', 'No such hire');

@@ -8,7 +8,7 @@ import { changeRole } from '@/lib/staff/roles';
 
 /** IT grants or revokes a staff role (a sensitive action). */
 export async function POST(request: Request, { params }: { params: Promise<{ employeeId: string }> }) {
-  const subject = await findSubject(db(), decodeURIComponent((await params).employeeId));
+  const subject = await findSubject(db(), (await params).employeeId);
   const auth = await authorizeRequest(request, 'role.change', { subject: subject ?? undefined, sensitive: true });
   if (!auth.ok) return auth.response;
   if (!subject) return problem(404, 'unknown_employee', 'No such hire');

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RecoveryRequest" ADD COLUMN "deviceId" TEXT;
+
