@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { ResolveButton } from '@/components/staff/resolve-button';
 import type { AttentionPanel as Panel } from '@/lib/console/attention';
 
 const when = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
@@ -60,6 +61,7 @@ export function AttentionPanel({ panel }: { panel: Panel }) {
           {panel.helpRequests.map((item) => (
             <li key={item.id}>
               {item.employeeId && item.name ? hireLink(item.employeeId, item.name) : 'General'} — {item.message}
+              <ResolveButton itemId={item.id} />
             </li>
           ))}
         </Group>

@@ -53,5 +53,10 @@ describe("a manager's reports", () => {
       assert.deepEqual(refused.ok ? null : refused.reason, 'not_your_report');
     }
     assert.equal(await db().attentionItem.count(), 1);
+    const { resolveAttentionItem } = await import('@/lib/console/resolve-attention');
+    const item = await db().attentionItem.findFirstOrThrow();
+    assert.deepEqual(await resolveAttentionItem(db(), { itemId: item.id }, { actorId: managerId, at }), { ok: true });
+    const again = await resolveAttentionItem(db(), { itemId: item.id }, { actorId: managerId, at });
+    assert.deepEqual(again.ok ? null : again.reason, 'already_resolved');
   });
 });
