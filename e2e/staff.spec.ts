@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { decode, encode } from 'next-auth/jwt';
 import AxeBuilder from '@axe-core/playwright';
-import { addVirtualAuthenticator, contextWithCertificate, createHire, expect, firstkey, invite, origin, strayDevice, test, today } from './fixtures';
+import { addVirtualAuthenticator, contextWithCertificate, createHire, dataDir, expect, firstkey, invite, origin, strayDevice, test, today } from './fixtures';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
 test.describe.configure({ mode: 'serial' });
@@ -249,4 +252,27 @@ test("a manager sees only their reports with verdicts that match, on a phone; 'A
   await it.page.getByRole('button', { name: 'Mark handled' }).click();
   await expect(it.page.getByText('Laptop still in customs')).toHaveCount(0);
   await Promise.all([context.close(), it.context.close()]);
+});
+
+test('a sensitive action with a stale passkey assertion prompts for the passkey, then goes through', async ({ browser }) => {
+  const { context, page } = await itConsole(browser, 'Stella Stale');
+  const hire = await createHire({ name: 'Otto Open' });
+  await invite(hire);
+  // Age this session's passkey assertion past 5 minutes: same person, same epoch, asserted 6 minutes ago.
+  const secret = fs.readFileSync(path.join(dataDir, 'secrets', 'session-key'), 'utf8').trim();
+  const cookies = await context.cookies();
+  const session = cookies.find((cookie) => cookie.name === '__Secure-next-auth.session-token')!;
+  const claims = await decode({ token: session.value, secret });
+  const sixMinutesAgo = Date.now() - 6 * 60_000;
+  await context.addCookies([{ ...session, value: await encode({ token: { ...claims, signedInAt: sixMinutesAgo, assertedAt: sixMinutesAgo }, secret }) }]);
+
+  await page.goto(`/it/hires/${hire.employeeId}`);
+  await page.getByRole('form', { name: 'Revoke link' }).getByLabel('Reason').fill('Testing the step-up');
+  const stale = page.waitForResponse((response) => response.url().endsWith('/links/revoke') && response.status() === 403);
+  await page.getByRole('button', { name: 'Revoke link' }).click();
+  expect((await (await stale).json()).error.code).toBe('stale_assertion');
+  // The console asked the authenticator for the passkey, renewed the session and retried.
+  await expect(page.getByRole('status')).toHaveText('Link revoked.');
+  expect(await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId).then((status) => status.state)).toBe('revoked');
+  await context.close();
 });
