@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { decode, encode } from 'next-auth/jwt';
 import AxeBuilder from '@axe-core/playwright';
-import { addVirtualAuthenticator, contextWithCertificate, createHire, dataDir, expect, firstkey, invite, origin, strayDevice, test, today } from './fixtures';
+import { addVirtualAuthenticator, contextWithCertificate, createHire, dataDir, expect, firstkey, invite, origin, strayDevice, test, today, type Hire } from './fixtures';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
 test.describe.configure({ mode: 'serial' });
@@ -19,6 +19,22 @@ async function enroll(page: Page, url: string) {
 async function signIn(page: Page) {
   await page.goto('/signin');
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+}
+
+/** A person enrolled through their link on their own laptop, then signed in with the new passkey. */
+async function signedInAs(browser: Browser, hire: Hire, viewport?: { width: number; height: number }) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, clientCertificates: [{ origin, certPath: hire.device.certPath, keyPath: hire.device.keyPath }] });
+  const page = await context.newPage();
+  await addVirtualAuthenticator(page);
+  await enroll(page, (await invite(hire)).url);
+  await signIn(page);
+  return { context, page };
+}
+
+async function itConsole(browser: Browser, name: string) {
+  const session = await signedInAs(browser, await createHire({ name, role: 'it' }));
+  await expect(heading(session.page)).toHaveText('Hires');
+  return session;
 }
 
 test('the bootstrap admin enrolls, signs in with the passkey, signs out, and signs in again', async ({ browser }) => {
@@ -57,12 +73,7 @@ test('staff pages: anonymous visitors go to sign-in, a hire without a staff role
   await expect(anonPage).toHaveURL(/\/signin\?callbackUrl=%2Fit%2Fhires%2Fanyone$/);
   await anonymous.close();
 
-  const hire = await createHire({ name: 'Plain Hire' });
-  const context = await contextWithCertificate(browser, hire.device);
-  const page = await context.newPage();
-  await addVirtualAuthenticator(page);
-  await enroll(page, (await invite(hire)).url);
-  await signIn(page);
+  const { context, page } = await signedInAs(browser, await createHire({ name: 'Plain Hire' }));
   await expect(heading(page)).toHaveText('You don\u2019t have access to this page');
   await expect(page).toHaveURL(/\/it$/);
   const forbidden = await page.request.get('/it');
@@ -71,15 +82,9 @@ test('staff pages: anonymous visitors go to sign-in, a hire without a staff role
 });
 
 test('IT sees hires in the console, filters them and opens the timeline', async ({ browser }) => {
-  const itStaff = await createHire({ name: 'Ivy Console', role: 'it' });
   const target = await createHire({ name: 'Tomas Target' });
   await invite(target);
-  const context = await contextWithCertificate(browser, itStaff.device);
-  const page = await context.newPage();
-  await addVirtualAuthenticator(page);
-  await enroll(page, (await invite(itStaff)).url);
-  await signIn(page);
-  await expect(heading(page)).toHaveText('Hires');
+  const { context, page } = await itConsole(browser, 'Ivy Console');
 
   await page.getByLabel('Search').fill(target.employeeId);
   await page.getByRole('button', { name: 'Apply' }).click();
@@ -110,16 +115,6 @@ test('IT sees hires in the console, filters them and opens the timeline', async 
   await context.close();
 });
 
-async function itConsole(browser: import('@playwright/test').Browser, name: string) {
-  const staff = await createHire({ name, role: 'it' });
-  const context = await contextWithCertificate(browser, staff.device);
-  const page = await context.newPage();
-  await addVirtualAuthenticator(page);
-  await enroll(page, (await invite(staff)).url);
-  await signIn(page);
-  await expect(heading(page)).toHaveText('Hires');
-  return { context, page };
-}
 
 test('IT adds a hire, registers the laptop and issues a link; the console shows `enrolled` live', async ({ browser }) => {
   const { context, page } = await itConsole(browser, 'Iris Operator');
@@ -220,15 +215,7 @@ test("a manager sees only their reports with verdicts that match, on a phone; 'A
   await enroll(enrolledPage, (await invite(enrolled)).url);
   await enrolledContext.close();
 
-  const context = await browser.newContext({
-    ignoreHTTPSErrors: true,
-    viewport: { width: 390, height: 844 },
-    clientCertificates: [{ origin, certPath: manager.device.certPath, keyPath: manager.device.keyPath }],
-  });
-  const page = await context.newPage();
-  await addVirtualAuthenticator(page);
-  await enroll(page, (await invite(manager)).url);
-  await signIn(page);
+  const { context, page } = await signedInAs(browser, manager, { width: 390, height: 844 });
   await expect(heading(page)).toHaveText('My new hires');
 
   const card = (hire: { employeeId: string }) => page.locator(`li[data-employee-id="${hire.employeeId}"]`);

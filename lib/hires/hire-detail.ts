@@ -1,9 +1,10 @@
 import 'server-only';
 import type { Db } from '@/lib/db';
+import { isOpenLink } from '@/lib/enrollment/open-link';
 import { providerName } from '@/lib/passkeys/providers';
 
 /** Everything the IT console's hire page shows, including the full audit timeline. */
-export async function hireDetail(db: Db, employeeId: string) {
+export async function hireDetail(db: Db, employeeId: string, at: Date) {
   const user = await db.user.findUnique({
     where: { employeeId },
     include: {
@@ -26,6 +27,7 @@ export async function hireDetail(db: Db, employeeId: string) {
     device: user.devices.find((device) => !device.retiredAt) ?? null,
     passkeys: user.passkeys.map((passkey) => ({ ...passkey, provider: passkey.name ?? providerName(passkey.aaguid) })),
     links: user.bridgeTokens,
+    hasOpenLink: user.bridgeTokens.some((link) => isOpenLink(link, at)),
     pendingRecoveries: user.recoveryRequests,
     timeline: timeline.map((event) => ({ ...event, details: JSON.parse(event.details) as Record<string, unknown> })),
   };

@@ -5,6 +5,7 @@ import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
 import { registerDevice } from '@/lib/devices/register-device';
 import { issueLink } from '@/lib/enrollment/issue-link';
+import { openLinkWhere } from '@/lib/enrollment/open-link';
 import { addHire } from '@/lib/hires/add-hire';
 import { offboard } from '@/lib/hires/offboard';
 import type { HrEventBody, HrPerson } from '@/lib/hr/event-schema';
@@ -112,7 +113,7 @@ async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, ori
   }
   // A joiner with a device gets a link, delivered to the laptop through the MDM when configured.
   const now = await tx.user.findUniqueOrThrow({ where: { employeeId }, select: { enrollmentState: true } });
-  const open = await tx.bridgeToken.count({ where: { user: { employeeId }, consumedAt: null, revokedAt: null, expiresAt: { gt: at } } });
+  const open = await tx.bridgeToken.count({ where: { user: { employeeId }, ...openLinkWhere(at) } });
   let linkIssued = false;
   if ((deviceChanged || open === 0) && ['ready', 'expired', 'revoked'].includes(now.enrollmentState)) {
     const link = await issueLink(tx, { employeeId, reason: `hr_${event.type}` }, { actor: HR, at, origin });

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Db } from '@/lib/db';
+import { isOpenLink } from '@/lib/enrollment/open-link';
 
 // A manager's view of their direct reports' day-one readiness (issue "Managers' day-one readiness").
 
@@ -63,7 +64,7 @@ export async function managerReports(db: Db, managerId: string, at: Date): Promi
     },
   });
   return users.map((user) => {
-    const openLink = user.bridgeTokens.some((token) => !token.consumedAt && !token.revokedAt && token.expiresAt > at);
+    const openLink = user.bridgeTokens.some((token) => isOpenLink(token, at));
     const checklist: Checklist = {
       deviceRegistered: user.devices.length > 0,
       linkIssued: user.bridgeTokens.length > 0,

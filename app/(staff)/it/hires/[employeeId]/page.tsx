@@ -17,12 +17,10 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
   const { employeeId } = await params;
   const path = `/it/hires/${encodeURIComponent(employeeId)}`;
   await requireStaff('console.view', path);
-  const detail = await hireDetail(db(), employeeId);
+  const detail = await hireDetail(db(), employeeId, new Date());
   if (!detail) notFound();
-  const { user, device, passkeys, timeline, links, pendingRecoveries } = detail;
+  const { user, device, passkeys, timeline, hasOpenLink, pendingRecoveries } = detail;
   const staff = await requireStaff('hire.view', path, { userId: user.id, managerId: user.managerId });
-  const now = new Date();
-  const hasOpenLink = links.some((link) => !link.consumedAt && !link.revokedAt && link.expiresAt > now);
   return (
     <>
       <LiveRefresh />
