@@ -134,10 +134,10 @@ describe('redeeming a link', () => {
     assert.deepEqual([body.error.code, body.error.validFrom], ['not_yet_valid', validFrom.toISOString()]);
   });
 
-  test('after 10 failed attempts from one address: 429 with Retry-After, even for a good link', async () => {
+  test('after 100 failed attempts from one address: 429 with Retry-After, even for a good link — but never for the link\u2019s own laptop', async () => {
     const hire = await hireWithLink();
     const attacker: Caller = { fingerprint: null, ip: '203.0.113.99' };
-    for (let i = 0; i < THROTTLE.maxFailures; i += 1) {
+    for (let i = 0; i < THROTTLE.perAddress; i += 1) {
       const response = await peek(apiRequest('/api/enroll/peek', attacker, { body: { token: `${'B'.repeat(40)}${String(i).padStart(3, '0')}` } }));
       assert.equal(response.status, 404);
     }
@@ -145,8 +145,41 @@ describe('redeeming a link', () => {
     assert.equal(throttled.status, 429);
     const retryAfter = Number(throttled.headers.get('retry-after'));
     assert.ok(retryAfter > 0 && retryAfter <= THROTTLE.window / 1000, `Retry-After ${retryAfter}`);
-    // Another address (the hire's own) is not affected.
+    // Another address (the hire's own) is not affected, nor is the hire's laptop behind the attacker's address.
     assert.equal((await peek(apiRequest('/api/enroll/peek', hire.caller, { body: { token: hire.token } }))).status, 200);
+    assert.equal((await peek(apiRequest('/api/enroll/peek', { ...hire.caller, ip: attacker.ip }, { body: { token: hire.token } }))).status, 200);
+  });
+
+  test('after 10 failed attempts by one device certificate: 429 for that laptop from any address', async () => {
+    const hire = await hireWithLink();
+    const laptop = await deviceCertificate('prober');
+    for (let i = 0; i < THROTTLE.perDevice; i += 1) {
+      const response = await peek(apiRequest('/api/enroll/peek', { fingerprint: laptop.fingerprint, ip: `203.0.113.${120 + i}` }, { body: { token: hire.token } }));
+      assert.equal(response.status, 403);
+    }
+    const throttled = await peek(apiRequest('/api/enroll/peek', { fingerprint: laptop.fingerprint, ip: '203.0.113.200' }, { body: { token: hire.token } }));
+    assert.equal(throttled.status, 429);
+    assert.equal((await peek(apiRequest('/api/enroll/peek', hire.caller, { body: { token: hire.token } }))).status, 200);
+  });
+
+  test('one office address: a stranger\u2019s bad tokens and 12 hires re-opening their used links do not stop the next hire', async () => {
+    const office = '198.51.100.250';
+    const stranger: Caller = { fingerprint: null, ip: office };
+    for (let i = 0; i < THROTTLE.perDevice; i += 1) {
+      assert.equal((await peek(apiRequest('/api/enroll/peek', stranger, { body: { token: `${'C'.repeat(40)}${String(i).padStart(3, '0')}` } }))).status, 404);
+    }
+    for (let i = 0; i < 12; i += 1) {
+      const hire = await hireWithLink();
+      const atOffice = { ...hire.caller, ip: office };
+      assert.equal((await redeem(apiRequest('/api/enroll/redeem', atOffice, { body: { token: hire.token } }))).status, 200);
+      for (let reload = 0; reload < 3; reload += 1) {
+        assert.equal((await peek(apiRequest('/api/enroll/peek', atOffice, { body: { token: hire.token } }))).status, 409);
+      }
+    }
+    const next = await hireWithLink();
+    const nextAtOffice = { ...next.caller, ip: office };
+    assert.equal((await peek(apiRequest('/api/enroll/peek', nextAtOffice, { body: { token: next.token } }))).status, 200);
+    assert.equal((await redeem(apiRequest('/api/enroll/redeem', nextAtOffice, { body: { token: next.token } }))).status, 200);
   });
 });
 

@@ -3,6 +3,7 @@ import { type Db, writeTransaction } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import type { Peer } from '@/lib/devices/front-door';
+import { sameFingerprint } from '@/lib/devices/fingerprint';
 import { findUsableLink, type UsableLink } from '@/lib/enrollment/find-link';
 import { COUNTS_AS_FAILED_ATTEMPT, type LinkFailure } from '@/lib/enrollment/link-outcome';
 import { setEnrollmentState } from '@/lib/enrollment/states';
@@ -16,15 +17,16 @@ export type LinkAttempt = { token: string; peer: Peer; request: RequestContext; 
  */
 export async function attemptLink(db: Db, attempt: LinkAttempt, step: 'peek' | 'redeem'): Promise<{ ok: true; link: UsableLink } | LinkFailure> {
   const { peer, request, at } = attempt;
-  const keys = throttleKeys(peer);
+  // Looked up first so that a failure is charged to whoever caused it (throttle.ts); a throttled caller
+  // still learns nothing about the link.
+  const found = await findUsableLink(db, attempt.token, peer, at);
+  const link = found.link;
+  const keys = throttleKeys(peer, Boolean(link && peer.fingerprint && sameFingerprint(peer.fingerprint, link.device.certFingerprint)));
   const retryAfterSeconds = await throttledFor(db, keys, at);
   if (retryAfterSeconds !== null) return { ok: false, reason: 'throttled', retryAfterSeconds };
-
-  const found = await findUsableLink(db, attempt.token, peer, at);
   if (found.ok) return found;
 
   if (COUNTS_AS_FAILED_ATTEMPT.has(found.reason)) await recordFailure(db, keys, at);
-  const link = found.link;
   await writeTransaction(db, async (tx) => {
     const mismatch = found.reason === 'wrong_device' || found.reason === 'no_certificate';
     await appendAudit(tx, {

@@ -32,10 +32,13 @@ export const ENROLLMENT_SESSION_TTL = 10 * MINUTE;
 export const CHALLENGE_TTL = 5 * MINUTE;
 
 /**
- * Throttling of peek/redeem: at most 10 failed attempts per client address and per device
- * certificate in 15 minutes, counted in the database so the limit holds across app instances.
+ * Throttling of peek/redeem, counted in the database so the limits hold across app instances
+ * (lib/enrollment/throttle.ts says who is charged): 10 failed attempts per device certificate in
+ * 15 minutes — one laptop has no reason for more — and 100 per client address, because a whole
+ * cohort of hires may share an office's NAT address. The address limit never blocks a request
+ * that presents the link's own device.
  */
-export const THROTTLE = { maxFailures: 10, window: 15 * MINUTE } as const;
+export const THROTTLE = { perDevice: 10, perAddress: 100, window: 15 * MINUTE } as const;
 
 /** Request bodies of the enrollment API: a WebAuthn response is a few KiB; nothing needs more. */
 export const MAX_BODY_BYTES = 16 * 1024;

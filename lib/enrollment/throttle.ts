@@ -1,31 +1,34 @@
 import 'server-only';
 import type { Db } from '@/lib/db';
-import { THROTTLE } from '@/lib/enrollment/policy';
 import type { Peer } from '@/lib/devices/front-door';
+import { THROTTLE } from '@/lib/enrollment/policy';
 
-// Failed link attempts are counted per client address and per device certificate, in the database
-// (so the limit holds across app instances). A token has 256 bits, so this is not about guessing:
-// it stops a stolen link being hammered and keeps the audit trail readable.
+// Failed link attempts are counted in the database (so limits hold across app instances), each charged
+// to whoever caused it. A token has 256 bits, so this is not about guessing: it stops a stolen link
+// being hammered and keeps the audit trail readable — without letting one person behind an office's
+// NAT address lock out everyone else behind it:
+//   - a request presenting the link's own device certificate is judged by that device alone, so the
+//     hire's laptop is never blocked by what others on the same address do;
+//   - anything else (an unknown token, no certificate, another laptop's) is charged to the client
+//     address, with a far higher limit because a Monday cohort shares one, and to the certificate it
+//     presented, if any.
 
-export function throttleKeys(peer: Peer): string[] {
-  return [peer.ip ? `ip:${peer.ip}` : null, peer.fingerprint ? `device:${peer.fingerprint}` : null].filter(
-    (key): key is string => key !== null,
-  );
+export type ThrottleKey = { key: string; limit: number };
+
+export function throttleKeys(peer: Peer, presentsLinkDevice: boolean): ThrottleKey[] {
+  const device = peer.fingerprint ? [{ key: `device:${peer.fingerprint}`, limit: THROTTLE.perDevice }] : [];
+  if (presentsLinkDevice) return device;
+  return [...(peer.ip ? [{ key: `ip:${peer.ip}`, limit: THROTTLE.perAddress }] : []), ...device];
 }
 
 /** Seconds until the caller may try again, or null when not throttled. */
-export async function throttledFor(db: Db, keys: string[], at: Date): Promise<number | null> {
+export async function throttledFor(db: Db, keys: ThrottleKey[], at: Date): Promise<number | null> {
   const since = new Date(at.getTime() - THROTTLE.window);
   let retryAfterMs = 0;
-  for (const key of keys) {
-    const hits = await db.throttleHit.findMany({
-      where: { key, at: { gt: since } },
-      orderBy: { at: 'desc' },
-      take: THROTTLE.maxFailures,
-      select: { at: true },
-    });
-    if (hits.length >= THROTTLE.maxFailures) {
-      // Allowed again once the oldest of the last maxFailures hits leaves the window.
+  for (const { key, limit } of keys) {
+    const hits = await db.throttleHit.findMany({ where: { key, at: { gt: since } }, orderBy: { at: 'desc' }, take: limit, select: { at: true } });
+    if (hits.length >= limit) {
+      // Allowed again once the oldest of the last `limit` hits leaves the window.
       const oldest = hits[hits.length - 1]!.at.getTime();
       retryAfterMs = Math.max(retryAfterMs, oldest + THROTTLE.window - at.getTime());
     }
@@ -33,9 +36,9 @@ export async function throttledFor(db: Db, keys: string[], at: Date): Promise<nu
   return retryAfterMs > 0 ? Math.ceil(retryAfterMs / 1000) : null;
 }
 
-export async function recordFailure(db: Db, keys: string[], at: Date): Promise<void> {
+export async function recordFailure(db: Db, keys: ThrottleKey[], at: Date): Promise<void> {
   if (keys.length === 0) return;
-  await db.throttleHit.createMany({ data: keys.map((key) => ({ key, at })) });
+  await db.throttleHit.createMany({ data: keys.map(({ key }) => ({ key, at })) });
   // Old hits are worthless; trim them as we go so the table stays small.
   await db.throttleHit.deleteMany({ where: { at: { lt: new Date(at.getTime() - THROTTLE.window) } } });
 }
