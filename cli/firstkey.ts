@@ -17,7 +17,8 @@ import { addHire } from '@/lib/hires/add-hire';
 import { EmployeeId, HireInput } from '@/lib/hires/hire-input';
 import { hireStatuses } from '@/lib/hires/status';
 import { issueLink } from '@/lib/enrollment/issue-link';
-import { bootstrapAdmin, itAdminExists } from '@/lib/staff/bootstrap';
+import { bootstrapAdmin } from '@/lib/staff/bootstrap';
+import { itAdminExists } from '@/lib/staff/last-admin';
 import { importHiresCsv } from '@/lib/hr/import-hires';
 import { firstStartBootstrap } from '@/lib/staff/first-start';
 

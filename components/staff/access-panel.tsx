@@ -5,15 +5,21 @@ import { useState } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 
+type PendingRole = { id: string; role: string; reason: string; requestedBy: string; requestedByMe: boolean };
+
 type Props = {
   employeeId: string;
   roles: string[];
   passkeys: { id: string; label: string; active: boolean }[];
   isSelf: boolean;
+  pendingRoles: PendingRole[];
 };
 
-/** Roles and passkeys of a person: sensitive changes, each with a reason, each audited. */
-export function AccessPanel({ employeeId, roles, passkeys, isSelf }: Props) {
+/**
+ * Roles and passkeys of a person: sensitive changes, each with a reason, each audited. Granting the
+ * IT role only asks; a second IT member approves it here.
+ */
+export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles }: Props) {
   const router = useRouter();
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<NoticeMessage | null>(null);
@@ -24,16 +30,26 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf }: Props) {
     if (result.ok) router.refresh();
   }
 
+  const decide = (request: PendingRole, decision: 'approve' | 'decline' | 'withdraw', done: string) =>
+    void act(`/api/it/role-requests/${request.id}`, { decision }, done);
+
   const roleButton = (role: 'it' | 'manager', label: string) => {
     const has = roles.includes(role);
+    const asking = role === 'it' && !has;
     return (
       <button
         type="button"
-        disabled={isSelf}
+        disabled={isSelf || (asking && pendingRoles.some((request) => request.role === role))}
         className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 disabled:opacity-50"
-        onClick={() => void act(`/api/it/hires/${encodeURIComponent(employeeId)}/roles`, { role, grant: !has }, `${has ? 'Revoked' : 'Granted'} ${label}.`)}
+        onClick={() =>
+          void act(
+            `/api/it/hires/${encodeURIComponent(employeeId)}/roles`,
+            { role, grant: !has },
+            asking ? `Asked for the ${label}. A second IT member must approve it.` : `${has ? 'Revoked' : 'Granted'} ${label}.`,
+          )
+        }
       >
-        {has ? `Revoke ${label}` : `Grant ${label}`}
+        {has ? `Revoke ${label}` : asking ? `Ask to grant ${label}` : `Grant ${label}`}
       </button>
     );
   };
@@ -53,6 +69,38 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf }: Props) {
         {roleButton('manager', 'manager role')}
         {isSelf && <span className="text-sm text-slate-700">Another IT member must change your roles.</span>}
       </div>
+      {pendingRoles.length > 0 && (
+        <ul className="mt-3 space-y-2">
+          {pendingRoles.map((request) => (
+            <li key={request.id} className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-role-request={request.id}>
+              <strong>{request.requestedBy}</strong> asked to grant the {request.role === 'it' ? 'IT' : request.role} role: &ldquo;{request.reason}&rdquo;
+              <div className="mt-2 flex flex-wrap items-center gap-2">
+                {request.requestedByMe ? (
+                  <>
+                    <span>Waiting for a second IT member to approve.</span>
+                    <button type="button" className="rounded-md border border-slate-300 px-3 py-1" onClick={() => decide(request, 'withdraw', 'Request withdrawn.')}>
+                      Withdraw request
+                    </button>
+                  </>
+                ) : (
+                  <>
+                    <button
+                      type="button"
+                      className="rounded-md bg-brand-600 px-3 py-1 font-semibold text-white hover:bg-brand-700"
+                      onClick={() => decide(request, 'approve', 'Approved: the role is granted.')}
+                    >
+                      Approve role
+                    </button>
+                    <button type="button" className="rounded-md border border-slate-300 px-3 py-1" onClick={() => decide(request, 'decline', 'Declined.')}>
+                      Decline
+                    </button>
+                  </>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
       {passkeys.some((passkey) => passkey.active) && (
         <ul className="mt-3 space-y-1 text-sm">
           {passkeys

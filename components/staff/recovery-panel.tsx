@@ -27,11 +27,12 @@ export function RecoveryPanel({ employeeId, pending, canRequest }: { employeeId:
     router.refresh();
   }
 
-  async function decide(id: string, decision: 'approve' | 'decline') {
+  async function decide(id: string, decision: 'approve' | 'decline' | 'withdraw') {
     const result = await staffRequest<Approved & { decision: string }>(`/api/recovery/${id}`, { decision });
     if (!result.ok) return setMessage({ tone: 'error', text: result.message });
     if (result.body.decision === 'approved') setApproved(result.body);
-    setMessage({ tone: 'ok', text: result.body.decision === 'approved' ? 'Approved: the recovery link is shown once below.' : 'Declined.' });
+    const done = { approved: 'Approved: the recovery link is shown once below.', declined: 'Declined.', withdrawn: 'Request withdrawn.' };
+    setMessage({ tone: 'ok', text: done[result.body.decision as keyof typeof done] ?? 'Done.' });
     router.refresh();
   }
 
@@ -58,7 +59,12 @@ export function RecoveryPanel({ employeeId, pending, canRequest }: { employeeId:
               {request.revokePasskeys ? ' (revokes the current passkeys)' : ''}
               <div className="mt-2 flex gap-2">
                 {request.requestedByMe ? (
-                  <span>Waiting for a second person to approve.</span>
+                  <>
+                    <span>Waiting for a second person to approve.</span>
+                    <button type="button" className="rounded-md border border-slate-300 px-4 py-1.5" onClick={() => void decide(request.id, 'withdraw')}>
+                      Withdraw request
+                    </button>
+                  </>
                 ) : (
                   <>
                     <button type="button" className={button} onClick={() => void decide(request.id, 'approve')}>

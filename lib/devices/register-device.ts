@@ -50,6 +50,20 @@ export async function registerDevice(
           data: { revokedAt: at, revokedReason: 'device_replaced' },
         });
         await tx.enrollmentSession.updateMany({ where: { deviceId: previous.id, endedAt: null }, data: { endedAt: at } });
+        // A recovery was approved for that laptop only; left pending, it would block a new request for a day.
+        const voided = await tx.recoveryRequest.findMany({ where: { deviceId: previous.id, status: 'pending' }, select: { id: true } });
+        await tx.recoveryRequest.updateMany({ where: { id: { in: voided.map((request) => request.id) } }, data: { status: 'voided', decidedAt: at } });
+        for (const request of voided) {
+          await appendAudit(tx, {
+            at,
+            actor,
+            action: 'recovery_voided',
+            subject: { type: 'recovery_request', id: request.id },
+            userId: user.id,
+            request: context.request,
+            details: { reason: 'device_replaced', serial: previous.serial },
+          });
+        }
         await appendAudit(tx, {
           at,
           actor,

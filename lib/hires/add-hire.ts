@@ -36,6 +36,8 @@ export async function addHire(
           startDate: input.startDate,
           department: input.department ?? null,
           managerId,
+          managerSetBy: managerId ? actorLabel(actor) : null,
+          createdBy: actorLabel(actor),
           createdAt: at,
           stateChangedAt: at,
         },

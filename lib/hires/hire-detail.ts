@@ -18,6 +18,11 @@ export async function hireDetail(db: Db, employeeId: string, at: Date) {
         include: { requestedBy: { select: { id: true, name: true } } },
         orderBy: { createdAt: 'desc' },
       },
+      roleRequests: {
+        where: { status: 'pending', expiresAt: { gt: at } },
+        include: { requestedBy: { select: { id: true, name: true } } },
+        orderBy: { createdAt: 'desc' },
+      },
     },
   });
   if (!user) return null;
@@ -29,6 +34,7 @@ export async function hireDetail(db: Db, employeeId: string, at: Date) {
     links: user.bridgeTokens,
     hasOpenLink: user.bridgeTokens.some((link) => isOpenLink(link, at)),
     pendingRecoveries: user.recoveryRequests,
+    pendingRoleRequests: user.roleRequests,
     timeline: timeline.map((event) => ({ ...event, details: JSON.parse(event.details) as Record<string, unknown> })),
   };
 }

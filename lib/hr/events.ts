@@ -8,6 +8,7 @@ import { issueLink } from '@/lib/enrollment/issue-link';
 import { openLinkWhere } from '@/lib/enrollment/open-link';
 import { addHire } from '@/lib/hires/add-hire';
 import { offboard } from '@/lib/hires/offboard';
+import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/staff/last-admin';
 import type { HrEventBody, HrPerson } from '@/lib/hr/event-schema';
 
 // HR joiner / change / leaver events (DESIGN.md "HR integration"). Each delivery is applied in one
@@ -83,6 +84,8 @@ async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, ori
   if (event.type === 'leaver') {
     if (!user) return { outcome: 'leaver_before_joiner', linkIssued: false };
     if (user.enrollmentState === 'offboarded') return { outcome: 'already_offboarded', linkIssued: false };
+    // Refused and not recorded, so HR's retry applies it once someone else can run the console.
+    if (await isLastItAdmin(tx, user.id)) throw new Refused(`${user.employeeId}: ${LAST_ADMIN_MESSAGE}`);
     await offboard(tx, { userId: user.id, at, actor: HR, reason: 'hr_leaver' });
     return { outcome: user.enrollmentState === 'enrolled' ? 'offboarded_after_enrollment' : 'offboarded_before_enrollment', linkIssued: false };
   }
@@ -144,6 +147,6 @@ async function updatePerson(tx: Tx, userId: string, person: HrPerson, at: Date):
   if (clash) throw new Refused(`email "${person.email}" belongs to ${clash.employeeId}`);
   await tx.user.update({
     where: { id: userId },
-    data: { name: person.name, email: person.email, startDate: person.startDate, department: person.department ?? null, managerId: manager?.id ?? null, updatedAt: at },
+    data: { name: person.name, email: person.email, startDate: person.startDate, department: person.department ?? null, managerId: manager?.id ?? null, managerSetBy: 'hr', updatedAt: at },
   });
 }

@@ -110,6 +110,7 @@ export async function registerPasskey(
           backedUp: info.credentialBackedUp,
           name: providerName(info.aaguid),
           createdAt: at,
+          bridgeTokenId: session.bridgeTokenId,
         },
       });
       // Conditional: if the session was ended meanwhile (a leaver, a revoke), nothing is registered.

@@ -5,16 +5,26 @@ import { appendAudit } from '@/lib/audit/append';
 import { issueLink, type IssuedLink } from '@/lib/enrollment/issue-link';
 import { RECOVERY_REQUEST_TTL } from '@/lib/enrollment/policy';
 import { can } from '@/lib/staff/authorize';
+import { independentOf, userOfLabel } from '@/lib/staff/independence';
+import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/staff/last-admin';
 import type { Staff } from '@/lib/staff/session';
 
 // Recovery after a lost passkey or laptop (DESIGN.md): a new device-bound link that needs two people.
 // One IT member asks; a second person — another IT member or the hire's manager — approves with a
 // fresh passkey assertion (checked by the route). Only the approval issues the link, in the same
-// transaction; no single person, and no single help-desk call, can mint a credential.
+// transaction; no single person, and no single help-desk call, can mint a credential:
+//   - the laptop the link is bound to must not have been registered by the requester's circle
+//     (lib/staff/independence.ts): whoever swapped in a laptop they hold cannot also ask;
+//   - the approver's circle — and, when they approve as the manager, the circle of whoever made them
+//     the manager — must not meet the requester's.
 
 export type RequestRecoveryResult =
   | { ok: true; requestId: string }
-  | { ok: false; reason: 'unknown_employee' | 'offboarded' | 'no_device' | 'already_pending' | 'own_recovery'; message: string };
+  | {
+      ok: false;
+      reason: 'unknown_employee' | 'offboarded' | 'no_device' | 'already_pending' | 'own_recovery' | 'device_not_independent';
+      message: string;
+    };
 
 export async function requestRecovery(
   db: Db,
@@ -26,8 +36,20 @@ export async function requestRecovery(
   if (!user) return { ok: false, reason: 'unknown_employee', message: `No person with employee id "${input.employeeId}"` };
   if (user.id === requester.id) return { ok: false, reason: 'own_recovery', message: 'You cannot request a recovery for yourself; ask another IT member' };
   if (user.enrollmentState === 'offboarded') return { ok: false, reason: 'offboarded', message: `${user.name} has left` };
-  if (!user.devices[0]) {
+  const device = user.devices[0];
+  if (!device) {
     return { ok: false, reason: 'no_device', message: `Register the laptop ${user.name} will use first; the recovery link is bound to it` };
+  }
+  const registrant = userOfLabel(device.registeredBy);
+  if (registrant) {
+    const independence = await independentOf(db, [{ userId: registrant, role: 'who registered the laptop' }], [{ userId: requester.id, role: 'the person asking' }]);
+    if (!independence.ok) {
+      return {
+        ok: false,
+        reason: 'device_not_independent',
+        message: `You cannot ask for a recovery onto laptop ${device.serial}: ${independence.message} Another IT member must ask.`,
+      };
+    }
   }
   return writeTransaction(db, async (tx) => {
     const pending = await tx.recoveryRequest.findFirst({ where: { userId: user.id, status: 'pending', expiresAt: { gt: at } } });
@@ -37,7 +59,7 @@ export async function requestRecovery(
         userId: user.id,
         requestedById: requester.id,
         reason: input.reason,
-        deviceId: user.devices[0]!.id,
+        deviceId: device.id,
         revokePasskeys: input.revokePasskeys,
         createdAt: at,
         expiresAt: new Date(at.getTime() + RECOVERY_REQUEST_TTL),
@@ -58,48 +80,60 @@ export async function requestRecovery(
 
 export type DecideRecoveryResult =
   | ({ ok: true; decision: 'approved' } & IssuedLink)
-  | { ok: true; decision: 'declined' }
-  | { ok: false; reason: 'unknown_request' | 'not_pending' | 'expired' | 'same_person' | 'not_allowed' | 'link_refused' | 'device_changed'; message: string };
+  | { ok: true; decision: 'declined' | 'withdrawn' }
+  | {
+      ok: false;
+      reason: 'unknown_request' | 'not_pending' | 'expired' | 'same_person' | 'not_allowed' | 'not_independent' | 'last_admin' | 'link_refused' | 'device_changed';
+      message: string;
+    };
 
+/**
+ * The second person approves or declines a pending recovery; the one who asked may withdraw it (so a
+ * request overtaken by events never blocks a fresh one for a day).
+ */
 export async function decideRecovery(
   db: Db,
-  input: { requestId: string; decision: 'approve' | 'decline'; origin: string },
+  input: { requestId: string; decision: 'approve' | 'decline' | 'withdraw'; origin: string },
   context: { approver: Staff; at: Date; request?: RequestContext },
 ): Promise<DecideRecoveryResult> {
   const { approver, at } = context;
   const recovery = await db.recoveryRequest.findUnique({ where: { id: input.requestId }, include: { user: true } });
   if (!recovery) return { ok: false, reason: 'unknown_request', message: 'No such recovery request' };
-  if (!can(approver, 'recovery.approve', { userId: recovery.userId, managerId: recovery.user.managerId })) {
+  const asker = recovery.requestedById === approver.id;
+  if (input.decision === 'withdraw') {
+    if (!asker) return { ok: false, reason: 'not_allowed', message: 'Only the person who asked can withdraw a recovery request' };
+  } else if (!can(approver, 'recovery.approve', { userId: recovery.userId, managerId: recovery.user.managerId })) {
     return { ok: false, reason: 'not_allowed', message: 'Only another IT member or the person\u2019s manager can decide this request' };
-  }
-  if (recovery.requestedById === approver.id) {
+  } else if (asker) {
     return { ok: false, reason: 'same_person', message: 'You asked for this recovery; a second person must approve it' };
   }
+  if (recovery.status === 'voided') return DEVICE_CHANGED;
   if (recovery.status !== 'pending') return { ok: false, reason: 'not_pending', message: `This request was already ${recovery.status}` };
   if (recovery.expiresAt <= at) return { ok: false, reason: 'expired', message: 'This request expired; ask for a new one' };
-  const device = await db.device.findFirst({ where: { userId: recovery.userId, retiredAt: null }, select: { id: true } });
-  if (input.decision === 'approve' && (!device || device.id !== recovery.deviceId)) {
-    return { ok: false, reason: 'device_changed', message: 'The laptop changed after this request was made; ask for a new request for the current laptop' };
+  if (input.decision === 'approve') {
+    const refused = await approvalRefusal(db, recovery, approver);
+    if (refused) return refused;
   }
 
   const actor = { type: 'user', id: approver.id } as const;
   try {
     return await writeTransaction(db, async (tx) => {
+      const status = ({ approve: 'approved', decline: 'declined', withdraw: 'withdrawn' } as const)[input.decision];
       const claimed = await tx.recoveryRequest.updateMany({
         where: { id: recovery.id, status: 'pending' },
-        data: { status: input.decision === 'approve' ? 'approved' : 'declined', decidedById: approver.id, decidedAt: at },
+        data: { status, decidedById: approver.id, decidedAt: at },
       });
       if (claimed.count !== 1) throw new RecoveryConflict();
       await appendAudit(tx, {
         at,
         actor,
-        action: input.decision === 'approve' ? 'recovery_approved' : 'recovery_declined',
+        action: `recovery_${status}`,
         subject: { type: 'recovery_request', id: recovery.id },
         userId: recovery.userId,
         request: context.request,
         details: { requestedBy: recovery.requestedById },
       });
-      if (input.decision === 'decline') return { ok: true as const, decision: 'declined' as const };
+      if (status !== 'approved') return { ok: true as const, decision: status };
       if (recovery.revokePasskeys) {
         const revoked = await tx.passkey.updateMany({ where: { userId: recovery.userId, revokedAt: null }, data: { revokedAt: at, revokedReason: 'recovery' } });
         // The lost device may still hold a staff session: end them all.
@@ -130,6 +164,32 @@ export async function decideRecovery(
     }
     throw error;
   }
+}
+
+const DEVICE_CHANGED = {
+  ok: false,
+  reason: 'device_changed',
+  message: 'The laptop changed after this request was made, which voided it; ask for a new request for the current laptop',
+} as const;
+
+/** Why this approver may not approve this recovery now, or null when they may. */
+async function approvalRefusal(
+  db: Db,
+  recovery: { userId: string; requestedById: string; deviceId: string | null; revokePasskeys: boolean; user: { managerId: string | null; managerSetBy: string | null } },
+  approver: Staff,
+): Promise<Extract<DecideRecoveryResult, { ok: false }> | null> {
+  const device = await db.device.findFirst({ where: { userId: recovery.userId, retiredAt: null }, select: { id: true } });
+  if (!device || device.id !== recovery.deviceId) return DEVICE_CHANGED;
+  // Approving as the manager rests on the manager relation too: whoever set it joins the approver's side.
+  const viaManager = !approver.roles.includes('it') ? userOfLabel(recovery.user.managerSetBy) : null;
+  const independence = await independentOf(
+    db,
+    [{ userId: approver.id, role: 'the approver' }, ...(viaManager ? [{ userId: viaManager, role: 'who made the approver the manager' }] : [])],
+    [{ userId: recovery.requestedById, role: 'the person who asked' }],
+  );
+  if (!independence.ok) return { ok: false, reason: 'not_independent', message: independence.message };
+  if (recovery.revokePasskeys && (await isLastItAdmin(db, recovery.userId))) return { ok: false, reason: 'last_admin', message: LAST_ADMIN_MESSAGE };
+  return null;
 }
 
 /** Rolls the approval back when it cannot complete (thrown inside the transaction, caught above). */

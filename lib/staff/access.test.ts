@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { encode } from 'next-auth/jwt';
 import { GET as exportRoute } from '@/app/api/it/hires/export/route';
 import { POST as rolesRoute } from '@/app/api/it/hires/[employeeId]/roles/route';
+import { POST as roleRequestRoute } from '@/app/api/it/role-requests/[requestId]/route';
 import { POST as revokePasskeyRoute } from '@/app/api/it/passkeys/[passkeyId]/revoke/route';
 import { db } from '@/lib/db';
 import { addHire } from '@/lib/hires/add-hire';
@@ -36,14 +37,18 @@ const post = async (userId: string, body: unknown) =>
 
 async function changeRole(actorId: string, employeeId: string, role: 'it' | 'manager', grant: boolean) {
   const response = await rolesRoute(await post(actorId, { role, grant, reason: 'access test' }), { params: Promise.resolve({ employeeId }) });
-  return { status: response.status, body: (await response.json()) as { roles?: string[]; error?: { code: string } } };
+  return { status: response.status, body: (await response.json()) as { roles?: string[]; pendingRequestId?: string; error?: { code: string } } };
 }
 
 describe('roles and passkeys', () => {
-  test('IT grants and revokes roles; nobody changes their own; the last IT member cannot be demoted', async () => {
+  test('IT grants and revokes roles (granting `it` takes a second IT member); nobody changes their own; the last IT member cannot be demoted', async () => {
     const admin = await person('it');
+    const second = await person('it');
     const colleague = await person();
-    assert.deepEqual((await changeRole(admin.id, colleague.employeeId, 'it', true)).body.roles, ['it']);
+    const asked = await changeRole(admin.id, colleague.employeeId, 'it', true);
+    assert.deepEqual(asked.body.roles, []);
+    const approved = await roleRequestRoute(await post(second.id, { decision: 'approve' }), { params: Promise.resolve({ requestId: asked.body.pendingRequestId! }) });
+    assert.deepEqual(((await approved.json()) as { roles: string[] }).roles, ['it']);
     const own = await changeRole(admin.id, admin.employeeId, 'it', false);
     assert.deepEqual([own.status, own.body.error?.code], [409, 'own_roles']);
     // Colleague demotes admin: allowed while the colleague remains an IT member with a passkey.

@@ -26,7 +26,8 @@ export const IssueLinkBody = z
 export const RevokeLinkBody = z.object({ reason: Reason }).strict();
 
 export const RequestRecoveryBody = z.object({ reason: Reason, revokePasskeys: z.boolean() }).strict();
-export const DecideRecoveryBody = z.object({ decision: z.enum(['approve', 'decline']) }).strict();
+export const DecideRecoveryBody = z.object({ decision: z.enum(['approve', 'decline', 'withdraw']) }).strict();
+export const DecideRoleRequestBody = z.object({ decision: z.enum(['approve', 'decline', 'withdraw']) }).strict();
 
 export const ChangeRoleBody = z.object({ role: z.enum(['it', 'manager']), grant: z.boolean(), reason: Reason }).strict();
 export const RevokePasskeyBody = z.object({ reason: Reason }).strict();

@@ -7,24 +7,18 @@ import { registerDevice } from '@/lib/devices/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import type { HireInput } from '@/lib/hires/hire-input';
 import { issueLink, type IssuedLink } from '@/lib/enrollment/issue-link';
+import { itAdminExists } from '@/lib/staff/last-admin';
 
 export type BootstrapResult =
   | ({ ok: true } & IssuedLink)
   | { ok: false; reason: 'admin_exists' | 'not_it_staff' | 'refused'; message: string };
 
-/** True once any IT member holds a working passkey: from then on, staff are added from the console. */
-export async function itAdminExists(db: Db): Promise<boolean> {
-  const admin = await db.user.findFirst({
-    where: { roles: { some: { role: 'it' } }, enrollmentState: { not: 'offboarded' }, passkeys: { some: { revokedAt: null } } },
-    select: { id: true },
-  });
-  return admin !== null;
-}
-
 /**
  * The first IT admin (DESIGN.md "People"): created with the `it` role, bound to the operator's
- * laptop certificate, given a 10-minute link. The only time an operator handles a link; refused once
- * an IT admin with a passkey exists, so a terminal can never mint a second admin behind IT's back.
+ * laptop certificate, given a 10-minute link. Refused once an IT admin with a passkey exists: from
+ * then on staff are added by HR, or by `firstkey hire add --role` and `invite` — the server's
+ * terminal is trusted like the database file it can open (README "Security"), and every such grant
+ * is audited with the CLI as actor — while the console needs two people to grant `it`.
  */
 export async function bootstrapAdmin(
   db: Db,

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '@/lib/db';
 import { issueDeviceCertificate } from '@/lib/devices/dev-ca';
-import { bootstrapAdmin, itAdminExists } from '@/lib/staff/bootstrap';
+import { bootstrapAdmin } from '@/lib/staff/bootstrap';
+import { itAdminExists } from '@/lib/staff/last-admin';
 
 export const FIRST_ADMIN = { employeeId: 'it-admin', name: 'First IT admin', email: 'it-admin@firstkey.invalid' } as const;
 

@@ -1,13 +1,14 @@
 import QRCode from 'qrcode';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
-import { ok, problem } from '@/lib/http/problem';
+import { ok } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
 import { decideRecovery } from '@/lib/recovery/recovery';
 import { DecideRecoveryBody } from '@/lib/staff/bodies';
+import { refusal } from '@/lib/staff/outcomes';
 import { authorizeRequest } from '@/lib/staff/request-auth';
 
-/** The second person approves (issuing the device-bound link) or declines a recovery request. */
+/** The second person approves (issuing the device-bound link) or declines a recovery request; the one who asked may withdraw it. */
 export async function POST(request: Request, { params }: { params: Promise<{ requestId: string }> }) {
   const requestId = (await params).requestId;
   const recovery = await db().recoveryRequest.findUnique({ where: { id: requestId }, include: { user: { select: { managerId: true } } } });
@@ -19,8 +20,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ req
   const body = await parseJson(request, DecideRecoveryBody, 1024);
   if (!body.ok) return body.response;
   const result = await decideRecovery(db(), { requestId, decision: body.data.decision, origin: env().origin }, { approver: auth.staff, at: auth.at, request: auth.context });
-  if (!result.ok) return problem(result.reason === 'unknown_request' ? 404 : result.reason === 'not_allowed' || result.reason === 'same_person' ? 403 : 409, result.reason, result.message);
-  if (result.decision === 'declined') return ok({ decision: 'declined' });
+  if (!result.ok) return refusal(result);
+  if (result.decision !== 'approved') return ok({ decision: result.decision });
   const qrSvg = await QRCode.toString(result.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return ok({ decision: 'approved', url: result.url, expiresAt: result.expiresAt.toISOString(), notBefore: result.notBefore.toISOString(), deviceSerial: result.deviceSerial, qrSvg });
 }

@@ -19,7 +19,7 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
   await requireStaff('console.view', path);
   const detail = await hireDetail(db(), employeeId, new Date());
   if (!detail) notFound();
-  const { user, device, passkeys, timeline, hasOpenLink, pendingRecoveries } = detail;
+  const { user, device, passkeys, timeline, hasOpenLink, pendingRecoveries, pendingRoleRequests } = detail;
   const staff = await requireStaff('hire.view', path, { userId: user.id, managerId: user.managerId });
   return (
     <>
@@ -76,6 +76,13 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
         employeeId={user.employeeId}
         roles={user.roles.map((role) => role.role)}
         isSelf={staff.id === user.id}
+        pendingRoles={pendingRoleRequests.map((request) => ({
+          id: request.id,
+          role: request.role,
+          reason: request.reason,
+          requestedBy: request.requestedBy.name,
+          requestedByMe: request.requestedBy.id === staff.id,
+        }))}
         passkeys={passkeys.map((passkey) => ({ id: passkey.id, label: `${passkey.provider ?? 'Passkey'} created ${when(passkey.createdAt)}`, active: !passkey.revokedAt }))}
       />
 
