@@ -202,6 +202,25 @@ test('recovery needs two people: one IT member asks, another approves, and the l
   await Promise.all([hireContext.close(), asker.context.close(), approver.context.close()]);
 });
 
+test('granting the IT role takes two IT members: one asks, another approves on the person\u2019s page', async ({ browser }) => {
+  const person = await createHire({ name: 'Rae Newadmin' });
+  const asker = await itConsole(browser, 'Ari Asker');
+  await asker.page.goto(`/it/hires/${person.employeeId}`);
+  await asker.page.getByLabel('Reason for the change (recorded in the audit trail)').fill('Joins the service desk');
+  await asker.page.getByRole('button', { name: 'Ask to grant IT role' }).click();
+  await expect(asker.page.getByText('Waiting for a second IT member to approve.')).toBeVisible();
+  await expect(asker.page.getByRole('button', { name: 'Approve role' })).toHaveCount(0);
+  await expect(asker.page.getByRole('button', { name: 'Revoke IT role' })).toHaveCount(0);
+
+  const approver = await itConsole(browser, 'Bea Approver');
+  await approver.page.goto(`/it/hires/${person.employeeId}`);
+  await approver.page.getByRole('button', { name: 'Approve role' }).click();
+  await expect(approver.page.getByText('Approved: the role is granted.')).toBeVisible();
+  await expect(approver.page.getByRole('button', { name: 'Revoke IT role' })).toBeVisible();
+  await expect(approver.page.locator('li[data-action="role_granted"]')).toHaveCount(1);
+  await Promise.all([asker.context.close(), approver.context.close()]);
+});
+
 test("a manager sees only their reports with verdicts that match, on a phone; 'Ask IT' reaches the console", async ({ browser }) => {
   const manager = await createHire({ name: 'Maya Manager', role: 'manager' });
   const enrolled = await createHire({ name: 'Eli Enrolled', manager: manager.employeeId });
