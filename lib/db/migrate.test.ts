@@ -59,3 +59,42 @@ describe('migration runner', () => {
     sqlite.close();
   });
 });
+
+describe('the two-person-rule migration', () => {
+  test('records who added each existing person, who set their manager, and the link each passkey came through', () => {
+    const { dir, url } = tempDatabase();
+    const copy = path.join(dir, 'migrations');
+    // The database as it was before this migration: every migration folder that sorts before it.
+    const before = (source: string) => (path.relative(migrationsDir(), source).split(path.sep)[0] ?? '') < '20261126110000_two_person_rule';
+    fs.cpSync(migrationsDir(), copy, { recursive: true, filter: before });
+    migrateSqlite(url, copy);
+    const sqlite = new Database(url.slice('file:'.length));
+    const at = 1_764_000_000_000;
+    sqlite.exec(`
+      INSERT INTO "User" (id, employeeId, name, email, startDate, updatedAt) VALUES ('u-admin', 'A', 'Admin', 'a@x', '2026-01-01', ${at});
+      INSERT INTO "User" (id, employeeId, name, email, startDate, managerId, updatedAt) VALUES ('u-hire', 'H', 'Hire', 'h@x', '2026-01-01', 'u-admin', ${at});
+      INSERT INTO "User" (id, employeeId, name, email, startDate, updatedAt) VALUES ('u-legacy', 'L', 'Legacy', 'l@x', '2026-01-01', ${at});
+      INSERT INTO "AuditEvent" (at, actorType, actorId, action, subjectType, subjectId, result, prevHash, hash) VALUES
+        (${at}, 'cli', NULL, 'hire_added', 'user', 'u-admin', 'ok', '0', 'h1'),
+        (${at}, 'user', 'u-admin', 'hire_added', 'user', 'u-hire', 'ok', 'h1', 'h2');
+      INSERT INTO "Device" (id, userId, serial, certFingerprint, certSubject, certNotAfter, registeredBy) VALUES ('d1', 'u-hire', 'S', 'f1', 'CN=x', ${at}, 'user:u-admin');
+      INSERT INTO "BridgeToken" (id, userId, deviceId, tokenHash, issuedBy, notBefore, expiresAt, consumedAt) VALUES ('t1', 'u-hire', 'd1', 'th', 'user:u-admin', ${at}, ${at + 1}, ${at});
+      INSERT INTO "EnrollmentSession" (id, secretHash, userId, deviceId, bridgeTokenId, expiresAt, endedAt) VALUES ('s1', 'sh', 'u-hire', 'd1', 't1', ${at + 1}, ${at + 5});
+      INSERT INTO "Passkey" (id, userId, credentialId, publicKey, aaguid, deviceType, backedUp, createdAt) VALUES ('p1', 'u-hire', 'c1', x'01', '0', 'singleDevice', 0, ${at + 5});
+      INSERT INTO "Passkey" (id, userId, credentialId, publicKey, aaguid, deviceType, backedUp, createdAt) VALUES ('p2', 'u-hire', 'c2', x'01', '0', 'singleDevice', 0, ${at + 9});
+    `);
+    sqlite.close();
+    migrateSqlite(url);
+    const after = new Database(url.slice('file:'.length));
+    assert.deepEqual(after.prepare('SELECT id, createdBy, managerSetBy FROM "User" ORDER BY id').all(), [
+      { id: 'u-admin', createdBy: 'cli', managerSetBy: null },
+      { id: 'u-hire', createdBy: 'user:u-admin', managerSetBy: 'user:u-admin' },
+      { id: 'u-legacy', createdBy: null, managerSetBy: null },
+    ]);
+    assert.deepEqual(after.prepare('SELECT id, bridgeTokenId FROM "Passkey" ORDER BY id').all(), [
+      { id: 'p1', bridgeTokenId: 't1' },
+      { id: 'p2', bridgeTokenId: null },
+    ]);
+    after.close();
+  });
+});
