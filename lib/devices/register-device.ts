@@ -3,7 +3,7 @@ import { inTransaction, type DbOrTx } from '@/lib/db';
 import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
-import { setEnrollmentState } from '@/lib/enrollment/states';
+import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { uniqueViolation } from '@/lib/db/errors';
 
 export type RegisterDeviceInput = { employeeId: string; serial: string; certificatePem: string };
@@ -94,9 +94,7 @@ export async function registerDevice(
         request: context.request,
         details: { serial: device.serial, fingerprint: device.certFingerprint, subject: device.certSubject },
       });
-      if (user.enrollmentState !== 'enrolled') {
-        await setEnrollmentState(tx, { userId: user.id, to: 'ready', at, actor, request: context.request, reason: 'device_registered' });
-      }
+      await applyEnrollmentEvent(tx, { userId: user.id, event: 'device_registered', at, actor, request: context.request });
       return {
         ok: true as const,
         device: { id: device.id, serial: device.serial, fingerprint: device.certFingerprint, subject: device.certSubject, notAfter: device.certNotAfter },

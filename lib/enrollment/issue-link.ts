@@ -4,7 +4,7 @@ import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { enqueueLinkPush } from '@/lib/hr/outbox';
 import { LINK_TTL, LINK_VALID_BEFORE_START } from '@/lib/enrollment/policy';
-import { setEnrollmentState } from '@/lib/enrollment/states';
+import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { enrollmentUrl, hashSecret, newSecret } from '@/lib/enrollment/token';
 
 export type LinkPurpose = 'enrollment' | 'bootstrap' | 'recovery';
@@ -128,9 +128,7 @@ export async function issueLink(
         reason: input.reason ?? null,
       },
     });
-    if (user.enrollmentState !== 'enrolled') {
-      await setEnrollmentState(tx, { userId: user.id, to: 'invited', at, actor, request: context.request, reason: 'link_issued' });
-    }
+    await applyEnrollmentEvent(tx, { userId: user.id, event: 'link_issued', at, actor, request: context.request });
     // With an MDM configured, the link also goes straight to the laptop (never to an inbox).
     const url = enrollmentUrl(context.origin, token);
     if (await enqueueLinkPush(tx, { userId: user.id, employeeId: user.employeeId, deviceSerial: device.serial, url, notBefore, expiresAt, at })) {
@@ -165,10 +163,7 @@ export async function revokeOpenLink(
         details: { reason: input.reason },
       });
     }
-    const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: { enrollmentState: true } });
-    if (['invited', 'opened', 'enrolling'].includes(user.enrollmentState)) {
-      await setEnrollmentState(tx, { userId: input.userId, to: 'revoked', at, actor, request: context.request, reason: input.reason });
-    }
+    await applyEnrollmentEvent(tx, { userId: input.userId, event: 'link_revoked', at, actor, request: context.request, reason: input.reason });
     return { revoked: open.length };
   });
 }

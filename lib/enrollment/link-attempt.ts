@@ -6,7 +6,7 @@ import type { Peer } from '@/lib/devices/front-door';
 import { sameFingerprint } from '@/lib/devices/fingerprint';
 import { findUsableLink, type UsableLink } from '@/lib/enrollment/find-link';
 import { COUNTS_AS_FAILED_ATTEMPT, type LinkFailure } from '@/lib/enrollment/link-outcome';
-import { setEnrollmentState } from '@/lib/enrollment/states';
+import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { recordFailure, throttledFor, throttleKeys } from '@/lib/enrollment/throttle';
 
 export type LinkAttempt = { token: string; peer: Peer; request: RequestContext; at: Date };
@@ -45,11 +45,10 @@ export async function attemptLink(db: Db, attempt: LinkAttempt, step: 'peek' | '
         expectedDeviceSerial: mismatch && link ? link.device.serial : null,
       },
     });
-    if (found.reason === 'expired' && link && ['invited', 'opened'].includes(link.user.enrollmentState)) {
+    if (found.reason === 'expired' && link) {
+      // Only the newest link speaks for the person: an old one expiring changes nothing.
       const newest = await tx.bridgeToken.findFirst({ where: { userId: link.userId }, orderBy: { issuedAt: 'desc' }, select: { id: true } });
-      if (newest?.id === link.id) {
-        await setEnrollmentState(tx, { userId: link.userId, to: 'expired', at, actor: { type: 'system' }, request, reason: 'link_expired' });
-      }
+      if (newest?.id === link.id) await applyEnrollmentEvent(tx, { userId: link.userId, event: 'link_expired', at, actor: { type: 'system' }, request });
     }
   });
   return { ok: false, reason: found.reason, validFrom: found.validFrom };

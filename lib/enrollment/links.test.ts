@@ -117,12 +117,12 @@ describe('time', () => {
   });
 
   test('nothing moves a person out of `offboarded` (a transaction racing a leaver fails instead)', async () => {
-    const { setEnrollmentState } = await import('@/lib/enrollment/states');
+    const { applyEnrollmentEvent } = await import('@/lib/enrollment/states');
     const { writeTransaction } = await import('@/lib/db');
     const h = await hire();
     await db().user.update({ where: { id: h.userId }, data: { enrollmentState: 'offboarded' } });
     await assert.rejects(
-      writeTransaction(db(), (tx) => setEnrollmentState(tx, { userId: h.userId, to: 'enrolled', at, actor, reason: 'race' })),
+      writeTransaction(db(), (tx) => applyEnrollmentEvent(tx, { userId: h.userId, event: 'passkey_registered', at, actor, reason: 'race' })),
       /Refusing to move an offboarded person/,
     );
     assert.equal(await stateOf(h.employeeId), 'offboarded');

@@ -3,7 +3,7 @@ import { type Db, writeTransaction } from '@/lib/db';
 import { appendAudit } from '@/lib/audit/append';
 import { attemptLink, type LinkAttempt } from '@/lib/enrollment/link-attempt';
 import type { LinkFailure } from '@/lib/enrollment/link-outcome';
-import { setEnrollmentState } from '@/lib/enrollment/states';
+import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 
 export type PeekResult = { ok: true; hire: { name: string }; deviceMatches: true; expiresAt: Date } | LinkFailure;
 
@@ -27,16 +27,7 @@ export async function peekLink(db: Db, attempt: LinkAttempt): Promise<PeekResult
         userId: link.userId,
         request: attempt.request,
       });
-      if (link.user.enrollmentState === 'invited') {
-        await setEnrollmentState(tx, {
-          userId: link.userId,
-          to: 'opened',
-          at: attempt.at,
-          actor: { type: 'user', id: link.userId },
-          request: attempt.request,
-          reason: 'link_opened',
-        });
-      }
+      await applyEnrollmentEvent(tx, { userId: link.userId, event: 'link_opened', at: attempt.at, actor: { type: 'user', id: link.userId }, request: attempt.request });
     });
   }
   return { ok: true, hire: { name: link.user.name }, deviceMatches: true, expiresAt: link.expiresAt };

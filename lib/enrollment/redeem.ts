@@ -4,7 +4,7 @@ import { appendAudit } from '@/lib/audit/append';
 import { attemptLink, type LinkAttempt } from '@/lib/enrollment/link-attempt';
 import type { LinkFailure } from '@/lib/enrollment/link-outcome';
 import { ENROLLMENT_SESSION_TTL } from '@/lib/enrollment/policy';
-import { setEnrollmentState } from '@/lib/enrollment/states';
+import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { hashSecret, newSecret } from '@/lib/enrollment/token';
 
 export type RedeemResult = { ok: true; sessionSecret: string; expiresAt: Date; hire: { name: string } } | LinkFailure;
@@ -41,7 +41,7 @@ export async function redeemLink(db: Db, attempt: LinkAttempt): Promise<RedeemRe
       request,
       details: { linkId: link.id, purpose: link.purpose, sessionExpiresAt: expiresAt.toISOString() },
     });
-    await setEnrollmentState(tx, { userId: link.userId, to: 'enrolling', at, actor, request, reason: 'link_redeemed' });
+    await applyEnrollmentEvent(tx, { userId: link.userId, event: 'link_redeemed', at, actor, request });
     return true;
   });
 

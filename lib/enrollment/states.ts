@@ -25,19 +25,54 @@ export function isEnrollmentState(value: string): value is EnrollmentState {
   return (ENROLLMENT_STATES as readonly string[]).includes(value);
 }
 
+const ALIVE = ENROLLMENT_STATES.filter((state) => state !== 'offboarded');
+const NOT_ENROLLED = ALIVE.filter((state) => state !== 'enrolled');
+
 /**
- * Moves a hire to a new state inside the caller's transaction and records the transition in the
- * audit trail — and HR's status webhook in the outbox — in that same transaction. A no-op when the hire is already in that state.
+ * Every state change, in one table: what happened → the states it moves a person out of → where to.
+ * A person in any other state stays where they are (an enrolled person whose laptop is replaced stays
+ * enrolled; a link issued to them — a recovery that kept their passkeys — too). Nothing leaves
+ * `offboarded`: leavers are final.
  */
-export async function setEnrollmentState(
+export const TRANSITIONS = {
+  device_registered: { from: NOT_ENROLLED, to: 'ready' },
+  link_issued: { from: NOT_ENROLLED, to: 'invited' },
+  link_opened: { from: ['invited'], to: 'opened' },
+  link_redeemed: { from: ALIVE, to: 'enrolling' },
+  link_expired: { from: ['invited', 'opened'], to: 'expired' },
+  link_revoked: { from: ['invited', 'opened', 'enrolling'], to: 'revoked' },
+  passkey_registered: { from: ALIVE, to: 'enrolled' },
+  /** The last active passkey is gone (removed by IT or by a recovery): the person needs a new link. */
+  passkeys_gone: { from: ['enrolled'], to: 'ready', toWithoutDevice: 'awaiting_device' },
+  offboarded: { from: ALIVE, to: 'offboarded' },
+} as const satisfies Record<string, { from: readonly EnrollmentState[]; to: EnrollmentState; toWithoutDevice?: EnrollmentState }>;
+
+export type EnrollmentEvent = keyof typeof TRANSITIONS;
+
+/** Events that only take access away: for someone who already left they change nothing. */
+const TAKES_ACCESS_AWAY: ReadonlySet<EnrollmentEvent> = new Set(['link_expired', 'link_revoked', 'passkeys_gone', 'offboarded']);
+
+/**
+ * Applies `event` to a person inside the caller's transaction, as TRANSITIONS says, and records the
+ * transition in the audit trail — and HR's status webhook in the outbox — in that same transaction.
+ * Returns the state the person is in afterwards.
+ */
+export async function applyEnrollmentEvent(
   tx: Tx,
-  change: { userId: string; to: EnrollmentState; at: Date; actor: Actor; request?: RequestContext; reason: string },
-): Promise<void> {
+  change: { userId: string; event: EnrollmentEvent; at: Date; actor: Actor; request?: RequestContext; reason?: string },
+): Promise<EnrollmentState> {
   const user = await tx.user.findUniqueOrThrow({ where: { id: change.userId }, select: { enrollmentState: true, employeeId: true } });
-  if (user.enrollmentState === change.to) return;
-  // Offboarding is final: a transaction racing with a leaver must fail, not resurrect the person.
-  if (user.enrollmentState === 'offboarded') throw new Error(`Refusing to move an offboarded person to ${change.to} (${change.reason})`);
-  await tx.user.update({ where: { id: change.userId }, data: { enrollmentState: change.to, stateChangedAt: change.at } });
+  const from = user.enrollmentState as EnrollmentState;
+  const rule: { from: readonly EnrollmentState[]; to: EnrollmentState; toWithoutDevice?: EnrollmentState } = TRANSITIONS[change.event];
+  if (!rule.from.includes(from)) {
+    // Any other event reaching a leaver is a transaction racing with the leaver: it must fail, not resurrect them.
+    if (from === 'offboarded' && !TAKES_ACCESS_AWAY.has(change.event)) throw new Error(`Refusing to move an offboarded person (${change.event})`);
+    return from;
+  }
+  const hasDevice = rule.toWithoutDevice ? (await tx.device.count({ where: { userId: change.userId, retiredAt: null } })) > 0 : true;
+  const to = hasDevice ? rule.to : rule.toWithoutDevice!;
+  if (to === from) return from;
+  await tx.user.update({ where: { id: change.userId }, data: { enrollmentState: to, stateChangedAt: change.at } });
   await appendAudit(tx, {
     at: change.at,
     actor: change.actor,
@@ -45,7 +80,8 @@ export async function setEnrollmentState(
     subject: { type: 'user', id: change.userId },
     userId: change.userId,
     request: change.request,
-    details: { from: user.enrollmentState, to: change.to, reason: change.reason },
+    details: { from, to, reason: change.reason ?? change.event },
   });
-  await enqueueStatusChange(tx, { userId: change.userId, employeeId: user.employeeId, state: change.to, at: change.at });
+  await enqueueStatusChange(tx, { userId: change.userId, employeeId: user.employeeId, state: to, at: change.at });
+  return to;
 }

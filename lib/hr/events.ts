@@ -8,7 +8,6 @@ import { issueLink } from '@/lib/enrollment/issue-link';
 import { openLinkWhere } from '@/lib/enrollment/open-link';
 import { addHire } from '@/lib/hires/add-hire';
 import { offboard } from '@/lib/hires/offboard';
-import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/staff/last-admin';
 import type { HrEventBody, HrPerson } from '@/lib/hr/event-schema';
 
 // HR joiner / change / leaver events (DESIGN.md "HR integration"). Each delivery is applied in one
@@ -84,9 +83,9 @@ async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, ori
   if (event.type === 'leaver') {
     if (!user) return { outcome: 'leaver_before_joiner', linkIssued: false };
     if (user.enrollmentState === 'offboarded') return { outcome: 'already_offboarded', linkIssued: false };
+    const left = await offboard(tx, { userId: user.id, at, actor: HR, reason: 'hr_leaver' });
     // Refused and not recorded, so HR's retry applies it once someone else can run the console.
-    if (await isLastItAdmin(tx, user.id)) throw new Refused(`${user.employeeId}: ${LAST_ADMIN_MESSAGE}`);
-    await offboard(tx, { userId: user.id, at, actor: HR, reason: 'hr_leaver' });
+    if (!left.ok) throw new Refused(`${user.employeeId}: ${left.message}`);
     return { outcome: user.enrollmentState === 'enrolled' ? 'offboarded_after_enrollment' : 'offboarded_before_enrollment', linkIssued: false };
   }
   if (leaver) return { outcome: 'ignored_after_leaver', linkIssued: false };

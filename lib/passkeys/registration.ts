@@ -11,7 +11,7 @@ import { appendAudit } from '@/lib/audit/append';
 import { uniqueViolation } from '@/lib/db/errors';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
 import type { ActiveEnrollmentSession } from '@/lib/enrollment/session';
-import { setEnrollmentState } from '@/lib/enrollment/states';
+import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { challengeOf, consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
 import { providerName } from '@/lib/passkeys/providers';
 
@@ -132,7 +132,7 @@ export async function registerPasskey(
           linkPurpose: session.bridgeToken.purpose,
         },
       });
-      await setEnrollmentState(tx, { userId: session.userId, to: 'enrolled', at, actor, request, reason: 'passkey_registered' });
+      await applyEnrollmentEvent(tx, { userId: session.userId, event: 'passkey_registered', at, actor, request });
       return created;
     });
     return {

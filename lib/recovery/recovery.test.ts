@@ -89,11 +89,14 @@ describe('two-person recovery', async () => {
     assert.equal(approved.status, 200);
     assert.match(approved.body.url ?? '', /\/enroll#[A-Za-z0-9_-]{43}$/);
     assert.ok((await db().passkey.findUniqueOrThrow({ where: { credentialId: `lost-${hire.id}` } })).revokedAt);
+    // No longer `enrolled` with zero passkeys: the person holds an open link and is invited again.
+    assert.equal((await db().user.findUniqueOrThrow({ where: { id: hire.id } })).enrollmentState, 'invited');
 
     const token = new URL(approved.body.url!).hash.slice(1);
     const stranger = await deviceCertificate('thief');
     assert.equal((await redeem(apiRequest('/api/enroll/redeem', { fingerprint: stranger.fingerprint, ip: '203.0.113.50' }, { body: { token } }))).status, 403);
     assert.equal((await redeem(apiRequest('/api/enroll/redeem', { fingerprint: hire.laptop.fingerprint, ip: '203.0.113.51' }, { body: { token } }))).status, 200);
+    assert.equal((await db().user.findUniqueOrThrow({ where: { id: hire.id } })).enrollmentState, 'enrolling');
     const actions = (await db().auditEvent.findMany({ where: { userId: hire.id }, orderBy: { seq: 'asc' } })).map((event) => event.action);
     for (const action of ['recovery_requested', 'recovery_approved', 'passkeys_revoked', 'link_issued']) assert.ok(actions.includes(action), action);
   });

@@ -1,12 +1,12 @@
 import 'server-only';
 import { writeTransaction, type Db } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
+import { revokePasskeys } from '@/lib/access/revocation';
 import { appendAudit } from '@/lib/audit/append';
 import { issueLink, type IssuedLink } from '@/lib/enrollment/issue-link';
 import { RECOVERY_REQUEST_TTL } from '@/lib/enrollment/policy';
 import { can } from '@/lib/staff/authorize';
 import { independentOf, userOfLabel } from '@/lib/staff/independence';
-import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/staff/last-admin';
 import type { Staff } from '@/lib/staff/session';
 
 // Recovery after a lost passkey or laptop (DESIGN.md): a new device-bound link that needs two people.
@@ -123,7 +123,7 @@ export async function decideRecovery(
         where: { id: recovery.id, status: 'pending' },
         data: { status, decidedById: approver.id, decidedAt: at },
       });
-      if (claimed.count !== 1) throw new RecoveryConflict();
+      if (claimed.count !== 1) throw new RecoveryConflict('not_pending', 'Someone decided this request at the same moment');
       await appendAudit(tx, {
         at,
         actor,
@@ -135,33 +135,19 @@ export async function decideRecovery(
       });
       if (status !== 'approved') return { ok: true as const, decision: status };
       if (recovery.revokePasskeys) {
-        const revoked = await tx.passkey.updateMany({ where: { userId: recovery.userId, revokedAt: null }, data: { revokedAt: at, revokedReason: 'recovery' } });
-        // The lost device may still hold a staff session: end them all.
-        await tx.user.update({ where: { id: recovery.userId }, data: { sessionEpoch: { increment: 1 } } });
-        await appendAudit(tx, {
-          at,
-          actor,
-          action: 'passkeys_revoked',
-          subject: { type: 'user', id: recovery.userId },
-          userId: recovery.userId,
-          request: context.request,
-          details: { count: revoked.count, reason: 'recovery' },
-        });
+        const revoked = await revokePasskeys(tx, { userId: recovery.userId, at, actor, request: context.request, reason: 'recovery' });
+        if (!revoked.ok) throw new RecoveryConflict(revoked.reason, revoked.message);
       }
       const link = await issueLink(
         tx,
         { employeeId: recovery.user.employeeId, purpose: 'recovery', recoveryRequestId: recovery.id, reason: `recovery: ${recovery.reason}` },
         { actor, at, origin: input.origin, request: context.request },
       );
-      if (!link.ok) throw new RecoveryConflict(link.message);
+      if (!link.ok) throw new RecoveryConflict('link_refused', link.message);
       return { ...link, decision: 'approved' as const };
     });
   } catch (error) {
-    if (error instanceof RecoveryConflict) {
-      return error.message
-        ? { ok: false, reason: 'link_refused', message: error.message }
-        : { ok: false, reason: 'not_pending', message: 'Someone decided this request at the same moment' };
-    }
+    if (error instanceof RecoveryConflict) return { ok: false, reason: error.reason, message: error.message };
     throw error;
   }
 }
@@ -175,7 +161,7 @@ const DEVICE_CHANGED = {
 /** Why this approver may not approve this recovery now, or null when they may. */
 async function approvalRefusal(
   db: Db,
-  recovery: { userId: string; requestedById: string; deviceId: string | null; revokePasskeys: boolean; user: { managerId: string | null; managerSetBy: string | null } },
+  recovery: { userId: string; requestedById: string; deviceId: string | null; user: { managerId: string | null; managerSetBy: string | null } },
   approver: Staff,
 ): Promise<Extract<DecideRecoveryResult, { ok: false }> | null> {
   const device = await db.device.findFirst({ where: { userId: recovery.userId, retiredAt: null }, select: { id: true } });
@@ -188,13 +174,15 @@ async function approvalRefusal(
     [{ userId: recovery.requestedById, role: 'the person who asked' }],
   );
   if (!independence.ok) return { ok: false, reason: 'not_independent', message: independence.message };
-  if (recovery.revokePasskeys && (await isLastItAdmin(db, recovery.userId))) return { ok: false, reason: 'last_admin', message: LAST_ADMIN_MESSAGE };
   return null;
 }
 
 /** Rolls the approval back when it cannot complete (thrown inside the transaction, caught above). */
 class RecoveryConflict extends Error {
-  constructor(message = '') {
+  constructor(
+    readonly reason: 'not_pending' | 'link_refused' | 'last_admin',
+    message: string,
+  ) {
     super(message);
   }
 }

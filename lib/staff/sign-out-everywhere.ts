@@ -1,12 +1,13 @@
 import 'server-only';
 import { writeTransaction, type Db } from '@/lib/db';
+import { endSessions } from '@/lib/access/revocation';
 import { appendAudit } from '@/lib/audit/append';
 import type { RequestContext } from '@/lib/audit/actor';
 
-/** Ends every session of a person on every browser: sessions carry the epoch they began in. */
+/** Ends every session of a person on every browser. */
 export async function signOutEverywhere(db: Db, input: { userId: string; at: Date; request?: RequestContext }): Promise<void> {
   await writeTransaction(db, async (tx) => {
-    await tx.user.update({ where: { id: input.userId }, data: { sessionEpoch: { increment: 1 } } });
+    await endSessions(tx, input.userId);
     await appendAudit(tx, {
       at: input.at,
       actor: { type: 'user', id: input.userId },
