@@ -4,9 +4,10 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
+import type { Offer } from '@/lib/hires/hire-detail';
 
 type IssuedLink = { url: string; expiresAt: string; notBefore: string; deviceSerial: string; qrSvg: string };
-type Props = { employeeId: string; hasDevice: boolean; hasOpenLink: boolean; enrolled: boolean };
+type Props = { employeeId: string; hasDevice: boolean; hasOpenLink: boolean; issueLink: Offer };
 
 const TTL_CHOICES = [
   { label: '15 minutes', minutes: 15 },
@@ -21,7 +22,7 @@ const field = 'mt-1 block w-full rounded border border-slate-300 px-2 py-1';
 const button = 'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
 
 /** The IT actions on a hire's page: device, link (shown once, with a QR code), revoke. */
-export function HireActions({ employeeId, hasDevice, hasOpenLink, enrolled }: Props) {
+export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: Props) {
   const router = useRouter();
   const base = `/api/it/hires/${encodeURIComponent(employeeId)}`;
   const [message, setMessage] = useState<NoticeMessage | null>(null);
@@ -111,7 +112,7 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, enrolled }: Pr
         </form>
         <form onSubmit={onIssue} className="space-y-2" aria-label="Issue link">
           <h3 className="font-semibold">{hasOpenLink ? 'Reissue link' : 'Issue link'}</h3>
-          {enrolled && <p className="text-sm text-slate-700">Already enrolled: a new link needs a two-person recovery.</p>}
+          {issueLink.why && <p className="text-sm text-slate-700">{issueLink.why}</p>}
           <label className="block text-sm">
             Valid for
             <select name="ttl" defaultValue={72 * 60} className={field}>
@@ -126,7 +127,7 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, enrolled }: Pr
             Reason
             <input name="reason" required minLength={3} defaultValue={hasOpenLink ? '' : 'First link'} className={field} />
           </label>
-          <button type="submit" disabled={busy || !hasDevice || enrolled} className={button}>
+          <button type="submit" disabled={busy || !issueLink.allowed} className={button}>
             {hasOpenLink ? 'Reissue link' : 'Issue link'}
           </button>
         </form>

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
+import type { Offer } from '@/lib/hires/hire-detail';
 
 type Pending = { id: string; reason: string; requestedBy: string; requestedByMe: boolean; createdAt: string; revokePasskeys: boolean };
 type Approved = { url: string; expiresAt: string; deviceSerial: string; qrSvg: string };
@@ -11,7 +12,7 @@ type Approved = { url: string; expiresAt: string; deviceSerial: string; qrSvg: s
 const button = 'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
 
 /** Two-person recovery: request it here; a second person approves it (with a fresh passkey prompt). */
-export function RecoveryPanel({ employeeId, pending, canRequest }: { employeeId: string; pending: Pending[]; canRequest: boolean }) {
+export function RecoveryPanel({ employeeId, pending, request }: { employeeId: string; pending: Pending[]; request: Offer }) {
   const router = useRouter();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [approved, setApproved] = useState<Approved | null>(null);
@@ -80,7 +81,8 @@ export function RecoveryPanel({ employeeId, pending, canRequest }: { employeeId:
           ))}
         </ul>
       )}
-      {canRequest && pending.length === 0 && (
+      {!request.allowed && pending.length === 0 && request.why && <p className="mt-3 text-sm text-slate-700">{request.why}</p>}
+      {request.allowed && (
         <form onSubmit={onRequest} className="mt-3 space-y-2" aria-label="Request recovery">
           <label className="block text-sm">
             Reason

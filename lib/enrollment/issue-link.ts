@@ -37,6 +37,29 @@ function describeTtl(ms: number): string {
   return ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${Math.round(ms / 60_000)} min`;
 }
 
+export type LinkRefusal = Extract<IssueLinkResult, { ok: false }> & { reason: 'offboarded' | 'no_device' | 'already_enrolled' };
+
+/**
+ * Why this person cannot be given a link of this purpose now, or null when they can. The console asks
+ * it too, so the button it offers follows the same rule as the action.
+ */
+export function linkRefusal(
+  user: { name: string; employeeId: string; enrollmentState: string; devices: unknown[]; everHadPasskey: boolean },
+  purpose: LinkPurpose,
+): LinkRefusal | null {
+  const who = `${user.name} (${user.employeeId})`;
+  if (user.enrollmentState === 'offboarded') return { ok: false, reason: 'offboarded', message: `${who} has left; no link can be issued` };
+  if (user.devices.length === 0) {
+    return { ok: false, reason: 'no_device', message: `${who} has no registered device; register the laptop issued to them first` };
+  }
+  // Anyone who has ever held a passkey gets another only through a two-person recovery — whatever
+  // their state now (revoking their passkeys and swapping their device must not reopen this door).
+  if (purpose === 'enrollment' && user.everHadPasskey) {
+    return { ok: false, reason: 'already_enrolled', message: `${who} has had a passkey; a new link needs a two-person recovery` };
+  }
+  return null;
+}
+
 /**
  * Issues the one open enrollment link of a hire, bound to their current device. Issuing revokes the
  * previous open link. The token itself exists only in the returned URL; the database keeps its hash.
@@ -62,26 +85,9 @@ export async function issueLink(
     include: { devices: { where: { retiredAt: null }, take: 1 } },
   });
   if (!user) return { ok: false, reason: 'unknown_employee', message: `No person with employee id "${input.employeeId}"` };
-  if (user.enrollmentState === 'offboarded') {
-    return { ok: false, reason: 'offboarded', message: `${user.name} (${user.employeeId}) has left; no link can be issued` };
-  }
-  const device = user.devices[0];
-  if (!device) {
-    return {
-      ok: false,
-      reason: 'no_device',
-      message: `${user.name} (${user.employeeId}) has no registered device; register the laptop issued to them first`,
-    };
-  }
-  // Anyone who has ever held a passkey gets another only through a two-person recovery — whatever
-  // their state now (revoking their passkeys and swapping their device must not reopen this door).
-  if (purpose === 'enrollment' && (await db.passkey.count({ where: { userId: user.id } })) > 0) {
-    return {
-      ok: false,
-      reason: 'already_enrolled',
-      message: `${user.name} (${user.employeeId}) has had a passkey; a new link needs a two-person recovery`,
-    };
-  }
+  const refused = linkRefusal({ ...user, everHadPasskey: (await db.passkey.count({ where: { userId: user.id } })) > 0 }, purpose);
+  if (refused) return refused;
+  const device = user.devices[0]!;
   // Valid from the requested time, or (for a joiner's first link) from 3 days before their start
   // date, never earlier than now; the lifetime counts from then, so an early invite is not wasted.
   const requested = input.notBefore ?? (purpose === 'enrollment' ? defaultNotBefore(user.startDate) : at);

@@ -1,10 +1,23 @@
 import 'server-only';
 import type { Db } from '@/lib/db';
+import { linkRefusal } from '@/lib/enrollment/issue-link';
 import { isOpenLink } from '@/lib/enrollment/open-link';
+import { recoveryRequestRefusal } from '@/lib/recovery/recovery';
 import { providerName } from '@/lib/passkeys/providers';
 
-/** Everything the IT console's hire page shows, including the full audit timeline. */
-export async function hireDetail(db: Db, employeeId: string, at: Date) {
+/** An action the page may offer, and if not, the sentence the action itself would answer. */
+export type Offer = { allowed: boolean; why: string | null };
+
+function offer(refusal: { message: string } | null): Offer {
+  return { allowed: refusal === null, why: refusal?.message ?? null };
+}
+
+/**
+ * Everything the IT console's hire page shows to `viewer`, including the full audit timeline and
+ * which actions to offer — decided by the same functions that perform them.
+ */
+export async function hireDetail(db: Db, employeeId: string, context: { at: Date; viewer: { id: string } }) {
+  const { at } = context;
   const user = await db.user.findUnique({
     where: { employeeId },
     include: {
@@ -14,7 +27,7 @@ export async function hireDetail(db: Db, employeeId: string, at: Date) {
       passkeys: { orderBy: { createdAt: 'asc' } },
       bridgeTokens: { orderBy: { issuedAt: 'desc' }, take: 10 },
       recoveryRequests: {
-        where: { status: 'pending', expiresAt: { gt: new Date() } },
+        where: { status: 'pending', expiresAt: { gt: at } },
         include: { requestedBy: { select: { id: true, name: true } } },
         orderBy: { createdAt: 'desc' },
       },
@@ -27,9 +40,15 @@ export async function hireDetail(db: Db, employeeId: string, at: Date) {
   });
   if (!user) return null;
   const timeline = await db.auditEvent.findMany({ where: { userId: user.id }, orderBy: { seq: 'desc' }, take: 500 });
+  const devices = user.devices.filter((device) => !device.retiredAt);
+  const allowed = {
+    issueLink: offer(linkRefusal({ ...user, devices, everHadPasskey: user.passkeys.length > 0 }, 'enrollment')),
+    requestRecovery: offer(await recoveryRequestRefusal(db, { ...user, devices }, context.viewer, at)),
+  };
   return {
     user,
-    device: user.devices.find((device) => !device.retiredAt) ?? null,
+    device: devices[0] ?? null,
+    allowed,
     passkeys: user.passkeys.map((passkey) => ({ ...passkey, provider: passkey.name ?? providerName(passkey.aaguid) })),
     links: user.bridgeTokens,
     hasOpenLink: user.bridgeTokens.some((link) => isOpenLink(link, at)),

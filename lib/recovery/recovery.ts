@@ -1,5 +1,5 @@
 import 'server-only';
-import { writeTransaction, type Db } from '@/lib/db';
+import { writeTransaction, type Db, type DbOrTx } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { revokePasskeys } from '@/lib/access/revocation';
 import { appendAudit } from '@/lib/audit/append';
@@ -26,20 +26,22 @@ export type RequestRecoveryResult =
       message: string;
     };
 
-export async function requestRecovery(
-  db: Db,
-  input: { employeeId: string; reason: string; revokePasskeys: boolean },
-  context: { requester: Staff; at: Date; request?: RequestContext },
-): Promise<RequestRecoveryResult> {
-  const { at, requester } = context;
-  const user = await db.user.findUnique({ where: { employeeId: input.employeeId }, include: { devices: { where: { retiredAt: null }, take: 1 } } });
-  if (!user) return { ok: false, reason: 'unknown_employee', message: `No person with employee id "${input.employeeId}"` };
+export type RecoveryRequestRefusal = Extract<RequestRecoveryResult, { ok: false }>;
+
+/**
+ * Why `requester` cannot ask for a recovery of `user` now, or null when they can. The console asks it
+ * too, so it offers the request only when the action would be accepted.
+ */
+export async function recoveryRequestRefusal(
+  db: DbOrTx,
+  user: { id: string; name: string; enrollmentState: string; devices: { serial: string; registeredBy: string }[] },
+  requester: { id: string },
+  at: Date,
+): Promise<RecoveryRequestRefusal | null> {
   if (user.id === requester.id) return { ok: false, reason: 'own_recovery', message: 'You cannot request a recovery for yourself; ask another IT member' };
   if (user.enrollmentState === 'offboarded') return { ok: false, reason: 'offboarded', message: `${user.name} has left` };
   const device = user.devices[0];
-  if (!device) {
-    return { ok: false, reason: 'no_device', message: `Register the laptop ${user.name} will use first; the recovery link is bound to it` };
-  }
+  if (!device) return { ok: false, reason: 'no_device', message: `Register the laptop ${user.name} will use first; the recovery link is bound to it` };
   const registrant = userOfLabel(device.registeredBy);
   if (registrant) {
     const independence = await independentOf(db, [{ userId: registrant, role: 'who registered the laptop' }], [{ userId: requester.id, role: 'the person asking' }]);
@@ -51,9 +53,27 @@ export async function requestRecovery(
       };
     }
   }
+  if (await db.recoveryRequest.findFirst({ where: { userId: user.id, status: 'pending', expiresAt: { gt: at } }, select: { id: true } })) {
+    return { ok: false, reason: 'already_pending', message: 'A recovery request for this person is already waiting for approval' };
+  }
+  return null;
+}
+
+export async function requestRecovery(
+  db: Db,
+  input: { employeeId: string; reason: string; revokePasskeys: boolean },
+  context: { requester: Staff; at: Date; request?: RequestContext },
+): Promise<RequestRecoveryResult> {
+  const { at, requester } = context;
+  const user = await db.user.findUnique({ where: { employeeId: input.employeeId }, include: { devices: { where: { retiredAt: null }, take: 1 } } });
+  if (!user) return { ok: false, reason: 'unknown_employee', message: `No person with employee id "${input.employeeId}"` };
+  const before = await recoveryRequestRefusal(db, user, requester, at);
+  if (before) return before;
+  const device = user.devices[0]!;
   return writeTransaction(db, async (tx) => {
-    const pending = await tx.recoveryRequest.findFirst({ where: { userId: user.id, status: 'pending', expiresAt: { gt: at } } });
-    if (pending) return { ok: false as const, reason: 'already_pending' as const, message: 'A recovery request for this person is already waiting for approval' };
+    // Again inside the transaction: two requests at once must not both be created.
+    const pending = await recoveryRequestRefusal(tx, user, requester, at);
+    if (pending) return pending;
     const created = await tx.recoveryRequest.create({
       data: {
         userId: user.id,

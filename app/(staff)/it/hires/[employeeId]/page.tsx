@@ -16,10 +16,10 @@ const when = (date: Date | null) => (date ? `${date.toISOString().replace('T', '
 export default async function HirePage({ params }: { params: Promise<{ employeeId: string }> }) {
   const { employeeId } = await params;
   const path = `/it/hires/${encodeURIComponent(employeeId)}`;
-  await requireStaff('console.view', path);
-  const detail = await hireDetail(db(), employeeId, new Date());
+  const viewer = await requireStaff('console.view', path);
+  const detail = await hireDetail(db(), employeeId, { at: new Date(), viewer });
   if (!detail) notFound();
-  const { user, device, passkeys, timeline, hasOpenLink, pendingRecoveries, pendingRoleRequests } = detail;
+  const { user, device, passkeys, timeline, hasOpenLink, pendingRecoveries, pendingRoleRequests, allowed } = detail;
   const staff = await requireStaff('hire.view', path, { userId: user.id, managerId: user.managerId });
   return (
     <>
@@ -57,11 +57,11 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
         </div>
       </dl>
 
-      <HireActions employeeId={user.employeeId} hasDevice={Boolean(device)} hasOpenLink={hasOpenLink} enrolled={user.enrollmentState === 'enrolled'} />
+      <HireActions employeeId={user.employeeId} hasDevice={Boolean(device)} hasOpenLink={hasOpenLink} issueLink={allowed.issueLink} />
 
       <RecoveryPanel
         employeeId={user.employeeId}
-        canRequest={staff.id !== user.id && Boolean(device)}
+        request={allowed.requestRecovery}
         pending={pendingRecoveries.map((request) => ({
           id: request.id,
           reason: request.reason,
