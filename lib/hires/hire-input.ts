@@ -32,3 +32,9 @@ export const HireInput = z
   .strict();
 
 export type HireInput = z.infer<typeof HireInput>;
+
+/** A hire added from the console: roles are granted on the person's page (two people for `it`). */
+export const ConsoleHireInput = HireInput.refine((hire) => !hire.role, {
+  path: ['role'],
+  message: 'Roles are granted on the hire\u2019s page, with a fresh passkey confirmation',
+});

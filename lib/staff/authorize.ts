@@ -15,6 +15,7 @@ export type StaffAction =
   | 'passkey.revoke'
   | 'recovery.request'
   | 'recovery.approve'
+  | 'recovery.decide'
   | 'reports.view';
 
 /** The hire an action is about: their id and their manager's. */
@@ -31,6 +32,20 @@ const IT_ONLY: ReadonlySet<StaffAction> = new Set([
   'recovery.request',
 ]);
 
+/**
+ * Actions that need a passkey assertion from the last 5 minutes (FRESH_ASSERTION): each changes who
+ * can get in, so an unattended console or a stolen session cookie must not be enough.
+ */
+export const SENSITIVE: ReadonlySet<StaffAction> = new Set([
+  'device.register',
+  'link.issue',
+  'link.revoke',
+  'role.change',
+  'passkey.revoke',
+  'recovery.request',
+  'recovery.decide',
+]);
+
 export function can(actor: Staff | null, action: StaffAction, subject?: Subject): boolean {
   if (!actor) return false;
   const isIt = actor.roles.includes('it');
@@ -44,6 +59,9 @@ export function can(actor: Staff | null, action: StaffAction, subject?: Subject)
     case 'recovery.approve':
       // The requester's identity is checked by the recovery rules themselves (two different people).
       return Boolean(subject) && subject!.userId !== actor.id && (isIt || (isManager && subject!.managerId === actor.id));
+    case 'recovery.decide':
+      // Who may open a decision at all; lib/recovery/recovery.ts applies `recovery.approve` to the request's person.
+      return isIt || isManager;
     default:
       return false;
   }

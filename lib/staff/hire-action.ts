@@ -19,10 +19,9 @@ export async function hireActionRequest<T extends z.ZodType>(
   employeeId: string,
   action: StaffAction,
   body: { schema: T; maxBytes: number },
-  options: { sensitive: boolean },
 ): Promise<{ ok: true; auth: Authorized; subject: Subject; data: z.infer<T> } | { ok: false; response: Response }> {
   const subject = await findSubject(db(), employeeId);
-  const auth = await authorizeRequest(request, action, { subject: subject ?? undefined, sensitive: options.sensitive });
+  const auth = await authorizeRequest(request, action, { subject: subject ?? undefined });
   if (!auth.ok) return auth;
   if (!subject) return { ok: false, response: problem(404, 'unknown_employee', 'No such hire') };
   const parsed = await parseJson(request, body.schema, body.maxBytes);

@@ -1,18 +1,49 @@
 import { problem } from '@/lib/http/problem';
 
-// The HTTP status of every refusal a staff, recovery or role action can return, in one table (like
-// lib/enrollment/messages.ts for the hire). lib returns `{ ok: false, reason, message }`; routes
-// answer with `refusal(result)`. A reason not listed is a conflict with the current state (409).
-const STATUS: Record<string, number> = {
+// Every refusal a staff, role or recovery action can return, with its HTTP status, in one table (the
+// counterpart of lib/enrollment/messages.ts for the hire). lib functions return
+// `{ ok: false, reason, message }` — the message names the people and things involved, so it is
+// written where they are known — and routes answer `refusal(result)`. A reason missing here does not
+// type-check.
+export const STAFF_REFUSALS = {
+  // Nothing by that id (or nothing this person may know of).
   unknown_employee: 404,
   unknown_request: 404,
   unknown_passkey: 404,
+  unknown_item: 404,
+  // Who is asking may not do this.
   not_allowed: 403,
   same_person: 403,
   not_independent: 403,
+  not_your_report: 403,
+  // Bad input a person can correct.
   ttl_out_of_range: 400,
-};
+  bad_certificate: 400,
+  certificate_expired: 400,
+  // The action conflicts with how things stand now.
+  own_roles: 409,
+  own_recovery: 409,
+  last_admin: 409,
+  offboarded: 409,
+  already_pending: 409,
+  not_pending: 409,
+  expired: 409,
+  no_device: 409,
+  device_not_independent: 409,
+  device_changed: 409,
+  link_refused: 409,
+  already_revoked: 409,
+  already_enrolled: 409,
+  already_resolved: 409,
+  certificate_in_use: 409,
+  duplicate_employee_id: 409,
+  duplicate_email: 409,
+  unknown_manager: 409,
+  no_open_link: 409,
+} as const satisfies Record<string, 400 | 403 | 404 | 409>;
 
-export function refusal(result: { reason: string; message: string }): Response {
-  return problem(STATUS[result.reason] ?? 409, result.reason, result.message);
+export type StaffRefusalCode = keyof typeof STAFF_REFUSALS;
+
+export function refusal(result: { reason: StaffRefusalCode; message: string }): Response {
+  return problem(STAFF_REFUSALS[result.reason], result.reason, result.message);
 }

@@ -4,7 +4,7 @@ import { readCookie } from '@/lib/enrollment/session';
 import { env } from '@/lib/env';
 import { problem } from '@/lib/http/problem';
 import { requestOrigin } from '@/lib/http/request-context';
-import { can, type StaffAction, type Subject } from '@/lib/staff/authorize';
+import { can, SENSITIVE, type StaffAction, type Subject } from '@/lib/staff/authorize';
 import { hasFreshAssertion, SESSION_COOKIE, staffFromSessionCookie, type Staff } from '@/lib/staff/session';
 
 export type AuthorizedRequest = { ok: true; staff: Staff; context: RequestContext; at: Date } | { ok: false; response: Response };
@@ -17,7 +17,7 @@ export type AuthorizedRequest = { ok: true; staff: Staff; context: RequestContex
 export async function authorizeRequest(
   request: Request,
   action: StaffAction,
-  options: { subject?: Subject; sensitive?: boolean } = {},
+  options: { subject?: Subject } = {},
 ): Promise<AuthorizedRequest> {
   const at = new Date();
   const origin = request.headers.get('origin');
@@ -29,7 +29,7 @@ export async function authorizeRequest(
   if (!can(staff, action, options.subject)) {
     return { ok: false, response: problem(403, 'forbidden', 'Your role does not allow this action.') };
   }
-  if (options.sensitive && !hasFreshAssertion(staff, at)) {
+  if (SENSITIVE.has(action) && !hasFreshAssertion(staff, at)) {
     return { ok: false, response: problem(403, 'stale_assertion', 'Confirm it\u2019s you with your passkey, then try again.') };
   }
   return { ok: true, staff, context: requestOrigin(request).context, at };

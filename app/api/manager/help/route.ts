@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { db } from '@/lib/db';
 import { EmployeeId } from '@/lib/hires/hire-input';
-import { ok, problem } from '@/lib/http/problem';
+import { ok } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
 import { askItForHelp } from '@/lib/manager/help';
+import { refusal } from '@/lib/staff/outcomes';
 import { authorizeRequest } from '@/lib/staff/request-auth';
 
 const HelpBody = z.object({ employeeId: EmployeeId, message: z.string().trim().min(3, 'Say briefly what is wrong').max(500) }).strict();
@@ -15,6 +16,6 @@ export async function POST(request: Request) {
   const body = await parseJson(request, HelpBody, 2 * 1024);
   if (!body.ok) return body.response;
   const result = await askItForHelp(db(), body.data, { manager: auth.staff, at: auth.at, request: auth.context });
-  if (!result.ok) return problem(403, result.reason, result.message);
+  if (!result.ok) return refusal(result);
   return ok({ id: result.id });
 }

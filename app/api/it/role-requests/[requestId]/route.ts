@@ -8,7 +8,7 @@ import { decideRoleRequest } from '@/lib/staff/roles';
 
 /** A second IT member approves or declines a role request (a sensitive action); the one who asked may withdraw it. */
 export async function POST(request: Request, { params }: { params: Promise<{ requestId: string }> }) {
-  const auth = await authorizeRequest(request, 'role.change', { sensitive: true });
+  const auth = await authorizeRequest(request, 'role.change');
   if (!auth.ok) return auth.response;
   const body = await parseJson(request, DecideRoleRequestBody, 1024);
   if (!body.ok) return body.response;

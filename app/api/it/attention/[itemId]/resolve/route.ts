@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { resolveAttentionItem } from '@/lib/console/resolve-attention';
 import { db } from '@/lib/db';
-import { ok, problem } from '@/lib/http/problem';
+import { ok } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
+import { refusal } from '@/lib/staff/outcomes';
 import { authorizeRequest } from '@/lib/staff/request-auth';
 
 /** IT marks a help request as handled. */
@@ -12,6 +13,6 @@ export async function POST(request: Request, { params }: { params: Promise<{ ite
   const body = await parseJson(request, z.object({}).strict(), 1024);
   if (!body.ok) return body.response;
   const result = await resolveAttentionItem(db(), { itemId: (await params).itemId }, { actorId: auth.staff.id, at: auth.at, request: auth.context });
-  if (!result.ok) return problem(result.reason === 'unknown_item' ? 404 : 409, result.reason, result.message);
+  if (!result.ok) return refusal(result);
   return ok({ resolved: true });
 }

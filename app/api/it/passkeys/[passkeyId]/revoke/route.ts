@@ -8,7 +8,7 @@ import { authorizeRequest } from '@/lib/staff/request-auth';
 
 /** IT removes a passkey (a sensitive action). */
 export async function POST(request: Request, { params }: { params: Promise<{ passkeyId: string }> }) {
-  const auth = await authorizeRequest(request, 'passkey.revoke', { sensitive: true });
+  const auth = await authorizeRequest(request, 'passkey.revoke');
   if (!auth.ok) return auth.response;
   const body = await parseJson(request, RevokePasskeyBody, 2 * 1024);
   if (!body.ok) return body.response;
