@@ -27,36 +27,43 @@ export async function bootstrapAdmin(
 ): Promise<BootstrapResult> {
   const actor: Actor = { type: 'cli' };
   const { at } = context;
-  if (await itAdminExists(db)) {
-    return { ok: false, reason: 'admin_exists', message: 'An IT admin already exists; add staff from the IT console' };
-  }
   const parsed = parseCertificatePem(input.certificatePem);
   if (!parsed.ok) return { ok: false, reason: 'refused', message: parsed.message };
+  // One transaction: two terminals bootstrapping at once cannot both mint an admin, and a refusal
+  // half-way (the certificate is in use, say) leaves no half-made admin behind.
+  try {
+    return await writeTransaction(db, async (tx) => {
+      if (await itAdminExists(tx)) throw new BootstrapRefused('admin_exists', 'An IT admin already exists; add staff from the IT console');
+      const include = { roles: true, devices: { where: { retiredAt: null } } } as const;
+      let user = await tx.user.findUnique({ where: { employeeId: input.hire.employeeId }, include });
+      if (!user) {
+        const added = await addHire(tx, { ...input.hire, startDate: at.toISOString().slice(0, 10), role: 'it' }, { actor, at });
+        if (!added.ok) throw new BootstrapRefused('refused', added.message);
+        user = await tx.user.findUniqueOrThrow({ where: { id: added.hire.id }, include });
+      } else if (!user.roles.some((role) => role.role === 'it')) {
+        throw new BootstrapRefused('not_it_staff', `${user.name} (${user.employeeId}) exists but is not IT staff; choose another employee id`);
+      }
+      if (user.devices[0]?.certFingerprint !== parsed.certificate.fingerprint) {
+        const device = await registerDevice(tx, { employeeId: user.employeeId, serial: 'bootstrap', certificatePem: input.certificatePem }, { actor, at });
+        if (!device.ok) throw new BootstrapRefused('refused', device.message);
+      }
+      const link = await issueLink(tx, { employeeId: user.employeeId, purpose: 'bootstrap' }, { actor, at, origin: context.origin });
+      if (!link.ok) throw new BootstrapRefused('refused', link.message);
+      await appendAudit(tx, { at, actor, action: 'admin_bootstrapped', subject: { type: 'user', id: user.id }, userId: user.id, details: { employeeId: user.employeeId } });
+      return link;
+    });
+  } catch (error) {
+    if (error instanceof BootstrapRefused) return { ok: false, reason: error.reason, message: error.message };
+    throw error;
+  }
+}
 
-  let user = await db.user.findUnique({ where: { employeeId: input.hire.employeeId }, include: { roles: true, devices: { where: { retiredAt: null } } } });
-  if (!user) {
-    const added = await addHire(
-      db,
-      { ...input.hire, startDate: at.toISOString().slice(0, 10), role: 'it' },
-      { actor, at },
-    );
-    if (!added.ok) return { ok: false, reason: 'refused', message: added.message };
-    user = await db.user.findUniqueOrThrow({ where: { id: added.hire.id }, include: { roles: true, devices: { where: { retiredAt: null } } } });
-  } else if (!user.roles.some((role) => role.role === 'it')) {
-    return { ok: false, reason: 'not_it_staff', message: `${user.name} (${user.employeeId}) exists but is not IT staff; choose another employee id` };
+/** Rolls the bootstrap back when a step refuses (thrown inside the transaction, caught above). */
+class BootstrapRefused extends Error {
+  constructor(
+    readonly reason: 'admin_exists' | 'not_it_staff' | 'refused',
+    message: string,
+  ) {
+    super(message);
   }
-  if (user.devices[0]?.certFingerprint !== parsed.certificate.fingerprint) {
-    const device = await registerDevice(
-      db,
-      { employeeId: user.employeeId, serial: 'bootstrap', certificatePem: input.certificatePem },
-      { actor, at },
-    );
-    if (!device.ok) return { ok: false, reason: 'refused', message: device.message };
-  }
-  const link = await issueLink(db, { employeeId: user.employeeId, purpose: 'bootstrap' }, { actor, at, origin: context.origin });
-  if (!link.ok) return { ok: false, reason: 'refused', message: link.message };
-  await writeTransaction(db, async (tx) =>
-    appendAudit(tx, { at, actor, action: 'admin_bootstrapped', subject: { type: 'user', id: user.id }, userId: user.id, details: { employeeId: user.employeeId } }),
-  );
-  return link;
 }
