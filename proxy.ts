@@ -1,7 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { contentSecurityPolicy, newNonce, securityHeaders } from '@/lib/http/security-headers';
+import { contentSecurityPolicy, newNonce } from '@/lib/http/security-headers';
 
-/** Security headers on every response; the CSP nonce is handed to Next.js through the request. */
+/**
+ * The Content-Security-Policy of pages and API responses, with a nonce handed to Next.js through the
+ * request. The headers every response carries, static assets included, are set by server.ts.
+ */
 export function proxy(request: NextRequest) {
   const nonce = newNonce();
   const requestHeaders = new Headers(request.headers);
@@ -10,7 +13,7 @@ export function proxy(request: NextRequest) {
   requestHeaders.set('x-firstkey-path', request.nextUrl.pathname + request.nextUrl.search);
   requestHeaders.set('content-security-policy', contentSecurityPolicy(nonce));
   const response = NextResponse.next({ request: { headers: requestHeaders } });
-  for (const [name, value] of Object.entries(securityHeaders(nonce))) response.headers.set(name, value);
+  response.headers.set('content-security-policy', contentSecurityPolicy(nonce));
   return response;
 }
 

@@ -10,6 +10,7 @@ import next from 'next';
 import { serverFiles } from '@/lib/devices/dev-ca';
 import { admitRequest, FRONT_DOOR_KEY_ENV, type FrontDoorConfig } from '@/lib/devices/front-door';
 import { env } from '@/lib/env';
+import { EVERY_RESPONSE_HEADERS } from '@/lib/http/security-headers';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const config = env();
@@ -47,6 +48,8 @@ const server = https.createServer(
   },
   (req, res) => {
     admitRequest(req, frontDoor, frontDoorKey);
+    // Here, not in proxy.ts: Next's middleware does not run for static assets (lib/http/security-headers.ts).
+    for (const [name, value] of Object.entries(EVERY_RESPONSE_HEADERS)) res.setHeader(name, value);
     void handle(req, res);
   },
 );

@@ -153,5 +153,23 @@ describe('firstkey CLI', () => {
     assert.match(refused.stderr, /Nothing imported[\s\S]*line 3: startDate: Expected a date as YYYY-MM-DD/);
     assert.equal((await firstkey('status', '--employee-id', 'CSV2')).code, 1);
   });
+
+  test('import takes a file of 10,000 rows (the documented maximum) and refuses one more, without a stack trace', async () => {
+    const rows = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i},Bulk ${i},${prefix.toLowerCase()}${i}@example.com,2026-12-01,,`);
+    const header = 'employee_id,name,email,start_date,manager_employee_id,department';
+    const big = path.join(dataDir, 'big.csv');
+    fs.writeFileSync(big, [header, ...rows(10_000, 'BIG')].join('\n'));
+    const imported = await firstkey('import', big);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.deepEqual(imported.json, { ok: true, imported: 10_000 });
+    assert.equal((await firstkey('status', '--employee-id', 'BIG9999')).json?.state, 'awaiting_device');
+
+    const tooBig = path.join(dataDir, 'too-big.csv');
+    fs.writeFileSync(tooBig, [header, ...rows(10_001, 'HUGE')].join('\n'));
+    const refused = await firstkey('import', tooBig);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, 'firstkey import: Nothing imported: At most 10000 rows per file; this one has 10001: split it\n');
+    assert.equal((await firstkey('status', '--employee-id', 'HUGE0')).code, 1);
+  });
 });
 

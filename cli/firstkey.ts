@@ -170,6 +170,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     const text = readFileFlag('FILE', file);
     migrateNow();
     const result = await importHiresCsv(db(), text, { actor: CLI, at: new Date() });
+    if (!result.ok && result.reason === 'too_large') throw new CliError(`Nothing imported: ${result.message}`);
     if (!result.ok) {
       throw new CliError(`Nothing imported; fix these rows and try again:\n${result.errors.map((error) => `  line ${error.line}: ${error.message}`).join('\n')}`);
     }

@@ -10,6 +10,24 @@ test.describe('the portal and its HTTPS front door', () => {
     await expect(page.locator('input[type="password"]')).toHaveCount(0);
   });
 
+  test('static assets and 404s carry HSTS and nosniff too, not only pages', async ({ page }) => {
+    await page.goto('/');
+    const assets = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel="stylesheet"][href]')]
+        .map((node) => new URL(node instanceof HTMLScriptElement ? node.src : node.href).pathname)
+        .filter((path) => path.startsWith('/_next/static/')),
+    );
+    const script = assets.find((path) => path.endsWith('.js'));
+    const stylesheet = assets.find((path) => path.endsWith('.css'));
+    expect(script && stylesheet, JSON.stringify(assets)).toBeTruthy();
+    for (const [path, status] of [[script!, 200], [stylesheet!, 200], ['/_next/static/chunks/missing.js', 404], ['/favicon.ico', 404]] as const) {
+      const response = await page.request.get(path);
+      expect(response.status(), path).toBe(status);
+      expect(response.headers()['strict-transport-security'], path).toBe('max-age=63072000; includeSubDomains');
+      expect(response.headers()['x-content-type-options'], path).toBe('nosniff');
+    }
+  });
+
   test("the device certificate's fingerprint reaches route handlers", async ({ device, hire }) => {
     // Asked by the browser itself, over the TLS connection Chromium made with the client certificate.
     await device.page.goto('/');

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 type RowError = { line: number; message: string };
 
 /** CSV import from the console: all rows or none; each bad row is listed with its line. */
-export function ImportHiresForm() {
+export function ImportHiresForm({ maxRows }: { maxRows: number }) {
   const [result, setResult] = useState<{ tone: 'ok' | 'error'; text: string; rows?: RowError[] } | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -22,8 +22,8 @@ export function ImportHiresForm() {
     <form onSubmit={onSubmit} className="mt-10 max-w-lg space-y-3" aria-label="Import hires from CSV">
       <h2 className="text-xl font-semibold">Import from CSV</h2>
       <p className="text-sm text-slate-700">
-        Columns: <code>employee_id,name,email,start_date,manager_employee_id,department</code> (the last two may be empty). A file with
-        any bad row imports nothing.
+        Columns: <code>employee_id,name,email,start_date,manager_employee_id,department</code> (the last two may be empty). Up to{' '}
+        {maxRows.toLocaleString('en-US')} rows per file; a file with any bad row imports nothing.
       </p>
       <label className="block text-sm">
         CSV file

@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import type { Tx } from '@/lib/db';
+import { insertRows } from '@/lib/db/insert-rows';
 import type { Actor, RequestContext } from '@/lib/audit/actor';
 
 export type AuditResult = 'ok' | 'denied' | 'failed';
@@ -62,27 +63,41 @@ export function hashAuditRow(row: ChainedRow): string {
  * row lock (PostgreSQL), so concurrent appenders line up instead of forking the chain.
  */
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
-  const details = input.details ?? {};
-  const forbidden = Object.keys(details).find((key) => FORBIDDEN_DETAIL_KEYS.test(key));
-  if (forbidden) throw new Error(`Audit details must not carry secrets; got key "${forbidden}" on ${input.action}`);
+  await appendAuditEvents(tx, [input]);
+}
 
-  const head = await tx.auditHead.update({ where: { id: 1 }, data: { seq: { increment: 1 } } });
-  const row: ChainedRow = {
-    seq: head.seq,
-    at: input.at,
-    actorType: input.actor.type,
-    actorId: input.actor.type === 'user' ? input.actor.id : null,
-    action: input.action,
-    subjectType: input.subject?.type ?? null,
-    subjectId: input.subject?.id ?? null,
-    userId: input.userId ?? null,
-    ip: input.request?.ip ?? null,
-    userAgent: input.request?.userAgent?.slice(0, 400) ?? null,
-    result: input.result ?? 'ok',
-    details: JSON.stringify(details),
-    prevHash: head.hash,
-  };
-  const hash = hashAuditRow(row);
-  await tx.auditEvent.create({ data: { ...row, hash } });
-  await tx.auditHead.update({ where: { id: 1 }, data: { hash } });
+/**
+ * Appends events in the given order, chained exactly as one appendAudit call each would chain them,
+ * but with one head bump and multi-row inserts: a 10,000-row CSV import writes its 10,000 events in
+ * 22 statements instead of 30,000.
+ */
+export async function appendAuditEvents(tx: Tx, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  for (const input of inputs) {
+    const forbidden = Object.keys(input.details ?? {}).find((key) => FORBIDDEN_DETAIL_KEYS.test(key));
+    if (forbidden) throw new Error(`Audit details must not carry secrets; got key "${forbidden}" on ${input.action}`);
+  }
+  const head = await tx.auditHead.update({ where: { id: 1 }, data: { seq: { increment: inputs.length } } });
+  let prevHash = head.hash;
+  const rows = inputs.map((input, index) => {
+    const row: ChainedRow = {
+      seq: head.seq - inputs.length + 1 + index,
+      at: input.at,
+      actorType: input.actor.type,
+      actorId: input.actor.type === 'user' ? input.actor.id : null,
+      action: input.action,
+      subjectType: input.subject?.type ?? null,
+      subjectId: input.subject?.id ?? null,
+      userId: input.userId ?? null,
+      ip: input.request?.ip ?? null,
+      userAgent: input.request?.userAgent?.slice(0, 400) ?? null,
+      result: input.result ?? 'ok',
+      details: JSON.stringify(input.details ?? {}),
+      prevHash,
+    };
+    prevHash = hashAuditRow(row);
+    return { ...row, hash: prevHash };
+  });
+  await insertRows(tx, 'AuditEvent', rows);
+  await tx.auditHead.update({ where: { id: 1 }, data: { hash: prevHash } });
 }

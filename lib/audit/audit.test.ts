@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { appendAudit } from '@/lib/audit/append';
+import { appendAudit, appendAuditEvents } from '@/lib/audit/append';
 import { verifyAuditChain } from '@/lib/audit/verify';
-import { db } from '@/lib/db';
+import { db, writeTransaction } from '@/lib/db';
 
 const at = new Date('2026-11-25T10:00:00Z');
 
@@ -21,6 +21,17 @@ describe('audit trail', () => {
     const result = await verifyAuditChain(db());
     assert.ok(result.ok);
     assert.equal(result.events, 40);
+  });
+
+  test('a batch of events (a bulk import) continues the chain exactly as one event at a time would', async () => {
+    const before = await verifyAuditChain(db());
+    await writeTransaction(db(), (tx) => appendAuditEvents(tx, Array.from({ length: 1_500 }, (_, i) => ({ at, actor: { type: 'cli' as const }, action: 'batch_event', details: { i } }))));
+    await writeTransaction(db(), (tx) => appendAudit(tx, { at, actor: { type: 'system' }, action: 'after_batch' }));
+    const after = await verifyAuditChain(db());
+    assert.ok(before.ok && after.ok);
+    assert.equal(after.events, before.events + 1_501);
+    const batch = await db().auditEvent.findMany({ where: { action: 'batch_event' }, orderBy: { seq: 'asc' }, select: { seq: true, details: true } });
+    assert.deepEqual(batch.map((event) => JSON.parse(event.details).i), Array.from({ length: 1_500 }, (_, i) => i));
   });
 
   test('an event rolled back with its change leaves no trace in the chain', async () => {

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Db } from '@/lib/db';
+import { inChunks } from '@/lib/db/in-chunks';
 
 // The IT console's attention panel: what needs a person today.
 const HOUR = 3_600_000;
@@ -51,14 +52,15 @@ export async function attentionPanel(db: Db, at: Date, limit = 20): Promise<Atte
       select: { id: true, message: true, createdAt: true, user: { select: { employeeId: true, name: true } } },
     }),
   ]);
-  const mismatchUsers = await db.user.findMany({
-    where: { id: { in: mismatches.map((row) => row.userId!).filter(Boolean) } },
-    select: { id: true, employeeId: true, name: true },
-  });
-  const failedUsers = await db.user.findMany({
-    where: { id: { in: failed.map((row) => row.userId).filter((id): id is string => Boolean(id)) } },
-    select: { id: true, employeeId: true },
-  });
+  // Audit events and outbox messages name their hire by id only (no relation to join through).
+  const mismatchUsers = await inChunks(
+    mismatches.map((row) => row.userId!),
+    (ids) => db.user.findMany({ where: { id: { in: ids } }, select: { id: true, employeeId: true, name: true } }),
+  );
+  const failedUsers = await inChunks(
+    failed.flatMap((row) => row.userId ?? []),
+    (ids) => db.user.findMany({ where: { id: { in: ids } }, select: { id: true, employeeId: true } }),
+  );
   const byId = new Map(mismatchUsers.map((user) => [user.id, user]));
   return {
     startingSoon: startingSoon.map((user) => ({ employeeId: user.employeeId, name: user.name, startDate: user.startDate, state: user.enrollmentState })),

@@ -30,7 +30,8 @@ export async function enrollmentMetrics(db: Db, at: Date, days = 14): Promise<Me
     select: { userId: true, createdAt: true },
   });
   const consumed = await db.bridgeToken.findMany({
-    where: { consumedAt: { not: null }, userId: { in: firstPasskeys.map((passkey) => passkey.userId) } },
+    // A relation filter, not a list of the enrolled hires' ids: thousands of them exceed SQLite's bound-parameter limit.
+    where: { consumedAt: { not: null }, user: { passkeys: { some: {} } } },
     select: { userId: true, issuedAt: true, consumedAt: true },
     orderBy: { consumedAt: 'desc' },
   });

@@ -12,6 +12,8 @@ function tempDatabase() {
   return { dir, url: `file:${path.join(dir, 'data', 'test.db')}` };
 }
 
+const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
+
 describe('migration runner', () => {
   test('applies every migration once, in WAL mode, recorded the way Prisma records them', () => {
     const { url } = tempDatabase();
@@ -34,6 +36,30 @@ describe('migration runner', () => {
     }
     assert.deepEqual(sqlite.prepare('SELECT seq, hash FROM AuditHead').all(), [{ seq: 0, hash: '0'.repeat(64) }]);
     sqlite.close();
+  });
+
+  test('the database and its WAL files are readable by their owner only, in a folder only the owner enters', () => {
+    const { url } = tempDatabase();
+    const file = url.slice('file:'.length);
+    migrateSqlite(url);
+    // -wal and -shm exist while a connection is open.
+    const sqlite = new Database(file);
+    sqlite.exec('UPDATE AuditHead SET seq = seq');
+    assert.deepEqual([file, `${file}-wal`, `${file}-shm`, path.dirname(file)].map(mode), ['600', '600', '600', '700']);
+    sqlite.close();
+  });
+
+  test('a database left world-readable by an older version is made owner-only, WAL files included', () => {
+    const { url } = tempDatabase();
+    const file = url.slice('file:'.length);
+    fs.mkdirSync(path.dirname(file));
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+    for (const name of [file, `${file}-wal`, `${file}-shm`]) fs.chmodSync(name, 0o644);
+    migrateSqlite(url);
+    assert.deepEqual([file, `${file}-wal`, `${file}-shm`].map(mode), ['600', '600', '600']);
+    old.close();
   });
 
   test('a migration edited after it was applied stops the runner with a clear message', () => {

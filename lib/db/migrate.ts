@@ -44,9 +44,23 @@ function prismaTimestamp(at: Date): string {
   return at.toISOString().replace('Z', '+00:00');
 }
 
+/**
+ * The database holds every hire's personal data and the audit trail: readable by the server's own
+ * user only, like the keys in lib/secrets.ts. SQLite creates the -wal and -shm files with the mode of
+ * the database file, so creating that one 0600 covers them; files an older version left readable to
+ * others are tightened. A folder we create is 0700; an existing one is the operator's to set.
+ */
+function ownerOnly(file: string) {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const name of [file, `${file}-wal`, `${file}-shm`]) {
+    if (fs.existsSync(name) && (fs.statSync(name).mode & 0o077) !== 0) fs.chmodSync(name, 0o600);
+  }
+}
+
 export function migrateSqlite(databaseUrl: string, dir = migrationsDir()): MigrationResult {
   const file = databaseUrl.replace(/^file:/, '');
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  ownerOnly(file);
   const sqlite = new Database(file, { timeout: 5_000 });
   try {
     // WAL: the web server and the CLI read and write the same file at once.

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { Db } from '@/lib/db';
+import { inChunks } from '@/lib/db/in-chunks';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { ENROLLMENT_STATES } from '@/lib/enrollment/states';
 import { CalendarDate } from '@/lib/hires/hire-input';
@@ -81,12 +82,15 @@ export async function listHires(db: Db, query: HireListQuery, pageSize = PAGE_SI
       },
     }),
   ]);
-  const ids = users.map((user) => user.id);
-  const latest = ids.length
-    ? await db.auditEvent.groupBy({ by: ['userId'], where: { userId: { in: ids } }, _max: { seq: true } })
-    : [];
-  const seqs = latest.map((row) => row._max.seq).filter((seq): seq is number => seq !== null);
-  const events = seqs.length ? await db.auditEvent.findMany({ where: { seq: { in: seqs } }, select: { userId: true, action: true, at: true } }) : [];
+  // Audit events name their hire by id only (no relation to join through); an export page holds 1,000 hires.
+  const latest = await inChunks(
+    users.map((user) => user.id),
+    (ids) => db.auditEvent.groupBy({ by: ['userId'], where: { userId: { in: ids } }, _max: { seq: true } }),
+  );
+  const events = await inChunks(
+    latest.flatMap((row) => row._max.seq ?? []),
+    (seqs) => db.auditEvent.findMany({ where: { seq: { in: seqs } }, select: { userId: true, action: true, at: true } }),
+  );
   const lastByUser = new Map(events.map((event) => [event.userId, { action: event.action, at: event.at }]));
   return {
     total,

@@ -172,6 +172,28 @@ describe('inbound webhook security', () => {
     assert.deepEqual({ users: await db().user.count(), events: await db().hrInboundEvent.count() }, before);
   });
 
+  test('a webhook-timestamp with trailing junk is refused even with a valid signature, and stores nothing', async () => {
+    // The signature covers id.timestamp.body with the timestamp as the standardwebhooks package reads it
+    // (parseInt: "1764000000e2" → 1764000000), so this one verifies with the real secret; the junk is
+    // what a replayer appends. Read as Number, "abc" was NaN (a 500) and "e2" an event 5,000 years ahead
+    // that made every later change for that person stale.
+    const hire = await joiner({}, false);
+    const at = new Date();
+    const seconds = String(Math.floor(at.getTime() / 1000));
+    const before = { users: await db().user.count(), events: await db().hrInboundEvent.count() };
+    for (const timestamp of [`${seconds}abc`, `${seconds}e2`, `${seconds}.0`, `+${seconds}`, '1'.repeat(13)]) {
+      const response = await send({ type: 'joiner', data: hire.data }, { at, headers: { 'webhook-timestamp': timestamp } });
+      assert.equal(response.status, 401, `${timestamp}: ${JSON.stringify(response.body)}`);
+      assert.equal(response.body.error!.message, `webhook-timestamp must be whole seconds since 1970 (1 to 12 digits), got ${JSON.stringify(timestamp)}`);
+    }
+    assert.deepEqual({ users: await db().user.count(), events: await db().hrInboundEvent.count() }, before);
+    // HR's own deliveries for that person still apply in order.
+    assert.equal((await send({ type: 'joiner', data: hire.data }, { at })).body.outcome, 'created');
+    assert.equal((await send({ type: 'change', data: { ...hire.data, name: 'Renamed' } }, { at: new Date(at.getTime() + 1_000) })).body.outcome, 'updated');
+    const stored = await db().hrInboundEvent.findFirstOrThrow({ where: { employeeId: hire.employeeId, type: 'joiner' } });
+    assert.equal(stored.occurredAt.getTime(), Number(seconds) * 1000);
+  });
+
   test('the next secret is accepted during rotation', async () => {
     const hire = await joiner({}, false);
     assert.equal((await send({ type: 'joiner', data: hire.data }, { signWith: HR_IN[1] })).status, 200);

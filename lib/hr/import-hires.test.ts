@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { verifyAuditChain } from '@/lib/audit/verify';
 import { db } from '@/lib/db';
-import { importHiresCsv } from '@/lib/hr/import-hires';
+import { importHiresCsv, MAX_IMPORT_ROWS } from '@/lib/hr/import-hires';
 import { parseCsv } from '@/lib/hr/csv-parse';
 
 const context = { actor: { type: 'cli' } as const, at: new Date() };
@@ -29,7 +30,7 @@ describe('CSV import of hires', () => {
       'IM14,Too,few',
     ].join('\n');
     const result = await importHiresCsv(db(), csv, context);
-    assert.ok(!result.ok);
+    assert.ok(!result.ok && result.reason === 'invalid_rows');
     assert.deepEqual(
       result.errors.map((error) => error.line),
       [3, 4, 5, 6, 7, 8],
@@ -49,12 +50,46 @@ describe('CSV import of hires', () => {
       [`${HEADER}\nIM20,"unterminated,x@example.com,2026-12-01,,`, /never closed/],
     ] as const) {
       const result = await importHiresCsv(db(), csv, context);
-      assert.ok(!result.ok);
+      assert.ok(!result.ok && result.reason === 'invalid_rows');
       assert.match(result.errors[0]!.message, message);
     }
   });
 
   test('the CSV parser handles quotes, embedded commas and line breaks, CRLF and a BOM', () => {
     assert.deepEqual(parseCsv('\uFEFFa,b\r\n"x, y","say ""hi""\nthere"\n'), { ok: true, rows: [['a', 'b'], ['x, y', 'say "hi"\nthere']] });
+  });
+});
+
+describe('CSV import at its documented maximum', () => {
+  const rows = (count: number, prefix: string, from = 0) =>
+    Array.from({ length: count }, (_, i) => `${prefix}${from + i},Bulk Hire ${from + i},${prefix.toLowerCase()}${from + i}@example.com,2026-12-01,${i > 0 ? `${prefix}${from}` : ''},Bulk`);
+
+  test(`a file of ${MAX_IMPORT_ROWS} rows imports every row, each in the audit trail`, async () => {
+    const csv = [HEADER, ...rows(MAX_IMPORT_ROWS, 'BK')].join('\r\n');
+    const started = performance.now();
+    assert.deepEqual(await importHiresCsv(db(), csv, context), { ok: true, imported: MAX_IMPORT_ROWS });
+    console.log(`imported ${MAX_IMPORT_ROWS} rows in ${Math.round(performance.now() - started)} ms`);
+    assert.equal(await db().user.count({ where: { employeeId: { startsWith: 'BK' } } }), MAX_IMPORT_ROWS);
+    assert.equal(await db().user.count({ where: { manager: { employeeId: 'BK0' } } }), MAX_IMPORT_ROWS - 1);
+    const last = await db().user.findUniqueOrThrow({ where: { employeeId: `BK${MAX_IMPORT_ROWS - 1}` } });
+    assert.deepEqual([last.email, last.enrollmentState, last.createdAt, last.updatedAt], [`bk${MAX_IMPORT_ROWS - 1}@example.com`, 'awaiting_device', context.at, context.at]);
+    assert.equal(await db().auditEvent.count({ where: { action: 'hire_added', details: { contains: '"BK' } } }), MAX_IMPORT_ROWS);
+    assert.ok((await verifyAuditChain(db())).ok);
+  });
+
+  test(`a ${MAX_IMPORT_ROWS}-row file whose last row clashes with an existing person imports nothing`, async () => {
+    const before = await db().user.count();
+    const csv = [HEADER, ...rows(MAX_IMPORT_ROWS - 1, 'BL'), 'BK5,Already Here,bl-clash@example.com,2026-12-01,,'].join('\n');
+    const result = await importHiresCsv(db(), csv, context);
+    assert.deepEqual(result, { ok: false, reason: 'invalid_rows', errors: [{ line: MAX_IMPORT_ROWS + 1, message: 'employee id "BK5" already exists' }] });
+    assert.equal(await db().user.count(), before);
+  });
+
+  test(`a file of more than ${MAX_IMPORT_ROWS} rows is refused whole, with the limit in the message`, async () => {
+    const before = await db().user.count();
+    const csv = [HEADER, ...rows(MAX_IMPORT_ROWS + 1, 'BM')].join('\n');
+    const result = await importHiresCsv(db(), csv, context);
+    assert.deepEqual(result, { ok: false, reason: 'too_large', message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${MAX_IMPORT_ROWS + 1}: split it` });
+    assert.equal(await db().user.count(), before);
   });
 });

@@ -1,6 +1,20 @@
-// Headers on every response (set by proxy.ts). The Content-Security-Policy carries a fresh nonce per
-// request: Next.js puts it on its own scripts, and nothing else may run ('strict-dynamic' lets those
-// scripts load their chunks). frame-ancestors 'none' stops clickjacking of the enrollment button.
+// Security headers. Every response carries EVERY_RESPONSE_HEADERS, set by server.ts in front of
+// Next.js: proxy.ts (Next's middleware) never runs for /_next/static, /_next/image or /favicon.ico,
+// and Next's own 404s, yet HSTS only holds if the browser sees it, and a script or stylesheet served
+// without nosniff could be read as another type. Pages also get a Content-Security-Policy with a
+// fresh nonce per request (proxy.ts): Next.js puts it on its own scripts, and nothing else may run
+// ('strict-dynamic' lets those scripts load their chunks). frame-ancestors 'none' stops clickjacking
+// of the enrollment button.
+
+export const EVERY_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  // Links carry tokens only in fragments, but no URL of ours should ever leave in a Referer.
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'publickey-credentials-create=(self), publickey-credentials-get=(self), camera=(), microphone=(), geolocation=()',
+};
 
 export function newNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
@@ -20,17 +34,4 @@ export function contentSecurityPolicy(nonce: string): string {
     "frame-ancestors 'none'",
     'upgrade-insecure-requests',
   ].join('; ');
-}
-
-export function securityHeaders(nonce: string): Record<string, string> {
-  return {
-    'content-security-policy': contentSecurityPolicy(nonce),
-    // Links carry tokens only in fragments, but no URL of ours should ever leave in a Referer.
-    'referrer-policy': 'no-referrer',
-    'strict-transport-security': 'max-age=63072000; includeSubDomains',
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'cross-origin-opener-policy': 'same-origin',
-    'permissions-policy': 'publickey-credentials-create=(self), publickey-credentials-get=(self), camera=(), microphone=(), geolocation=()',
-  };
 }

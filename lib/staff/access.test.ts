@@ -97,19 +97,27 @@ describe('CSV export', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
     const lines = (await response.text()).trim().split('\r\n');
-    assert.equal(lines[0], 'employee_id,name,email,start_date,department,manager,device_serial,state,link_expires_at,last_event,last_event_at');
+    assert.equal(lines[0], '"employee_id","name","email","start_date","department","manager","device_serial","state","link_expires_at","last_event","last_event_at"');
     assert.equal(lines.length, 2);
     assert.match(lines[1]!, /,"'=HYPERLINK\(""http:\/\/evil.example"",""x""\)",/);
+    // A formula after a semicolon: one quoted cell, not "x" and "=1+1" where ";" separates cells (German Excel).
+    await person(undefined, 'x;=1+1');
+    const semicolon = await exportRoute(new Request('https://localhost:3443/api/it/hires/export?q=x%3B', { headers: { cookie: await cookie(it.id) } }));
+    assert.match((await semicolon.text()).trim().split('\r\n')[1]!, /^"AC\d+","x;=1\+1","ac\d+@example.com",/);
     const anonymous = await exportRoute(new Request('https://localhost:3443/api/it/hires/export'));
     assert.equal(anonymous.status, 401);
   });
 
-  test('csv fields: quotes, commas, newlines, formula prefixes', () => {
-    assert.equal(csvField('plain'), 'plain');
+  test('csv fields: every field quoted, embedded quotes doubled, formula prefixes defused', () => {
+    assert.equal(csvField('plain'), '"plain"');
     assert.equal(csvField('a,b'), '"a,b"');
     assert.equal(csvField('say "hi"'), '"say ""hi"""');
-    assert.equal(csvField('+1 555'), "'+1 555");
-    assert.equal(csvField('@cmd'), "'@cmd");
-    assert.equal(csvField(null), '');
+    assert.equal(csvField('line\nbreak'), '"line\nbreak"');
+    assert.equal(csvField('+1 555'), `"'+1 555"`);
+    assert.equal(csvField('@cmd'), `"'@cmd"`);
+    for (const prefix of ['=', '+', '-', '@', '\t', '\r']) assert.equal(csvField(`${prefix}1+1`), `"'${prefix}1+1"`);
+    for (const separated of ['x;=1+1', 'x\t=1+1', 'x|=1+1', 'x =1+1']) assert.equal(csvField(separated), `"${separated}"`);
+    assert.equal(csvField(42), '"42"');
+    assert.equal(csvField(null), '""');
   });
 });

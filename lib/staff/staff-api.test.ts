@@ -5,9 +5,11 @@ import { POST as addHireRoute } from '@/app/api/it/hires/route';
 import { POST as deviceRoute } from '@/app/api/it/hires/[employeeId]/device/route';
 import { POST as issueRoute } from '@/app/api/it/hires/[employeeId]/links/route';
 import { POST as revokeRoute } from '@/app/api/it/hires/[employeeId]/links/revoke/route';
+import { POST as importRoute } from '@/app/api/it/hires/import/route';
 import { db } from '@/lib/db';
 import { registerDevice } from '@/lib/devices/register-device';
 import { addHire } from '@/lib/hires/add-hire';
+import { MAX_IMPORT_ROWS } from '@/lib/hr/import-hires';
 import { sessionSecret } from '@/lib/secrets';
 import { FRESH_ASSERTION } from '@/lib/staff/policy';
 import { deviceCertificate } from '@/lib/testing/certificates';
@@ -101,5 +103,27 @@ describe('IT actions: authorization matrix', async () => {
     assert.deepEqual(cases.map((response) => response.status), [400, 400, 400, 400, 400, 400, 404, 404]);
     for (const response of cases) assert.ok(((await response.json()) as { error: { message: string } }).error.message.length > 5);
     assert.equal(await db().auditEvent.count(), before);
+  });
+});
+
+describe('CSV import from the console', async () => {
+  const it = await person({ role: 'it' });
+  const header = 'employee_id,name,email,start_date,manager_employee_id,department';
+  const rows = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i},Imported ${i},${prefix.toLowerCase()}${i}@example.com,2026-12-01,,`);
+  const upload = async (csv: string) => {
+    const response = await importRoute(request('/api/it/hires/import', await sessionCookie(it.id), { csv }));
+    return { status: response.status, body: (await response.json()) as { imported?: number; error?: { code: string; message: string } } };
+  };
+
+  test('500 rows (the size that used to fail with a 500) import whole', async () => {
+    assert.deepEqual(await upload([header, ...rows(500, 'CI')].join('\r\n')), { status: 200, body: { ok: true, imported: 500 } });
+  });
+
+  test(`more than ${MAX_IMPORT_ROWS} rows: 413 naming the limit, nothing imported`, async () => {
+    const before = await db().user.count();
+    const result = await upload([header, ...rows(MAX_IMPORT_ROWS + 1, 'CJ')].join('\n'));
+    assert.equal(result.status, 413);
+    assert.deepEqual(result.body.error, { code: 'file_too_large', message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${MAX_IMPORT_ROWS + 1}: split it` });
+    assert.equal(await db().user.count(), before);
   });
 });
