@@ -2,6 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import type { Tx } from '@/lib/db';
 import { insertRows } from '@/lib/db/insert-rows';
+import type { AuditAction } from '@/lib/audit/actions';
 import type { Actor, RequestContext } from '@/lib/audit/actor';
 
 export type AuditResult = 'ok' | 'denied' | 'failed';
@@ -9,7 +10,7 @@ export type AuditResult = 'ok' | 'denied' | 'failed';
 export type AuditInput = {
   at: Date;
   actor: Actor;
-  action: string;
+  action: AuditAction;
   subject?: { type: string; id: string };
   /** The hire this event belongs to (their timeline). */
   userId?: string;

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { appendAudit, appendAuditEvents } from '@/lib/audit/append';
 import { verifyAuditChain } from '@/lib/audit/verify';
 import { db, writeTransaction } from '@/lib/db';
+import type { AuditAction } from '@/lib/audit/actions';
 
 const at = new Date('2026-11-25T10:00:00Z');
 
@@ -15,7 +16,7 @@ describe('audit trail', () => {
   test('events appended concurrently form one unbroken chain', async () => {
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        db().$transaction((tx) => appendAudit(tx, { at, actor: { type: 'system' }, action: 'test_event', details: { i } })),
+        db().$transaction((tx) => appendAudit(tx, { at, actor: { type: 'system' }, action: 'test_event' as AuditAction, details: { i } })),
       ),
     );
     const result = await verifyAuditChain(db());
@@ -25,8 +26,8 @@ describe('audit trail', () => {
 
   test('a batch of events (a bulk import) continues the chain exactly as one event at a time would', async () => {
     const before = await verifyAuditChain(db());
-    await writeTransaction(db(), (tx) => appendAuditEvents(tx, Array.from({ length: 1_500 }, (_, i) => ({ at, actor: { type: 'cli' as const }, action: 'batch_event', details: { i } }))));
-    await writeTransaction(db(), (tx) => appendAudit(tx, { at, actor: { type: 'system' }, action: 'after_batch' }));
+    await writeTransaction(db(), (tx) => appendAuditEvents(tx, Array.from({ length: 1_500 }, (_, i) => ({ at, actor: { type: 'cli' as const }, action: 'batch_event' as AuditAction, details: { i } }))));
+    await writeTransaction(db(), (tx) => appendAudit(tx, { at, actor: { type: 'system' }, action: 'after_batch' as AuditAction }));
     const after = await verifyAuditChain(db());
     assert.ok(before.ok && after.ok);
     assert.equal(after.events, before.events + 1_501);
@@ -38,7 +39,7 @@ describe('audit trail', () => {
     const before = await verifyAuditChain(db());
     await assert.rejects(
       db().$transaction(async (tx) => {
-        await appendAudit(tx, { at, actor: { type: 'system' }, action: 'rolled_back' });
+        await appendAudit(tx, { at, actor: { type: 'system' }, action: 'rolled_back' as AuditAction });
         throw new Error('the change failed');
       }),
     );
@@ -51,7 +52,7 @@ describe('audit trail', () => {
   test('details that name a token, challenge or key are refused before anything is written', async () => {
     for (const key of ['token', 'challenge', 'privateKey', 'sessionSecret']) {
       await assert.rejects(
-        db().$transaction((tx) => appendAudit(tx, { at, actor: { type: 'system' }, action: 'leaky', details: { [key]: 'x' } })),
+        db().$transaction((tx) => appendAudit(tx, { at, actor: { type: 'system' }, action: 'leaky' as AuditAction, details: { [key]: 'x' } })),
         /must not carry secrets/,
       );
     }

@@ -1,8 +1,10 @@
 import 'server-only';
+import type { AuditAction } from '@/lib/audit/actions';
 import type { Db } from '@/lib/db';
 import { inChunks } from '@/lib/db/in-chunks';
 
 // The IT console's attention panel: what needs a person today.
+const DEVICE_MISMATCH: AuditAction = 'device_mismatch';
 const HOUR = 3_600_000;
 
 export type AttentionPanel = {
@@ -27,7 +29,7 @@ export async function attentionPanel(db: Db, at: Date, limit = 20): Promise<Atte
     }),
     db.auditEvent.groupBy({
       by: ['userId'],
-      where: { action: 'device_mismatch', at: { gt: new Date(at.getTime() - 24 * HOUR) }, userId: { not: null } },
+      where: { action: DEVICE_MISMATCH, at: { gt: new Date(at.getTime() - 24 * HOUR) }, userId: { not: null } },
       _count: { _all: true },
       _max: { at: true },
       orderBy: { _max: { at: 'desc' } },

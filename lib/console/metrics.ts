@@ -1,8 +1,11 @@
 import 'server-only';
+import type { AuditAction } from '@/lib/audit/actions';
 import type { Db } from '@/lib/db';
 
 // Enrollment metrics for the IT console (issue "IT console": funnel, time to passkey, secret-free
 // onboarding rate, device-mismatch attempts per day).
+
+const DEVICE_MISMATCH: AuditAction = 'device_mismatch';
 
 export type Metrics = {
   funnel: { invited: number; opened: number; enrolled: number };
@@ -54,7 +57,7 @@ export async function enrollmentMetrics(db: Db, at: Date, days = 14): Promise<Me
   ).length;
 
   const since = new Date(at.getTime() - days * 86_400_000);
-  const mismatches = await db.auditEvent.findMany({ where: { action: 'device_mismatch', at: { gt: since } }, select: { at: true } });
+  const mismatches = await db.auditEvent.findMany({ where: { action: DEVICE_MISMATCH, at: { gt: since } }, select: { at: true } });
   const perDay = new Map<string, number>();
   for (let i = days - 1; i >= 0; i -= 1) perDay.set(new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10), 0);
   for (const event of mismatches) {

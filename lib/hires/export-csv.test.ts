@@ -6,6 +6,7 @@ import { parseHireListQuery } from '@/lib/hires/console-list';
 import { EXPORT_PAGE, hiresCsvStream } from '@/lib/hires/export-csv';
 import { parseCsv } from '@/lib/hr/csv-parse';
 import { seedHires } from '@/lib/testing/bulk-hires';
+import type { AuditAction } from '@/lib/audit/actions';
 
 const at = new Date('2026-11-25T12:00:00Z');
 const HIRES = 50_000;
@@ -16,7 +17,7 @@ describe('CSV export at scale', () => {
     // Events on hires at both ends of the table and across a page boundary.
     const withEvents = [hires[0]!, hires[EXPORT_PAGE]!, hires[HIRES - 1]!];
     for (const hire of withEvents) {
-      await writeTransaction(db(), (tx) => appendAudit(tx, { at, actor: { type: 'cli' }, action: 'note_added', userId: hire.id }));
+      await writeTransaction(db(), (tx) => appendAudit(tx, { at, actor: { type: 'cli' }, action: 'note_added' as AuditAction, userId: hire.id }));
     }
 
     const started = performance.now();

@@ -1,0 +1,52 @@
+// Every action the audit trail records, as one union: writers cannot invent a name by accident, and
+// readers (the attention panel, metrics, the timeline) match names the compiler knows.
+export const AUDIT_ACTIONS = [
+  // People and their laptops
+  'hire_added',
+  'hires_imported',
+  'device_registered',
+  'device_retired',
+  'offboarded',
+  'state_changed',
+  // Links and enrollment
+  'link_issued',
+  'link_push_queued',
+  'link_opened',
+  'link_redeemed',
+  'link_revoked',
+  'link_peek_refused',
+  'link_redeem_refused',
+  'device_mismatch',
+  'passkey_registered',
+  'passkey_registration_failed',
+  // Signing in and losing access
+  'passkey_signed_in',
+  'passkey_sign_in_failed',
+  'passkey_revoked',
+  'passkeys_revoked',
+  'signed_out_everywhere',
+  // Staff roles (two people for `it`)
+  'role_requested',
+  'role_request_approved',
+  'role_request_declined',
+  'role_request_withdrawn',
+  'role_granted',
+  'role_revoked',
+  'admin_bootstrapped',
+  // Recovery (two people)
+  'recovery_requested',
+  'recovery_approved',
+  'recovery_declined',
+  'recovery_withdrawn',
+  'recovery_voided',
+  // Help and HR
+  'help_requested',
+  'help_resolved',
+  'hr_joiner',
+  'hr_change',
+  'hr_leaver',
+  'delivery_succeeded',
+  'delivery_failed',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
