@@ -27,6 +27,14 @@ describe('configuration', () => {
     assert.throws(() => loadEnv({ FIRSTKEY_TLS_CERT: '/x.pem' }), /must be set together/);
   });
 
+  test('the outbox key and worker switch are read here like everything else', () => {
+    assert.deepEqual([loadEnv({}).outboxKey, loadEnv({}).outboxWorker], [null, true]);
+    assert.equal(loadEnv({ FIRSTKEY_OUTBOX_WORKER: 'off' }).outboxWorker, false);
+    assert.throws(() => loadEnv({ FIRSTKEY_OUTBOX_WORKER: 'no' }), /FIRSTKEY_OUTBOX_WORKER/);
+    assert.throws(() => loadEnv({ FIRSTKEY_OUTBOX_KEY: 'c2hvcnQ' }), /FIRSTKEY_OUTBOX_KEY must be 32 bytes/);
+    assert.equal(loadEnv({ FIRSTKEY_OUTBOX_KEY: Buffer.alloc(32, 7).toString('base64url') }).outboxKey?.length, 43);
+  });
+
   test('the public origin sets the WebAuthn relying party id', () => {
     const config = loadEnv({ FIRSTKEY_ORIGIN: 'https://day1.example.com' });
     assert.equal(config.rpId, 'day1.example.com');

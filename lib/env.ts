@@ -38,6 +38,13 @@ const EnvSchema = z.object({
   /** The MDM endpoint that shows a link on the hire's laptop, and its signing secret. */
   FIRSTKEY_MDM_PUSH_URL: z.url({ protocol: /^https?$/, error: 'FIRSTKEY_MDM_PUSH_URL must be an http(s) URL' }).optional(),
   FIRSTKEY_MDM_PUSH_SECRET: WebhookSecret.optional(),
+  /** AES-256-GCM key (base64url, 32 bytes) sealing link pushes in the outbox; without it, one is generated into the data folder. */
+  FIRSTKEY_OUTBOX_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64url').length === 32, 'FIRSTKEY_OUTBOX_KEY must be 32 bytes, base64url-encoded')
+    .optional(),
+  /** `off` stops this instance from delivering outbound webhooks (another instance does). */
+  FIRSTKEY_OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
   /** Signs staff session cookies. Without it, one is generated into the data folder (single instance). */
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
 });
@@ -76,6 +83,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     proxySecret: raw.FIRSTKEY_PROXY_SECRET,
     proxyCertHeader: raw.FIRSTKEY_PROXY_CERT_HEADER,
     sessionSecret: raw.NEXTAUTH_SECRET ?? null,
+    outboxKey: raw.FIRSTKEY_OUTBOX_KEY ?? null,
+    outboxWorker: raw.FIRSTKEY_OUTBOX_WORKER === 'on',
     hrWebhookSecrets: raw.FIRSTKEY_HR_WEBHOOK_SECRET ?? [],
     hrStatus: raw.FIRSTKEY_HR_STATUS_URL ? { url: raw.FIRSTKEY_HR_STATUS_URL, secret: raw.FIRSTKEY_HR_STATUS_SECRET! } : null,
     mdmPush: raw.FIRSTKEY_MDM_PUSH_URL ? { url: raw.FIRSTKEY_MDM_PUSH_URL, secret: raw.FIRSTKEY_MDM_PUSH_SECRET! } : null,

@@ -19,7 +19,7 @@ export function sessionSecret(): string {
  * in the database in clear: FIRSTKEY_OUTBOX_KEY (base64, 32 bytes), or one created in the data folder.
  */
 export function outboxKey(): Buffer {
-  const key = Buffer.from(process.env.FIRSTKEY_OUTBOX_KEY ?? dataDirSecret('outbox-key'), 'base64url');
+  const key = Buffer.from(env().outboxKey ?? dataDirSecret('outbox-key'), 'base64url');
   if (key.length !== 32) throw new Error(`FIRSTKEY_OUTBOX_KEY must be 32 bytes of base64; got ${key.length} bytes`);
   return key;
 }

@@ -1,4 +1,5 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import 'server-only';
 
 // Standard Webhooks (standardwebhooks.com): HMAC-SHA256 over "id.timestamp.body", base64, in
 // `webhook-signature: v1,<sig>`; timestamps older or newer than 5 minutes are refused. Verification and
