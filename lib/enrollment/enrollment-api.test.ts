@@ -16,7 +16,7 @@ import { addHire } from '@/lib/hires/add-hire';
 import { hireStatuses } from '@/lib/hires/status';
 import { apiRequest, cookieFrom, json, type Caller } from '@/lib/testing/api';
 import { deviceCertificate } from '@/lib/testing/certificates';
-import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
+import { SoftAuthenticator, type Embedding } from '@/lib/testing/soft-authenticator';
 
 // The enrollment API through its real route handlers, a real database and real WebAuthn verification.
 const ORIGIN = 'https://localhost:3443';
@@ -51,6 +51,30 @@ async function openSession(hire: Awaited<ReturnType<typeof hireWithLink>>): Prom
   assert.equal(response.status, 200);
   return { ...hire.caller, cookie: cookieFrom(response) };
 }
+
+/** A hire who enrolled a passkey on their laptop, with the authenticator that holds it. */
+async function enrolledHire() {
+  const hire = await hireWithLink();
+  const caller = await openSession(hire);
+  const authenticator = new SoftAuthenticator({ userVerification: true });
+  const verified = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: authenticator.register(await options(caller), ORIGIN) } }));
+  assert.equal(verified.status, 200);
+  return { ...hire, caller, authenticator };
+}
+
+async function signInOptions(caller: Caller) {
+  const response = await authenticationOptions(apiRequest('/api/passkeys/authenticate/options', caller, { body: {} }));
+  assert.equal(response.status, 200);
+  return json<PublicKeyCredentialRequestOptionsJSON>(response);
+}
+
+// What a page on another site that frames Firstkey would get the browser to sign (WebAuthn L3 §5.8.1).
+const FRAMINGS: Embedding[] = [
+  { crossOrigin: true, topOrigin: 'https://evil.example' },
+  // Safari reports crossOrigin without a topOrigin.
+  { crossOrigin: true },
+  { topOrigin: 'https://evil.example' },
+];
 
 async function options(caller: Caller) {
   const response = await registrationOptions(apiRequest('/api/enroll/passkey/options', caller, { body: {} }));
@@ -272,6 +296,44 @@ describe('the passkey ceremony', () => {
     const response = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: phished } }));
     assert.equal(response.status, 400);
     assert.match((await json<{ error: { message: string } }>(response)).error.message, /Unexpected registration response origin/);
+  });
+
+  test("a passkey created inside another site's frame is refused (crossOrigin, topOrigin)", async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    for (const embedding of FRAMINGS) {
+      const framed = new SoftAuthenticator({ userVerification: true }).register(await options(caller), ORIGIN, { embedding });
+      const response = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: framed } }));
+      assert.equal(response.status, 400, JSON.stringify(embedding));
+      assert.match((await json<{ error: { message: string } }>(response)).error.message, /never embedded/);
+    }
+    assert.equal(await db().passkey.count({ where: { userId: hire.userId } }), 0);
+    assert.equal(await state(hire.employeeId), 'enrolling');
+  });
+
+  test('a credential ID longer than 1,023 bytes is refused; 1,023 bytes is accepted', async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    const oversized = new SoftAuthenticator({ userVerification: true }).register(await options(caller), ORIGIN, { credentialIdBytes: 1_500 });
+    const response = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: oversized } }));
+    assert.equal(response.status, 400);
+    assert.match((await json<{ error: { message: string } }>(response)).error.message, /1500 bytes/);
+    assert.equal(await db().passkey.count({ where: { userId: hire.userId } }), 0);
+
+    const atLimit = new SoftAuthenticator({ userVerification: true }).register(await options(caller), ORIGIN, { credentialIdBytes: 1_023 });
+    assert.equal((await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: atLimit } }))).status, 200);
+  });
+
+  test("a sign-in assertion made inside another site's frame is refused", async () => {
+    const hire = await enrolledHire();
+    for (const embedding of FRAMINGS) {
+      const framed = hire.authenticator.authenticate(await signInOptions(hire.caller), ORIGIN, undefined, embedding);
+      const response = await authenticationVerify(apiRequest('/api/passkeys/authenticate/verify', hire.caller, { body: { response: framed } }));
+      assert.equal(response.status, 400, JSON.stringify(embedding));
+      assert.equal((await json<{ error: { code: string } }>(response)).error.code, 'verification_failed');
+    }
+    const direct = hire.authenticator.authenticate(await signInOptions(hire.caller), ORIGIN);
+    assert.equal((await authenticationVerify(apiRequest('/api/passkeys/authenticate/verify', hire.caller, { body: { response: direct } }))).status, 200);
   });
 
   test('nothing in the audit trail holds a token, a session secret or a challenge', async () => {

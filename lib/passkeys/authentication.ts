@@ -9,7 +9,8 @@ import { type Db, writeTransaction } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
-import { challengeOf, consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
+import { consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
+import { embeddingProblem, readClientData } from '@/lib/passkeys/client-data';
 import type { RelyingParty } from '@/lib/passkeys/registration';
 
 /** Options for signing in with a discoverable passkey: no username, user verification required. */
@@ -35,8 +36,8 @@ export async function verifyPasskeyAssertion(
   context: { rp: RelyingParty; at: Date; request: RequestContext },
 ): Promise<PasskeyAuthenticationResult> {
   const { at, rp, request } = context;
-  const challenge = challengeOf(response.response.clientDataJSON);
-  if (!challenge || !(await consumeChallenge(db, { challenge, purpose: 'authentication', at }))) {
+  const clientData = readClientData(response.response.clientDataJSON);
+  if (!clientData || !(await consumeChallenge(db, { challenge: clientData.challenge, purpose: 'authentication', at }))) {
     return { ok: false, reason: 'challenge_invalid', message: 'This sign-in prompt is no longer valid (used or expired). Start again.' };
   }
   const passkey = await db.passkey.findUnique({
@@ -61,11 +62,13 @@ export async function verifyPasskeyAssertion(
     );
     return { ok: false as const, reason: 'verification_failed' as const, message };
   };
+  const embedded = embeddingProblem(clientData);
+  if (embedded) return denied(embedded);
   let verification;
   try {
     verification = await verifyAuthenticationResponse({
       response,
-      expectedChallenge: challenge,
+      expectedChallenge: clientData.challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.rpId,
       requireUserVerification: true,

@@ -1,5 +1,4 @@
 import 'server-only';
-import { decodeClientDataJSON } from '@simplewebauthn/server/helpers';
 import type { Db } from '@/lib/db';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
 import { hashSecret } from '@/lib/enrollment/token';
@@ -23,16 +22,6 @@ export async function storeChallenge(
   });
   // Expired challenges are never useful again.
   await db.webAuthnChallenge.deleteMany({ where: { expiresAt: { lt: new Date(input.at.getTime() - CHALLENGE_TTL) } } });
-}
-
-/** The challenge a browser signed, read from its clientDataJSON; null when unreadable. */
-export function challengeOf(clientDataJSON: string): string | null {
-  try {
-    const challenge = decodeClientDataJSON(clientDataJSON).challenge;
-    return typeof challenge === 'string' ? challenge : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
