@@ -9,6 +9,7 @@ import { relyingParty } from '@/lib/enrollment/relying-party';
 import { verifyPasskeyAssertion } from '@/lib/passkeys/authentication';
 import { AuthenticationResponseSchema } from '@/lib/passkeys/schemas';
 import { sessionSecret } from '@/lib/secrets';
+import { STAFF_COOKIES } from '@/lib/staff/cookies';
 import { SESSION_IDLE } from '@/lib/staff/policy';
 import { newSessionClaims, staffFromSession } from '@/lib/staff/session';
 import { signOutSession } from '@/lib/staff/sign-out';
@@ -37,6 +38,7 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: sessionSecret(),
     session: { strategy: 'jwt', maxAge: SESSION_IDLE / 1000, updateAge: 0 },
+    cookies: STAFF_COOKIES,
     pages: { signIn: '/signin', error: '/signin' },
     providers: [
       // What next-auth's Credentials() factory returns, written out: that factory is a CommonJS default

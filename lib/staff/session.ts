@@ -7,9 +7,6 @@ import { sessionSecret } from '@/lib/secrets';
 import { FRESH_ASSERTION, SESSION_ABSOLUTE } from '@/lib/staff/policy';
 import type { StaffRoleName } from '@/lib/hires/hire-input';
 
-/** next-auth's cookie name on HTTPS (the `__Secure-` prefix makes browsers refuse it over HTTP). */
-export const SESSION_COOKIE = '__Secure-next-auth.session-token';
-
 export type Staff = {
   id: string;
   name: string;

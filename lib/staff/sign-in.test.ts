@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { POST as addHireRoute } from '@/app/api/it/hires/route';
 import { db } from '@/lib/db';
-import { SESSION_COOKIE, staffFromSessionCookie } from '@/lib/staff/session';
+import { SESSION_COOKIE } from '@/lib/staff/cookies';
+import { staffFromSessionCookie } from '@/lib/staff/session';
 import { enrolledPerson } from '@/lib/testing/enrolled';
 import { StaffBrowser } from '@/lib/testing/next-auth';
 
@@ -22,7 +23,37 @@ async function addHireWith(cookie: string | undefined) {
   return (await addHireRoute(request)).status;
 }
 
+/** A Set-Cookie header's name and attributes (names lower-cased; a flag is `true`). */
+function parseSetCookie(header: string) {
+  const [pair = '', ...parts] = header.split(';').map((part) => part.trim());
+  const attributes = Object.fromEntries(parts.map((part) => {
+    const [key = '', ...value] = part.split('=');
+    return [key.toLowerCase(), value.length ? value.join('=') : true];
+  }));
+  return { name: pair.split('=')[0], attributes };
+}
+
 describe('staff sign-in and sign-out', () => {
+  test("a passkey signs in; the session cookie is __Host-, Secure, HttpOnly, SameSite=Strict, Path=/, without Domain, and so are next-auth's others", async () => {
+    const it = await enrolledPerson({ employeeId: nextId('CK'), role: 'it' });
+    const browser = new StaffBrowser();
+    assert.equal((await browser.signIn(it.authenticator)).status, 200);
+    assert.equal((await staffFromSessionCookie(browser.cookies.get(SESSION_COOKIE), new Date()))?.employeeId, it.employeeId);
+
+    const session = browser.setCookies.map(parseSetCookie).find((cookie) => cookie.name === SESSION_COOKIE);
+    assert.ok(session, 'sign-in sets the session cookie');
+    assert.match(session.name ?? '', /^__Host-/);
+    assert.deepEqual(
+      { path: session.attributes.path, secure: session.attributes.secure, httponly: session.attributes.httponly, samesite: session.attributes.samesite, domain: session.attributes.domain },
+      { path: '/', secure: true, httponly: true, samesite: 'Strict', domain: undefined },
+    );
+    // The CSRF and callback-URL cookies set on the way are just as tight.
+    for (const cookie of browser.setCookies.map(parseSetCookie)) {
+      assert.match(cookie.name ?? '', /^__Host-next-auth\./);
+      assert.deepEqual([cookie.attributes.samesite, cookie.attributes.secure, cookie.attributes.path, cookie.attributes.domain], ['Strict', true, '/', undefined], cookie.name);
+    }
+  });
+
   test('signing out ends the session on the server: a copy of the cookie taken before is refused and cannot be renewed', async () => {
     const it = await enrolledPerson({ employeeId: nextId('SO'), role: 'it' });
     const laptop = new StaffBrowser();

@@ -19,6 +19,8 @@ export type NextAuthReply = { status: number; setCookies: string[]; body: unknow
 
 export class StaffBrowser {
   readonly cookies = new Map<string, string>();
+  /** Every Set-Cookie header received, in order. */
+  readonly setCookies: string[] = [];
 
   /** One request to /api/auth/<action…>; Set-Cookie headers update the jar the way a browser would. */
   async call(method: 'GET' | 'POST', action: string[], body?: Record<string, string>): Promise<NextAuthReply> {
@@ -44,6 +46,7 @@ export class StaffBrowser {
     await NextAuth(req as never, res as never, authOptions());
     const setCookies = [reply.headers.get('set-cookie') ?? []].flat();
     for (const header of setCookies) this.store(header);
+    this.setCookies.push(...setCookies);
     return { status: reply.status, setCookies, body: reply.body };
   }
 

@@ -3,7 +3,8 @@
 import { encode } from 'next-auth/jwt';
 import { sessionSecret } from '@/lib/secrets';
 import { SESSION_IDLE } from '@/lib/staff/policy';
-import { newSessionClaims, SESSION_COOKIE } from '@/lib/staff/session';
+import { SESSION_COOKIE } from '@/lib/staff/cookies';
+import { newSessionClaims } from '@/lib/staff/session';
 
 export type SessionOptions = { signedInAt?: number; epoch?: number; maxAge?: number; secret?: string };
 
