@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { decode, encode } from 'next-auth/jwt';
 import AxeBuilder from '@axe-core/playwright';
+import { SESSION_COOKIE } from '../lib/staff/cookies';
 import { addVirtualAuthenticator, contextWithCertificate, createHire, dataDir, expect, firstkey, invite, origin, strayDevice, test, today, type Hire } from './fixtures';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
@@ -55,10 +56,21 @@ test('the bootstrap admin enrolls, signs in with the passkey, signs out, and sig
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
+  const session = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)!;
+  expect(session).toMatchObject({ name: expect.stringMatching(/^__Host-/), domain: 'localhost', path: '/', secure: true, httpOnly: true, sameSite: 'Strict' });
+
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);
   await page.goto('/it');
   await expect(page).toHaveURL(/\/signin/);
+  // A copy of the session cookie taken before signing out opens nothing and is not renewed.
+  const copy = await browser.newContext({ ignoreHTTPSErrors: true });
+  await copy.addCookies([session]);
+  const copyPage = await copy.newPage();
+  await copyPage.goto('/it');
+  await expect(copyPage).toHaveURL(/\/signin\?callbackUrl=%2Fit$/);
+  expect(await (await copyPage.request.get('/api/auth/session')).json()).toEqual({});
+  await copy.close();
 
   await signIn(page);
   await expect(heading(page)).toHaveText('Hires');
@@ -267,7 +279,7 @@ test('a sensitive action with a stale passkey assertion prompts for the passkey,
   // Age this session's passkey assertion past 5 minutes: same person, same epoch, asserted 6 minutes ago.
   const secret = fs.readFileSync(path.join(dataDir, 'secrets', 'session-key'), 'utf8').trim();
   const cookies = await context.cookies();
-  const session = cookies.find((cookie) => cookie.name === '__Secure-next-auth.session-token')!;
+  const session = cookies.find((cookie) => cookie.name === SESSION_COOKIE)!;
   const claims = await decode({ token: session.value, secret });
   const sixMinutesAgo = Date.now() - 6 * 60_000;
   await context.addCookies([{ ...session, value: await encode({ token: { ...claims, signedInAt: sixMinutesAgo, assertedAt: sixMinutesAgo }, secret }) }]);

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'passkey_sign_in_failed',
   'passkey_revoked',
   'passkeys_revoked',
+  'signed_out',
   'signed_out_everywhere',
   // Staff roles (two people for `it`)
   'role_requested',

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { POST as peek } from '@/app/api/enroll/peek/route';
@@ -11,12 +12,15 @@ import { verifyAuditChain } from '@/lib/audit/verify';
 import { db } from '@/lib/db';
 import { registerDevice } from '@/lib/devices/register-device';
 import { issueLink } from '@/lib/enrollment/issue-link';
-import { MAX_BODY_BYTES, THROTTLE } from '@/lib/enrollment/policy';
+import { CHALLENGE_TTL, MAX_BODY_BYTES, THROTTLE } from '@/lib/enrollment/policy';
+import { relyingParty } from '@/lib/enrollment/relying-party';
+import { hashSecret } from '@/lib/enrollment/token';
 import { addHire } from '@/lib/hires/add-hire';
 import { hireStatuses } from '@/lib/hires/status';
+import { passkeyAuthenticationOptions, verifyPasskeyAssertion } from '@/lib/passkeys/authentication';
 import { apiRequest, cookieFrom, json, type Caller } from '@/lib/testing/api';
 import { deviceCertificate } from '@/lib/testing/certificates';
-import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
+import { SoftAuthenticator, type Embedding } from '@/lib/testing/soft-authenticator';
 
 // The enrollment API through its real route handlers, a real database and real WebAuthn verification.
 const ORIGIN = 'https://localhost:3443';
@@ -51,6 +55,30 @@ async function openSession(hire: Awaited<ReturnType<typeof hireWithLink>>): Prom
   assert.equal(response.status, 200);
   return { ...hire.caller, cookie: cookieFrom(response) };
 }
+
+/** A hire who enrolled a passkey on their laptop, with the authenticator that holds it. */
+async function enrolledHire() {
+  const hire = await hireWithLink();
+  const caller = await openSession(hire);
+  const authenticator = new SoftAuthenticator({ userVerification: true });
+  const verified = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: authenticator.register(await options(caller), ORIGIN) } }));
+  assert.equal(verified.status, 200);
+  return { ...hire, caller, authenticator };
+}
+
+async function signInOptions(caller: Caller) {
+  const response = await authenticationOptions(apiRequest('/api/passkeys/authenticate/options', caller, { body: {} }));
+  assert.equal(response.status, 200);
+  return json<PublicKeyCredentialRequestOptionsJSON>(response);
+}
+
+// What a page on another site that frames Firstkey would get the browser to sign (WebAuthn L3 §5.8.1).
+const FRAMINGS: Embedding[] = [
+  { crossOrigin: true, topOrigin: 'https://evil.example' },
+  // Safari reports crossOrigin without a topOrigin.
+  { crossOrigin: true },
+  { topOrigin: 'https://evil.example' },
+];
 
 async function options(caller: Caller) {
   const response = await registrationOptions(apiRequest('/api/enroll/passkey/options', caller, { body: {} }));
@@ -307,6 +335,44 @@ describe('the passkey ceremony', () => {
     assert.match((await json<{ error: { message: string } }>(response)).error.message, /Unexpected registration response origin/);
   });
 
+  test("a passkey created inside another site's frame is refused (crossOrigin, topOrigin)", async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    for (const embedding of FRAMINGS) {
+      const framed = new SoftAuthenticator({ userVerification: true }).register(await options(caller), ORIGIN, { embedding });
+      const response = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: framed } }));
+      assert.equal(response.status, 400, JSON.stringify(embedding));
+      assert.match((await json<{ error: { message: string } }>(response)).error.message, /never embedded/);
+    }
+    assert.equal(await db().passkey.count({ where: { userId: hire.userId } }), 0);
+    assert.equal(await state(hire.employeeId), 'enrolling');
+  });
+
+  test('a credential ID longer than 1,023 bytes is refused; 1,023 bytes is accepted', async () => {
+    const hire = await hireWithLink();
+    const caller = await openSession(hire);
+    const oversized = new SoftAuthenticator({ userVerification: true }).register(await options(caller), ORIGIN, { credentialIdBytes: 1_500 });
+    const response = await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: oversized } }));
+    assert.equal(response.status, 400);
+    assert.match((await json<{ error: { message: string } }>(response)).error.message, /1500 bytes/);
+    assert.equal(await db().passkey.count({ where: { userId: hire.userId } }), 0);
+
+    const atLimit = new SoftAuthenticator({ userVerification: true }).register(await options(caller), ORIGIN, { credentialIdBytes: 1_023 });
+    assert.equal((await registrationVerify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response: atLimit } }))).status, 200);
+  });
+
+  test("a sign-in assertion made inside another site's frame is refused", async () => {
+    const hire = await enrolledHire();
+    for (const embedding of FRAMINGS) {
+      const framed = hire.authenticator.authenticate(await signInOptions(hire.caller), ORIGIN, undefined, embedding);
+      const response = await authenticationVerify(apiRequest('/api/passkeys/authenticate/verify', hire.caller, { body: { response: framed } }));
+      assert.equal(response.status, 400, JSON.stringify(embedding));
+      assert.equal((await json<{ error: { code: string } }>(response)).error.code, 'verification_failed');
+    }
+    const direct = hire.authenticator.authenticate(await signInOptions(hire.caller), ORIGIN);
+    assert.equal((await authenticationVerify(apiRequest('/api/passkeys/authenticate/verify', hire.caller, { body: { response: direct } }))).status, 200);
+  });
+
   test('nothing in the audit trail holds a token, a session secret or a challenge', async () => {
     const hire = await hireWithLink();
     const caller = await openSession(hire);
@@ -315,5 +381,73 @@ describe('the passkey ceremony', () => {
     const secret = caller.cookie!.split('=')[1]!;
     const rows = JSON.stringify(await db().auditEvent.findMany());
     for (const value of [hire.token, secret, creation.challenge]) assert.ok(!rows.includes(value));
+  });
+});
+
+describe('sign-in challenges', () => {
+  const verify = (caller: Caller, response: unknown) => authenticationVerify(apiRequest('/api/passkeys/authenticate/verify', caller, { body: { response } }));
+
+  test('1,500 anonymous requests for sign-in options write nothing', async () => {
+    const anonymous: Caller = { fingerprint: null, ip: '203.0.113.150' };
+    const before = { challenges: await db().webAuthnChallenge.count(), audit: await db().auditEvent.count(), throttle: await db().throttleHit.count() };
+    const started = performance.now();
+    for (let i = 0; i < 1_500; i += 1) await signInOptions(anonymous);
+    const perCall = (performance.now() - started) / 1_500;
+    assert.deepEqual({ challenges: await db().webAuthnChallenge.count(), audit: await db().auditEvent.count(), throttle: await db().throttleHit.count() }, before);
+    assert.ok(perCall < 5, `${perCall.toFixed(2)} ms per options call`);
+  });
+
+  test('a challenge is good for one sign-in: replayed after success, or raced concurrently, it is refused', async () => {
+    const hire = await enrolledHire();
+    const request = await signInOptions(hire.caller);
+    assert.equal((await verify(hire.caller, hire.authenticator.authenticate(request, ORIGIN))).status, 200);
+    // A fresh signature over the same challenge (a new counter) is still a replay of the challenge.
+    const replayed = await verify(hire.caller, hire.authenticator.authenticate(request, ORIGIN));
+    assert.equal(replayed.status, 400);
+    assert.equal((await json<{ error: { code: string } }>(replayed)).error.code, 'challenge_invalid');
+
+    const raced = hire.authenticator.authenticate(await signInOptions(hire.caller), ORIGIN);
+    const statuses = (await Promise.all(Array.from({ length: 10 }, () => verify(hire.caller, raced)))).map((response) => response.status);
+    assert.deepEqual([statuses.filter((status) => status === 200).length, statuses.filter((status) => status === 400).length], [1, 9]);
+  });
+
+  test('a tampered or made-up challenge is refused before any passkey is looked at', async () => {
+    const hire = await enrolledHire();
+    const genuine = Buffer.from((await signInOptions(hire.caller)).challenge, 'base64url');
+    const forgeries = [0, Math.floor(genuine.length / 2), genuine.length - 1].map((position) => {
+      const tampered = Buffer.from(genuine);
+      tampered[position]! ^= 0x01;
+      return tampered;
+    });
+    forgeries.push(crypto.randomBytes(genuine.length), crypto.randomBytes(32), Buffer.alloc(0));
+    for (const challenge of forgeries) {
+      const response = await verify(hire.caller, hire.authenticator.authenticate({ challenge: challenge.toString('base64url') }, ORIGIN));
+      assert.equal(response.status, 400, challenge.toString('hex'));
+      assert.equal((await json<{ error: { code: string } }>(response)).error.code, 'challenge_invalid');
+    }
+    assert.equal(await db().auditEvent.count({ where: { userId: hire.userId, action: 'passkey_sign_in_failed' } }), 0);
+  });
+
+  test('a challenge expires 5 minutes after it was handed out; spent ones are purged once no clock could accept them', async () => {
+    const hire = await enrolledHire();
+    const rp = relyingParty();
+    const signIn = async (issuedAt: Date, at: Date) => {
+      const request = await passkeyAuthenticationOptions({ rp, at: issuedAt });
+      const result = await verifyPasskeyAssertion(db(), hire.authenticator.authenticate(request, ORIGIN), { rp, at, request: { ip: null, userAgent: null } });
+      return { challenge: request.challenge, outcome: result.ok ? 'ok' : result.reason };
+    };
+    const issuedAt = new Date();
+    assert.equal((await signIn(issuedAt, new Date(issuedAt.getTime() + CHALLENGE_TTL))).outcome, 'challenge_invalid');
+    const spent = await signIn(issuedAt, new Date(issuedAt.getTime() + CHALLENGE_TTL - 1_000));
+    assert.equal(spent.outcome, 'ok');
+    const rows = () => db().webAuthnChallenge.count({ where: { challengeHash: hashSecret(spent.challenge) } });
+    assert.equal(await rows(), 1);
+
+    const soon = new Date(issuedAt.getTime() + 2 * CHALLENGE_TTL - 1_000);
+    assert.equal((await signIn(soon, soon)).outcome, 'ok');
+    assert.equal(await rows(), 1);
+    const later = new Date(issuedAt.getTime() + 2 * CHALLENGE_TTL + 1_000);
+    assert.equal((await signIn(later, later)).outcome, 'ok');
+    assert.equal(await rows(), 0);
   });
 });

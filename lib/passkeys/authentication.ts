@@ -8,15 +8,24 @@ import {
 import { type Db, writeTransaction } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
+import { uniqueViolation } from '@/lib/db/errors';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
-import { challengeOf, consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
+import { challengeSpent, spendSignInChallenge } from '@/lib/passkeys/challenges';
+import { embeddingProblem, readClientData } from '@/lib/passkeys/client-data';
 import type { RelyingParty } from '@/lib/passkeys/registration';
+import { checkSignInChallenge, issueSignInChallenge } from '@/lib/passkeys/sign-in-challenge';
 
-/** Options for signing in with a discoverable passkey: no username, user verification required. */
-export async function passkeyAuthenticationOptions(db: Db, context: { rp: RelyingParty; at: Date }): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const options = await generateAuthenticationOptions({ rpID: context.rp.rpId, userVerification: 'required', timeout: CHALLENGE_TTL });
-  await storeChallenge(db, { challenge: options.challenge, purpose: 'authentication', at: context.at });
-  return options;
+/**
+ * Options for signing in with a discoverable passkey: no username, user verification required.
+ * Anyone may ask, so this writes nothing: the challenge is signed, not stored.
+ */
+export async function passkeyAuthenticationOptions(context: { rp: RelyingParty; at: Date }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return generateAuthenticationOptions({
+    rpID: context.rp.rpId,
+    userVerification: 'required',
+    timeout: CHALLENGE_TTL,
+    challenge: issueSignInChallenge(context.at),
+  });
 }
 
 export type AuthenticatedPasskey = {
@@ -28,17 +37,21 @@ export type PasskeyAuthenticationResult =
   | { ok: true; signedIn: AuthenticatedPasskey }
   | { ok: false; reason: 'challenge_invalid' | 'unknown_passkey' | 'verification_failed'; message: string };
 
-/** Verifies a passkey assertion (counter, origin, rpID, user verification) and records the sign-in. */
+/**
+ * Verifies a passkey assertion (challenge, counter, origin, rpID, user verification) and records the
+ * sign-in. Nothing is written before the signature checks out, except the audit of a failed attempt
+ * on a known passkey; the challenge is spent in the transaction that records the sign-in.
+ */
 export async function verifyPasskeyAssertion(
   db: Db,
   response: AuthenticationResponseJSON,
   context: { rp: RelyingParty; at: Date; request: RequestContext },
 ): Promise<PasskeyAuthenticationResult> {
   const { at, rp, request } = context;
-  const challenge = challengeOf(response.response.clientDataJSON);
-  if (!challenge || !(await consumeChallenge(db, { challenge, purpose: 'authentication', at }))) {
-    return { ok: false, reason: 'challenge_invalid', message: 'This sign-in prompt is no longer valid (used or expired). Start again.' };
-  }
+  const challengeInvalid = { ok: false, reason: 'challenge_invalid', message: 'This sign-in prompt is no longer valid (used or expired). Start again.' } as const;
+  const clientData = readClientData(response.response.clientDataJSON);
+  const challenge = clientData ? checkSignInChallenge(clientData.challenge, at) : null;
+  if (!clientData || !challenge?.ok || (await challengeSpent(db, clientData.challenge))) return challengeInvalid;
   const passkey = await db.passkey.findUnique({
     where: { credentialId: response.id },
     include: { user: { select: { id: true, name: true, employeeId: true, enrollmentState: true, sessionEpoch: true, roles: { select: { role: true } } } } },
@@ -61,11 +74,13 @@ export async function verifyPasskeyAssertion(
     );
     return { ok: false as const, reason: 'verification_failed' as const, message };
   };
+  const embedded = embeddingProblem(clientData);
+  if (embedded) return denied(embedded);
   let verification;
   try {
     verification = await verifyAuthenticationResponse({
       response,
-      expectedChallenge: challenge,
+      expectedChallenge: clientData.challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.rpId,
       requireUserVerification: true,
@@ -81,20 +96,27 @@ export async function verifyPasskeyAssertion(
   }
   if (!verification.verified) return denied('The passkey assertion could not be verified');
 
-  await writeTransaction(db, async (tx) => {
-    await tx.passkey.update({
-      where: { id: passkey.id },
-      data: { counter: verification.authenticationInfo.newCounter, lastUsedAt: at, backedUp: verification.authenticationInfo.credentialBackedUp },
+  try {
+    await writeTransaction(db, async (tx) => {
+      await spendSignInChallenge(tx, { challenge: clientData.challenge, expiresAt: challenge.expiresAt, at });
+      await tx.passkey.update({
+        where: { id: passkey.id },
+        data: { counter: verification.authenticationInfo.newCounter, lastUsedAt: at, backedUp: verification.authenticationInfo.credentialBackedUp },
+      });
+      await appendAudit(tx, {
+        at,
+        actor: { type: 'user', id: passkey.userId },
+        action: 'passkey_signed_in',
+        subject: { type: 'passkey', id: passkey.id },
+        userId: passkey.userId,
+        request,
+      });
     });
-    await appendAudit(tx, {
-      at,
-      actor: { type: 'user', id: passkey.userId },
-      action: 'passkey_signed_in',
-      subject: { type: 'passkey', id: passkey.id },
-      userId: passkey.userId,
-      request,
-    });
-  });
+  } catch (error) {
+    // Another request spent the same challenge first (a replay racing the original).
+    if (uniqueViolation(error) === 'challengeHash') return challengeInvalid;
+    throw error;
+  }
   return {
     ok: true,
     signedIn: {

@@ -1,47 +1,37 @@
 import 'server-only';
-import { decodeClientDataJSON } from '@simplewebauthn/server/helpers';
-import type { Db } from '@/lib/db';
+import type { Db, DbOrTx, Tx } from '@/lib/db';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
 import { hashSecret } from '@/lib/enrollment/token';
 
-// WebAuthn challenges are kept server-side as SHA-256 only, live 5 minutes and are used once:
-// a response is accepted only after its challenge row has been atomically marked consumed.
+// WebAuthn challenges are kept server-side as SHA-256 only, live 5 minutes and are used once.
+// Registration challenges are stored when issued (they belong to an enrollment session) and a
+// response is accepted only after its row has been atomically marked consumed. Sign-in challenges
+// are stateless (lib/passkeys/sign-in-challenge.ts) and get a row only when spent.
 
 export async function storeChallenge(
   db: Db,
-  input: { challenge: string; purpose: 'registration' | 'authentication'; userId?: string; enrollmentSessionId?: string; at: Date },
+  input: { challenge: string; purpose: 'registration'; userId: string; enrollmentSessionId: string; at: Date },
 ): Promise<void> {
   await db.webAuthnChallenge.create({
     data: {
       challengeHash: hashSecret(input.challenge),
       purpose: input.purpose,
-      userId: input.userId ?? null,
-      enrollmentSessionId: input.enrollmentSessionId ?? null,
+      userId: input.userId,
+      enrollmentSessionId: input.enrollmentSessionId,
       createdAt: input.at,
       expiresAt: new Date(input.at.getTime() + CHALLENGE_TTL),
     },
   });
-  // Expired challenges are never useful again.
-  await db.webAuthnChallenge.deleteMany({ where: { expiresAt: { lt: new Date(input.at.getTime() - CHALLENGE_TTL) } } });
-}
-
-/** The challenge a browser signed, read from its clientDataJSON; null when unreadable. */
-export function challengeOf(clientDataJSON: string): string | null {
-  try {
-    const challenge = decodeClientDataJSON(clientDataJSON).challenge;
-    return typeof challenge === 'string' ? challenge : null;
-  } catch {
-    return null;
-  }
+  await purgeExpiredChallenges(db, input.at);
 }
 
 /**
- * Marks the challenge used, if it is one we issued for this purpose (and this enrollment session),
- * still fresh and unused. Exactly one caller can ever succeed for a given challenge.
+ * Marks the challenge used, if it is one we issued for this enrollment session, still fresh and
+ * unused. Exactly one caller can ever succeed for a given challenge.
  */
 export async function consumeChallenge(
   db: Db,
-  input: { challenge: string; purpose: 'registration' | 'authentication'; enrollmentSessionId?: string; at: Date },
+  input: { challenge: string; purpose: 'registration'; enrollmentSessionId: string; at: Date },
 ): Promise<boolean> {
   const consumed = await db.webAuthnChallenge.updateMany({
     where: {
@@ -49,9 +39,35 @@ export async function consumeChallenge(
       purpose: input.purpose,
       consumedAt: null,
       expiresAt: { gt: input.at },
-      ...(input.enrollmentSessionId ? { enrollmentSessionId: input.enrollmentSessionId } : {}),
+      enrollmentSessionId: input.enrollmentSessionId,
     },
     data: { consumedAt: input.at },
   });
   return consumed.count === 1;
+}
+
+/** Whether a sign-in challenge was spent already (one lookup on the unique hash). */
+export async function challengeSpent(db: Db, challenge: string): Promise<boolean> {
+  return (await db.webAuthnChallenge.findUnique({ where: { challengeHash: hashSecret(challenge) }, select: { id: true } })) !== null;
+}
+
+/**
+ * Records a sign-in challenge as spent, in the transaction that completes the sign-in. The unique
+ * index on challengeHash lets exactly one spend commit, on any number of app instances; any other
+ * fails with a unique violation on `challengeHash` and its transaction rolls back. The row lives as
+ * long as the challenge could be accepted, so an expired challenge's row may go.
+ */
+export async function spendSignInChallenge(tx: Tx, input: { challenge: string; expiresAt: Date; at: Date }): Promise<void> {
+  await tx.webAuthnChallenge.create({
+    data: { challengeHash: hashSecret(input.challenge), purpose: 'authentication', createdAt: input.at, expiresAt: input.expiresAt, consumedAt: input.at },
+  });
+  await purgeExpiredChallenges(tx, input.at);
+}
+
+/**
+ * Expired challenges are never accepted again, so their rows can go — one TTL late, so that an app
+ * instance whose clock runs behind still finds a spent challenge it would consider fresh.
+ */
+async function purgeExpiredChallenges(client: DbOrTx, at: Date): Promise<void> {
+  await client.webAuthnChallenge.deleteMany({ where: { expiresAt: { lt: new Date(at.getTime() - CHALLENGE_TTL) } } });
 }

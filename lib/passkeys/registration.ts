@@ -12,10 +12,17 @@ import { uniqueViolation } from '@/lib/db/errors';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
 import type { ActiveEnrollmentSession } from '@/lib/enrollment/session';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
-import { challengeOf, consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
+import { consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
+import { embeddingProblem, readClientData } from '@/lib/passkeys/client-data';
 import { providerName } from '@/lib/passkeys/providers';
 
 export type RelyingParty = { rpId: string; origin: string };
+
+/**
+ * WebAuthn L3 §7.1 step 25: a credential ID is at most 1023 bytes. A longer one is malformed, and it
+ * would bloat the passkey table and every excludeCredentials list sent afterwards.
+ */
+const MAX_CREDENTIAL_ID_BYTES = 1023;
 
 /**
  * Registration options for the hire of an open enrollment session (DESIGN.md "Passkey registration"):
@@ -77,15 +84,17 @@ export async function registerPasskey(
     return { ok: false as const, reason, message };
   };
 
-  const challenge = challengeOf(response.response.clientDataJSON);
-  if (!challenge || !(await consumeChallenge(db, { challenge, purpose: 'registration', enrollmentSessionId: session.id, at }))) {
+  const clientData = readClientData(response.response.clientDataJSON);
+  if (!clientData || !(await consumeChallenge(db, { challenge: clientData.challenge, purpose: 'registration', enrollmentSessionId: session.id, at }))) {
     return refuse('challenge_invalid', 'This passkey prompt is no longer valid (used, expired or from another session). Start again.');
   }
+  const embedded = embeddingProblem(clientData);
+  if (embedded) return refuse('verification_failed', embedded);
   let verification;
   try {
     verification = await verifyRegistrationResponse({
       response,
-      expectedChallenge: challenge,
+      expectedChallenge: clientData.challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.rpId,
       requireUserVerification: true,
@@ -95,6 +104,10 @@ export async function registerPasskey(
   }
   if (!verification.verified) return refuse('verification_failed', 'The passkey response could not be verified');
   const info = verification.registrationInfo;
+  const credentialIdBytes = Buffer.from(info.credential.id, 'base64url').length;
+  if (credentialIdBytes > MAX_CREDENTIAL_ID_BYTES) {
+    return refuse('verification_failed', `Credential ID of ${credentialIdBytes} bytes, expected at most ${MAX_CREDENTIAL_ID_BYTES}`);
+  }
 
   try {
     const passkey = await writeTransaction(db, async (tx) => {

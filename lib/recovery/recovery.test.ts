@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encode } from 'next-auth/jwt';
 import { POST as redeem } from '@/app/api/enroll/redeem/route';
 import { POST as requestRoute } from '@/app/api/it/hires/[employeeId]/recovery/route';
 import { POST as decideRoute } from '@/app/api/recovery/[requestId]/route';
 import { db } from '@/lib/db';
 import { registerDevice } from '@/lib/devices/register-device';
 import { addHire } from '@/lib/hires/add-hire';
-import { sessionSecret } from '@/lib/secrets';
 import { FRESH_ASSERTION } from '@/lib/staff/policy';
 import { apiRequest } from '@/lib/testing/api';
 import { deviceCertificate } from '@/lib/testing/certificates';
+import { staffSessionCookie } from '@/lib/testing/staff-session';
 
 let sequence = 0;
 async function person(options: { role?: 'it' | 'manager'; manager?: string; device?: boolean } = {}) {
@@ -28,8 +27,7 @@ async function person(options: { role?: 'it' | 'manager'; manager?: string; devi
 }
 
 async function cookie(userId: string, assertedAgoMs = 0) {
-  const at = Date.now() - assertedAgoMs;
-  return `__Secure-next-auth.session-token=${await encode({ token: { sub: userId, signedInAt: at, assertedAt: at, epoch: 0 }, secret: sessionSecret() })}`;
+  return staffSessionCookie(userId, { signedInAt: Date.now() - assertedAgoMs });
 }
 
 function post(cookieHeader: string, body: unknown) {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encode } from 'next-auth/jwt';
 import { GET as exportRoute } from '@/app/api/it/hires/export/route';
 import { POST as rolesRoute } from '@/app/api/it/hires/[employeeId]/roles/route';
 import { POST as roleRequestRoute } from '@/app/api/it/role-requests/[requestId]/route';
@@ -8,7 +7,7 @@ import { POST as revokePasskeyRoute } from '@/app/api/it/passkeys/[passkeyId]/re
 import { db } from '@/lib/db';
 import { addHire } from '@/lib/hires/add-hire';
 import { csvField } from '@/lib/hires/csv';
-import { sessionSecret } from '@/lib/secrets';
+import { staffSessionCookie } from '@/lib/testing/staff-session';
 
 let sequence = 0;
 async function person(role?: 'it' | 'manager', name?: string) {
@@ -27,13 +26,8 @@ async function person(role?: 'it' | 'manager', name?: string) {
   return { id: result.hire.id, employeeId, passkeyId: passkey.id };
 }
 
-async function cookie(userId: string) {
-  const now = Date.now();
-  return `__Secure-next-auth.session-token=${await encode({ token: { sub: userId, signedInAt: now, assertedAt: now, epoch: 0 }, secret: sessionSecret() })}`;
-}
-
 const post = async (userId: string, body: unknown) =>
-  new Request('https://localhost:3443/x', { method: 'POST', headers: { 'content-type': 'application/json', cookie: await cookie(userId) }, body: JSON.stringify(body) });
+  new Request('https://localhost:3443/x', { method: 'POST', headers: { 'content-type': 'application/json', cookie: await staffSessionCookie(userId) }, body: JSON.stringify(body) });
 
 async function changeRole(actorId: string, employeeId: string, role: 'it' | 'manager', grant: boolean) {
   const response = await rolesRoute(await post(actorId, { role, grant, reason: 'access test' }), { params: Promise.resolve({ employeeId }) });
@@ -80,7 +74,7 @@ describe('roles and passkeys', () => {
     assert.equal((await db().user.findUniqueOrThrow({ where: { id: hire.id } })).enrollmentState, 'awaiting_device');
     // Any console session of that person (a stolen laptop's) ends with it.
     const { staffFromSessionCookie } = await import('@/lib/staff/session');
-    const stolen = (await cookie(hire.id)).split('=').slice(1).join('=');
+    const stolen = (await staffSessionCookie(hire.id)).split('=').slice(1).join('=');
     assert.equal(await staffFromSessionCookie(stolen, new Date()), null);
     const again = await revokePasskeyRoute(await post(it.id, { reason: 'reported stolen' }), { params: Promise.resolve({ passkeyId: hire.passkeyId }) });
     assert.equal(again.status, 409);
@@ -92,7 +86,7 @@ describe('CSV export', () => {
     const it = await person('it');
     await person(undefined, '=HYPERLINK("http://evil.example","x")');
     const response = await exportRoute(
-      new Request('https://localhost:3443/api/it/hires/export?q=%3DHYPERLINK', { headers: { cookie: await cookie(it.id) } }),
+      new Request('https://localhost:3443/api/it/hires/export?q=%3DHYPERLINK', { headers: { cookie: await staffSessionCookie(it.id) } }),
     );
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
@@ -102,7 +96,7 @@ describe('CSV export', () => {
     assert.match(lines[1]!, /,"'=HYPERLINK\(""http:\/\/evil.example"",""x""\)",/);
     // A formula after a semicolon: one quoted cell, not "x" and "=1+1" where ";" separates cells (German Excel).
     await person(undefined, 'x;=1+1');
-    const semicolon = await exportRoute(new Request('https://localhost:3443/api/it/hires/export?q=x%3B', { headers: { cookie: await cookie(it.id) } }));
+    const semicolon = await exportRoute(new Request('https://localhost:3443/api/it/hires/export?q=x%3B', { headers: { cookie: await staffSessionCookie(it.id) } }));
     assert.match((await semicolon.text()).trim().split('\r\n')[1]!, /^"AC\d+","x;=1\+1","ac\d+@example.com",/);
     const anonymous = await exportRoute(new Request('https://localhost:3443/api/it/hires/export'));
     assert.equal(anonymous.status, 401);

@@ -5,7 +5,8 @@ import { env } from '@/lib/env';
 import { problem } from '@/lib/http/problem';
 import { requestOrigin } from '@/lib/http/request-context';
 import { can, SENSITIVE, type StaffAction, type Subject } from '@/lib/staff/authorize';
-import { hasFreshAssertion, SESSION_COOKIE, staffFromSessionCookie, type Staff } from '@/lib/staff/session';
+import { SESSION_COOKIE } from '@/lib/staff/cookies';
+import { hasFreshAssertion, staffFromSessionCookie, type Staff } from '@/lib/staff/session';
 
 export type AuthorizedRequest = { ok: true; staff: Staff; context: RequestContext; at: Date } | { ok: false; response: Response };
 

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encode } from 'next-auth/jwt';
+import { decode, encode } from 'next-auth/jwt';
 import { db } from '@/lib/db';
 import { addHire } from '@/lib/hires/add-hire';
 import { sessionSecret } from '@/lib/secrets';
 import { can, type StaffAction } from '@/lib/staff/authorize';
 import { SESSION_ABSOLUTE, SESSION_IDLE, FRESH_ASSERTION } from '@/lib/staff/policy';
 import { hasFreshAssertion, staffFromSessionCookie, type Staff } from '@/lib/staff/session';
+import { signOutSession } from '@/lib/staff/sign-out';
 import { signOutEverywhere } from '@/lib/staff/sign-out-everywhere';
+import { staffSessionToken } from '@/lib/testing/staff-session';
 
 let sequence = 0;
 async function person(role?: 'it' | 'manager', managerEmployeeId?: string) {
@@ -22,48 +24,64 @@ async function person(role?: 'it' | 'manager', managerEmployeeId?: string) {
   return { id: result.hire.id, employeeId };
 }
 
-async function cookie(userId: string, claims: { signedInAt?: number; epoch?: number; maxAge?: number; secret?: string } = {}) {
-  const now = Date.now();
-  return encode({
-    token: { sub: userId, name: 'x', signedInAt: claims.signedInAt ?? now, assertedAt: claims.signedInAt ?? now, epoch: claims.epoch ?? 0 },
-    secret: claims.secret ?? sessionSecret(),
-    maxAge: claims.maxAge ?? SESSION_IDLE / 1000,
-  });
-}
-
 describe('staff sessions', () => {
   test('a valid session yields the person with roles read from the database', async () => {
     const it = await person('it');
-    const staff = await staffFromSessionCookie(await cookie(it.id), new Date());
+    const staff = await staffFromSessionCookie(await staffSessionToken(it.id), new Date());
     assert.deepEqual([staff?.employeeId, staff?.roles], [it.employeeId, ['it']]);
   });
 
   test('a forged, foreign-keyed or garbled cookie is refused', async () => {
     const it = await person('it');
-    for (const value of ['not-a-jwt', 'a.b.c.d.e', await cookie(it.id, { secret: 'another-secret-another-secret-1234' }), '']) {
+    for (const value of ['not-a-jwt', 'a.b.c.d.e', await staffSessionToken(it.id, { secret: 'another-secret-another-secret-1234' }), '']) {
       assert.equal(await staffFromSessionCookie(value, new Date()), null);
     }
   });
 
   test('idle expiry, the 12-hour absolute lifetime, and sign-out everywhere end sessions', async () => {
     const it = await person('it');
-    const expired = await cookie(it.id, { maxAge: 1 });
+    const expired = await staffSessionToken(it.id, { maxAge: 1 });
     assert.equal(await staffFromSessionCookie(expired, new Date(Date.now() + 2_000)), null);
 
-    const longAgo = await cookie(it.id, { signedInAt: Date.now() - SESSION_ABSOLUTE });
+    const longAgo = await staffSessionToken(it.id, { signedInAt: Date.now() - SESSION_ABSOLUTE });
     assert.equal(await staffFromSessionCookie(longAgo, new Date()), null);
-    const almost = await cookie(it.id, { signedInAt: Date.now() - SESSION_ABSOLUTE + 60_000 });
+    const almost = await staffSessionToken(it.id, { signedInAt: Date.now() - SESSION_ABSOLUTE + 60_000 });
     assert.ok(await staffFromSessionCookie(almost, new Date()));
 
-    const live = await cookie(it.id);
+    const live = await staffSessionToken(it.id);
     await signOutEverywhere(db(), { userId: it.id, at: new Date() });
     assert.equal(await staffFromSessionCookie(live, new Date()), null);
-    assert.ok(await staffFromSessionCookie(await cookie(it.id, { epoch: 1 }), new Date()));
+    assert.ok(await staffFromSessionCookie(await staffSessionToken(it.id, { epoch: 1 }), new Date()));
+  });
+
+  test('a session without a session id (one that signing out could not end) is refused', async () => {
+    const it = await person('it');
+    const now = Date.now();
+    const withoutId = await encode({ token: { sub: it.id, signedInAt: now, assertedAt: now, epoch: 0 }, secret: sessionSecret(), maxAge: SESSION_IDLE / 1000 });
+    assert.equal(await staffFromSessionCookie(withoutId, new Date()), null);
+  });
+
+  test('signing out ends that one session; its record goes once the session is past its 12 hours anyway', async () => {
+    const it = await person('it');
+    const signedInAt = Date.now();
+    const [ended, other] = [await staffSessionToken(it.id, { signedInAt }), await staffSessionToken(it.id, { signedInAt })];
+    const token = await decode({ token: ended, secret: sessionSecret() });
+    assert.deepEqual(await signOutSession(db(), { token, at: new Date() }), { ok: true });
+    assert.deepEqual(await signOutSession(db(), { token, at: new Date() }), { ok: false, reason: 'already_ended' });
+    assert.deepEqual(await signOutSession(db(), { token: { sub: it.id }, at: new Date() }), { ok: false, reason: 'not_a_session' });
+    assert.equal(await staffFromSessionCookie(ended, new Date()), null);
+    assert.ok(await staffFromSessionCookie(other, new Date()));
+
+    const records = () => db().staffSessionEnd.count({ where: { sessionId: token?.sid } });
+    assert.equal(await records(), 1);
+    const otherToken = await decode({ token: other, secret: sessionSecret() });
+    await signOutSession(db(), { token: otherToken, at: new Date(signedInAt + SESSION_ABSOLUTE + 1_000) });
+    assert.equal(await records(), 0);
   });
 
   test('offboarding ends sessions and a revoked role is gone on the next request', async () => {
     const it = await person('it');
-    const value = await cookie(it.id);
+    const value = await staffSessionToken(it.id);
     await db().staffRole.deleteMany({ where: { userId: it.id } });
     assert.deepEqual((await staffFromSessionCookie(value, new Date()))?.roles, []);
     await db().user.update({ where: { id: it.id }, data: { enrollmentState: 'offboarded' } });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encode } from 'next-auth/jwt';
 import { POST as addHireRoute } from '@/app/api/it/hires/route';
 import { POST as deviceRoute } from '@/app/api/it/hires/[employeeId]/device/route';
 import { POST as issueRoute } from '@/app/api/it/hires/[employeeId]/links/route';
@@ -10,9 +9,9 @@ import { db } from '@/lib/db';
 import { registerDevice } from '@/lib/devices/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import { MAX_IMPORT_ROWS } from '@/lib/hr/import-hires';
-import { sessionSecret } from '@/lib/secrets';
 import { FRESH_ASSERTION } from '@/lib/staff/policy';
 import { deviceCertificate } from '@/lib/testing/certificates';
+import { staffSessionCookie } from '@/lib/testing/staff-session';
 
 // Every IT route handler × {anonymous, new hire, manager, IT}, with real session cookies.
 let sequence = 0;
@@ -30,9 +29,7 @@ async function person(options: { role?: 'it' | 'manager'; manager?: string } = {
 
 async function sessionCookie(userId: string | null, assertedAgoMs = 0) {
   if (!userId) return undefined;
-  const now = Date.now();
-  const token = await encode({ token: { sub: userId, signedInAt: now - assertedAgoMs, assertedAt: now - assertedAgoMs, epoch: 0 }, secret: sessionSecret() });
-  return `__Secure-next-auth.session-token=${token}`;
+  return staffSessionCookie(userId, { signedInAt: Date.now() - assertedAgoMs });
 }
 
 function request(path: string, cookie: string | undefined, body: unknown, headers: Record<string, string> = {}) {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
-import { encode } from 'next-auth/jwt';
 import { POST as registrationOptions } from '@/app/api/enroll/passkey/options/route';
 import { POST as registrationVerify } from '@/app/api/enroll/passkey/verify/route';
 import { POST as redeem } from '@/app/api/enroll/redeem/route';
@@ -17,11 +16,10 @@ import { db } from '@/lib/db';
 import { registerDevice } from '@/lib/devices/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import { applyHrEvent } from '@/lib/hr/events';
-import { sessionSecret } from '@/lib/secrets';
-import { SESSION_COOKIE } from '@/lib/staff/session';
 import { apiRequest, cookieFrom, json } from '@/lib/testing/api';
 import { deviceCertificate } from '@/lib/testing/certificates';
 import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
+import { staffSessionCookie } from '@/lib/testing/staff-session';
 
 // The two-person rule, attacked the way an insider would (issue: "one IT member can mint a credential
 // alone"): every step through the real route handlers, a real database, real certificates and real
@@ -56,9 +54,7 @@ async function cliPerson(options: { role?: 'it' | 'manager'; manager?: string; d
 }
 
 async function as(person: { id: string }, body: unknown): Promise<Request> {
-  const now = Date.now();
-  const token = await encode({ token: { sub: person.id, signedInAt: now, assertedAt: now, epoch: 0 }, secret: sessionSecret() });
-  return new Request(`${ORIGIN}/x`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${token}` }, body: JSON.stringify(body) });
+  return new Request(`${ORIGIN}/x`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: await staffSessionCookie(person.id) }, body: JSON.stringify(body) });
 }
 
 const hire = (employeeId: string) => ({ params: Promise.resolve({ employeeId }) });

@@ -16,6 +16,12 @@ const FLAG_AT = 0x40;
 
 type Credential = { id: Buffer; privateKey: crypto.KeyObject; userHandle: string; counter: number; rpId: string };
 
+/**
+ * What a browser would put in clientDataJSON when the ceremony runs inside another site's iframe
+ * (WebAuthn L3 §5.8.1): lets a test play the framing attacker.
+ */
+export type Embedding = { crossOrigin?: boolean; topOrigin?: string };
+
 function b64url(data: Uint8Array | string): string {
   return Buffer.from(data).toString('base64url');
 }
@@ -34,7 +40,12 @@ export class SoftAuthenticator {
     return FLAG_UP | (this.options.userVerification ? FLAG_UV : 0) | extra;
   }
 
-  register(options: PublicKeyCredentialCreationOptionsJSON, origin: string): RegistrationResponseJSON {
+  /** A registration response; `craft` bends it the way an attacker or a faulty authenticator might. */
+  register(
+    options: PublicKeyCredentialCreationOptionsJSON,
+    origin: string,
+    craft: { embedding?: Embedding; credentialIdBytes?: number } = {},
+  ): RegistrationResponseJSON {
     const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
     const cose = new Map<number, number | Uint8Array>([
@@ -44,7 +55,7 @@ export class SoftAuthenticator {
       [-2, Buffer.from(jwk.x!, 'base64url')],
       [-3, Buffer.from(jwk.y!, 'base64url')],
     ]);
-    const id = crypto.randomBytes(32);
+    const id = crypto.randomBytes(craft.credentialIdBytes ?? 32);
     const rpId = options.rp.id ?? new URL(origin).hostname;
     const aaguid = Buffer.from((this.options.aaguid ?? '00000000-0000-0000-0000-000000000000').replace(/-/g, ''), 'hex');
     const idLength = Buffer.alloc(2);
@@ -65,7 +76,7 @@ export class SoftAuthenticator {
         ['authData', new Uint8Array(authData)],
       ]),
     );
-    const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin, crossOrigin: false });
+    const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin, crossOrigin: false, ...craft.embedding });
     this.credentials.push({ id, privateKey, userHandle: options.user.id, counter: 0, rpId });
     return {
       id: b64url(id),
@@ -77,14 +88,19 @@ export class SoftAuthenticator {
     };
   }
 
-  authenticate(options: PublicKeyCredentialRequestOptionsJSON, origin: string, credential = this.credentials[0]!): AuthenticationResponseJSON {
+  authenticate(
+    options: PublicKeyCredentialRequestOptionsJSON,
+    origin: string,
+    credential = this.credentials[0]!,
+    embedding: Embedding = {},
+  ): AuthenticationResponseJSON {
     credential.counter += 1;
     const authData = Buffer.concat([
       crypto.createHash('sha256').update(credential.rpId).digest(),
       Buffer.from([this.flags()]),
       counterBytes(credential.counter),
     ]);
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin, crossOrigin: false }));
+    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin, crossOrigin: false, ...embedding }));
     const signature = crypto.sign('sha256', Buffer.concat([authData, crypto.createHash('sha256').update(clientDataJSON).digest()]), credential.privateKey);
     return {
       id: b64url(credential.id),

@@ -1,4 +1,3 @@
-import { db } from '@/lib/db';
 import { MAX_BODY_BYTES } from '@/lib/enrollment/policy';
 import { relyingParty } from '@/lib/enrollment/relying-party';
 import { ok } from '@/lib/http/problem';
@@ -10,5 +9,5 @@ import { EmptyBody } from '@/lib/passkeys/schemas';
 export async function POST(request: Request) {
   const body = await parseJson(request, EmptyBody, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
-  return ok(await passkeyAuthenticationOptions(db(), { rp: relyingParty(), at: new Date() }));
+  return ok(await passkeyAuthenticationOptions({ rp: relyingParty(), at: new Date() }));
 }

@@ -1,0 +1,41 @@
+// A person who enrolled a passkey the real way — link, enrollment session on their laptop, passkey
+// registration through the route handlers — with the software authenticator that holds the passkey.
+import assert from 'node:assert/strict';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { POST as registrationOptions } from '@/app/api/enroll/passkey/options/route';
+import { POST as registrationVerify } from '@/app/api/enroll/passkey/verify/route';
+import { POST as redeem } from '@/app/api/enroll/redeem/route';
+import { db } from '@/lib/db';
+import { registerDevice } from '@/lib/devices/register-device';
+import { issueLink } from '@/lib/enrollment/issue-link';
+import { addHire } from '@/lib/hires/add-hire';
+import { apiRequest, cookieFrom, json, type Caller } from '@/lib/testing/api';
+import { deviceCertificate } from '@/lib/testing/certificates';
+import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
+
+export const TEST_ORIGIN = 'https://localhost:3443';
+
+export async function enrolledPerson(input: { employeeId: string; role?: 'it' | 'manager' }) {
+  const at = new Date();
+  const { employeeId } = input;
+  const added = await addHire(
+    db(),
+    { employeeId, name: `Person ${employeeId}`, email: `${employeeId.toLowerCase()}@example.com`, startDate: at.toISOString().slice(0, 10), role: input.role },
+    { actor: { type: 'cli' }, at },
+  );
+  assert.ok(added.ok);
+  const laptop = await deviceCertificate(employeeId);
+  assert.ok((await registerDevice(db(), { employeeId, serial: `SN-${employeeId}`, certificatePem: laptop.pem }, { actor: { type: 'cli' }, at })).ok);
+  const link = await issueLink(db(), { employeeId }, { actor: { type: 'cli' }, at, origin: TEST_ORIGIN });
+  assert.ok(link.ok);
+
+  const onLaptop: Caller = { fingerprint: laptop.fingerprint };
+  const redeemed = await redeem(apiRequest('/api/enroll/redeem', onLaptop, { body: { token: new URL(link.url).hash.slice(1) } }));
+  assert.equal(redeemed.status, 200);
+  const inSession = { ...onLaptop, cookie: cookieFrom(redeemed) };
+  const creation = await json<PublicKeyCredentialCreationOptionsJSON>(await registrationOptions(apiRequest('/api/enroll/passkey/options', inSession, { body: {} })));
+  const authenticator = new SoftAuthenticator({ userVerification: true });
+  const registered = await registrationVerify(apiRequest('/api/enroll/passkey/verify', inSession, { body: { response: authenticator.register(creation, TEST_ORIGIN) } }));
+  assert.equal(registered.status, 200);
+  return { id: added.hire.id, employeeId, authenticator };
+}
