@@ -5,6 +5,6 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { env } = await import('@/lib/env');
   if (!env().outboxWorker) return;
-  const { startOutboxWorker } = await import('@/lib/hr/outbox-runner');
+  const { startOutboxWorker } = await import('@/lib/webhooks/runner');
   startOutboxWorker();
 }

@@ -13,7 +13,7 @@ const { migrate } = await import('@/lib/db/migrate');
 migrate(process.env.DATABASE_URL);
 const { db } = await import('@/lib/db');
 const { addHire } = await import('@/lib/hires/add-hire');
-const { registerDevice } = await import('@/lib/devices/register-device');
+const { registerDevice } = await import('@/lib/hires/register-device');
 const { issueLink } = await import('@/lib/enrollment/issue-link');
 const { verifyAuditChain } = await import('@/lib/audit/verify');
 const { deviceCertificate } = await import('@/lib/testing/certificates');

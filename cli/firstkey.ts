@@ -10,7 +10,7 @@ import { verifyAuditChain } from '@/lib/audit/verify';
 import { db } from '@/lib/db';
 import { migrate } from '@/lib/db/migrate';
 import { ensureDevCa, ensureServerCertificate, issueDeviceCertificate } from '@/lib/devices/dev-ca';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { env } from '@/lib/env';
 import { sessionSecret } from '@/lib/secrets';
 import { addHire } from '@/lib/hires/add-hire';
@@ -18,7 +18,7 @@ import { EmployeeId, HireInput } from '@/lib/hires/hire-input';
 import { hireStatuses } from '@/lib/hires/status';
 import { issueLink } from '@/lib/enrollment/issue-link';
 import { bootstrapAdmin } from '@/lib/staff/bootstrap';
-import { itAdminExists } from '@/lib/staff/last-admin';
+import { itAdminExists } from '@/lib/access/last-admin';
 import { importHiresCsv } from '@/lib/hr/import-hires';
 import { firstStartBootstrap } from '@/lib/staff/first-start';
 

@@ -11,6 +11,7 @@ import {
 import { ENROLLMENT_PROBLEMS, type EnrollmentProblemCode } from '@/lib/enrollment/messages';
 import { EnrollmentProblem } from '@/components/enrollment/enrollment-problem';
 import { EnrollmentReady } from '@/components/enrollment/enrollment-ready';
+import { TOKEN_PATTERN } from '@/lib/enrollment/token-shape';
 
 // The new hire's page. The token is read from the URL fragment (never sent in a GET), removed from
 // the address bar at once, and sent only in POST bodies. Steps: peek → (click) redeem → passkey
@@ -48,7 +49,6 @@ function problemView(error: ApiError['error'], fallback: ProblemCode = 'malforme
   return { step: 'problem', code, detail: error.message, retryAfterSeconds: error.retryAfterSeconds, validFrom: error.validFrom };
 }
 
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export function EnrollmentFlow() {
   const [view, setView] = useState<View>({ step: 'checking' });

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
-import type { Offer } from '@/lib/hires/hire-detail';
+import type { Offer } from '@/lib/console/hire-detail';
 
 type IssuedLink = { url: string; expiresAt: string; notBefore: string; deviceSerial: string; qrSvg: string };
 type Props = { employeeId: string; hasDevice: boolean; hasOpenLink: boolean; issueLink: Offer };

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
-import type { Offer } from '@/lib/hires/hire-detail';
+import type { Offer } from '@/lib/console/hire-detail';
 
 type Pending = { id: string; reason: string; requestedBy: string; requestedByMe: boolean; createdAt: string; revokePasskeys: boolean };
 type Approved = { url: string; expiresAt: string; deviceSerial: string; qrSvg: string };

@@ -3,7 +3,7 @@ import type { Tx } from '@/lib/db';
 import type { Actor, RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
-import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/staff/last-admin';
+import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/access/last-admin';
 
 // The one way a person loses access, whoever asks for it: IT removing a passkey, a recovery revoking
 // the lost ones, a leaver, "sign out everywhere".

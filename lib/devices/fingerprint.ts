@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { constantTimeEqual } from '@/lib/crypto';
 
 /** Lower-case hex SHA-256 of a certificate's DER bytes: what a TLS peer presents, in the form we store. */
 export function fingerprintOfDer(der: Uint8Array): string {
@@ -17,7 +18,5 @@ export function normalizeFingerprint(value: string): string | null {
 
 /** Compares two fingerprints in constant time (both canonical hex). */
 export function sameFingerprint(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && crypto.timingSafeEqual(left, right);
+  return constantTimeEqual(a, b);
 }

@@ -10,11 +10,11 @@ import { POST as authenticationOptions } from '@/app/api/passkeys/authenticate/o
 import { POST as authenticationVerify } from '@/app/api/passkeys/authenticate/verify/route';
 import { verifyAuditChain } from '@/lib/audit/verify';
 import { db } from '@/lib/db';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { issueLink } from '@/lib/enrollment/issue-link';
 import { CHALLENGE_TTL, MAX_BODY_BYTES, THROTTLE } from '@/lib/enrollment/policy';
-import { relyingParty } from '@/lib/enrollment/relying-party';
-import { hashSecret } from '@/lib/enrollment/token';
+import { relyingParty } from '@/lib/passkeys/relying-party';
+import { hashSecret } from '@/lib/crypto';
 import { addHire } from '@/lib/hires/add-hire';
 import { hireStatuses } from '@/lib/hires/status';
 import { passkeyAuthenticationOptions, verifyPasskeyAssertion } from '@/lib/passkeys/authentication';

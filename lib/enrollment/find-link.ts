@@ -3,7 +3,7 @@ import type { Db } from '@/lib/db';
 import type { Peer } from '@/lib/devices/front-door';
 import { sameFingerprint } from '@/lib/devices/fingerprint';
 import type { LinkFailure } from '@/lib/enrollment/link-outcome';
-import { hashSecret } from '@/lib/enrollment/token';
+import { hashSecret } from '@/lib/crypto';
 
 export type UsableLink = NonNullable<Awaited<ReturnType<typeof loadLink>>>;
 

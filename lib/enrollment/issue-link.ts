@@ -2,10 +2,11 @@ import 'server-only';
 import { inTransaction, type Db, type DbOrTx } from '@/lib/db';
 import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
-import { enqueueLinkPush } from '@/lib/hr/outbox';
+import { enqueueLinkPush } from '@/lib/webhooks/outbox';
 import { LINK_TTL, LINK_VALID_BEFORE_START } from '@/lib/enrollment/policy';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
-import { enrollmentUrl, hashSecret, newSecret } from '@/lib/enrollment/token';
+import { hashSecret } from '@/lib/crypto';
+import { enrollmentUrl, newToken } from '@/lib/enrollment/token';
 
 export type LinkPurpose = 'enrollment' | 'bootstrap' | 'recovery';
 
@@ -94,7 +95,7 @@ export async function issueLink(
   const notBefore = requested > at ? requested : at;
   const expiresAt = new Date(notBefore.getTime() + ttlMs);
 
-  const token = newSecret();
+  const token = newToken();
   const link = await inTransaction(db, async (tx) => {
     // Re-read inside the transaction: a leaver or a device swap may have committed since the checks.
     const fresh = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { enrollmentState: true } });

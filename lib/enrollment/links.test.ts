@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { db } from '@/lib/db';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { issueLink, revokeOpenLink } from '@/lib/enrollment/issue-link';
 import { peekLink } from '@/lib/enrollment/peek';
 import { ENROLLMENT_SESSION_TTL, LINK_TTL, LINK_VALID_BEFORE_START } from '@/lib/enrollment/policy';
 import { redeemLink } from '@/lib/enrollment/redeem';
 import { currentEnrollmentSession, enrollmentCookie } from '@/lib/enrollment/session';
-import { hashSecret } from '@/lib/enrollment/token';
+import { hashSecret } from '@/lib/crypto';
 import { addHire } from '@/lib/hires/add-hire';
 import { hireStatuses } from '@/lib/hires/status';
 import { deviceCertificate } from '@/lib/testing/certificates';

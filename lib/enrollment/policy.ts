@@ -43,12 +43,3 @@ export const THROTTLE = { perDevice: 10, perAddress: 100, window: 15 * MINUTE } 
 /** Request bodies of the enrollment API: a WebAuthn response is a few KiB; nothing needs more. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** A recovery request waits this long for its second person before it lapses. */
-export const RECOVERY_REQUEST_TTL = 24 * 60 * 60_000;
-
-/**
- * Outbound webhooks (HR status, MDM push): retried until a 2xx with exponential backoff and full
- * jitter, 2 s doubling to at most 15 minutes; flagged on the IT console after 5 failed attempts.
- * A claimed message is leased for 30 s, so several app instances never send it at the same time.
- */
-export const OUTBOX = { batch: 20, leaseMs: 30_000, baseDelayMs: 2_000, maxDelayMs: 15 * 60_000, flagAfterAttempts: 5, requestTimeoutMs: 10_000 } as const;

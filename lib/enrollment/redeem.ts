@@ -5,7 +5,8 @@ import { attemptLink, type LinkAttempt } from '@/lib/enrollment/link-attempt';
 import type { LinkFailure } from '@/lib/enrollment/link-outcome';
 import { ENROLLMENT_SESSION_TTL } from '@/lib/enrollment/policy';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
-import { hashSecret, newSecret } from '@/lib/enrollment/token';
+import { hashSecret } from '@/lib/crypto';
+import { newToken } from '@/lib/enrollment/token';
 
 export type RedeemResult = { ok: true; sessionSecret: string; expiresAt: Date; hire: { name: string } } | LinkFailure;
 
@@ -19,7 +20,7 @@ export async function redeemLink(db: Db, attempt: LinkAttempt): Promise<RedeemRe
   if (!checked.ok) return checked;
   const { link } = checked;
   const { at, request } = attempt;
-  const sessionSecret = newSecret();
+  const sessionSecret = newToken();
   const expiresAt = new Date(at.getTime() + ENROLLMENT_SESSION_TTL);
 
   const won = await writeTransaction(db, async (tx) => {

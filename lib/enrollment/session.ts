@@ -3,7 +3,9 @@ import type { Db } from '@/lib/db';
 import type { Peer } from '@/lib/devices/front-door';
 import { sameFingerprint } from '@/lib/devices/fingerprint';
 import { ENROLLMENT_SESSION_TTL } from '@/lib/enrollment/policy';
-import { hashSecret } from '@/lib/enrollment/token';
+import { hashSecret } from '@/lib/crypto';
+import { TOKEN_PATTERN } from '@/lib/enrollment/token-shape';
+import { readCookie } from '@/lib/http/cookies';
 
 // The enrollment session: the 10-minute window after a link is redeemed, during which the passkey
 // ceremony runs (and may be retried). Its secret lives only in a `__Host-` cookie: Secure, no Domain,
@@ -17,14 +19,6 @@ export function enrollmentCookie(secret: string): string {
 
 export function clearedEnrollmentCookie(): string {
   return `${ENROLLMENT_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict`;
-}
-
-export function readCookie(headers: Headers, name: string): string | null {
-  for (const part of (headers.get('cookie') ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=') || null;
-  }
-  return null;
 }
 
 export type SessionProblem = 'no_session' | 'session_expired' | 'session_ended' | 'wrong_device' | 'no_certificate';
@@ -48,7 +42,7 @@ export async function currentEnrollmentSession(
   input: { headers: Headers; peer: Peer; at: Date },
 ): Promise<{ ok: true; session: ActiveEnrollmentSession } | { ok: false; reason: SessionProblem }> {
   const secret = readCookie(input.headers, ENROLLMENT_COOKIE);
-  if (!secret || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return { ok: false, reason: 'no_session' };
+  if (!secret || !TOKEN_PATTERN.test(secret)) return { ok: false, reason: 'no_session' };
   const session = await loadSession(db, secret);
   if (!session) return { ok: false, reason: 'no_session' };
   if (session.endedAt || session.device.retiredAt || session.user.enrollmentState === 'offboarded') return { ok: false, reason: 'session_ended' };

@@ -2,7 +2,7 @@ import 'server-only';
 import type { Tx } from '@/lib/db';
 import type { Actor, RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
-import { enqueueStatusChange } from '@/lib/hr/outbox';
+import { enqueueStatusChange } from '@/lib/webhooks/outbox';
 
 // DESIGN.md "States of a hire's enrollment":
 // awaiting_device → ready → invited → opened → enrolling → enrolled, with side states

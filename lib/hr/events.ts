@@ -3,7 +3,7 @@ import { writeTransaction, type Db, type Tx } from '@/lib/db';
 import type { Actor } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { issueLink } from '@/lib/enrollment/issue-link';
 import { openLinkWhere } from '@/lib/enrollment/open-link';
 import { addHire } from '@/lib/hires/add-hire';

@@ -12,7 +12,7 @@ import { uniqueViolation } from '@/lib/db/errors';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
 import { challengeSpent, spendSignInChallenge } from '@/lib/passkeys/challenges';
 import { embeddingProblem, readClientData } from '@/lib/passkeys/client-data';
-import type { RelyingParty } from '@/lib/passkeys/registration';
+import type { RelyingParty } from '@/lib/passkeys/relying-party';
 import { checkSignInChallenge, issueSignInChallenge } from '@/lib/passkeys/sign-in-challenge';
 
 /**

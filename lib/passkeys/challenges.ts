@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Db, DbOrTx, Tx } from '@/lib/db';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
-import { hashSecret } from '@/lib/enrollment/token';
+import { hashSecret } from '@/lib/crypto';
 
 // WebAuthn challenges are kept server-side as SHA-256 only, live 5 minutes and are used once.
 // Registration challenges are stored when issued (they belong to an enrollment session) and a

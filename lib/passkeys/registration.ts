@@ -15,8 +15,8 @@ import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
 import { embeddingProblem, readClientData } from '@/lib/passkeys/client-data';
 import { providerName } from '@/lib/passkeys/providers';
+import type { RelyingParty } from '@/lib/passkeys/relying-party';
 
-export type RelyingParty = { rpId: string; origin: string };
 
 /**
  * WebAuthn L3 §7.1 step 25: a credential ID is at most 1023 bytes. A longer one is malformed, and it

@@ -4,7 +4,7 @@ import { POST as redeem } from '@/app/api/enroll/redeem/route';
 import { POST as requestRoute } from '@/app/api/it/hires/[employeeId]/recovery/route';
 import { POST as decideRoute } from '@/app/api/recovery/[requestId]/route';
 import { db } from '@/lib/db';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import { FRESH_ASSERTION } from '@/lib/staff/policy';
 import { apiRequest } from '@/lib/testing/api';
@@ -146,7 +146,7 @@ describe('two-person recovery', async () => {
   });
 
   test('a recovery is bound to the laptop it was requested for: a swap before approval voids it', async () => {
-    const { registerDevice: register } = await import('@/lib/devices/register-device');
+    const { registerDevice: register } = await import('@/lib/hires/register-device');
     const hire = await person({ manager: manager.employeeId, device: true });
     const asked = await ask(itA, hire);
     const swapped = await deviceCertificate('swapped');

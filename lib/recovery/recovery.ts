@@ -4,7 +4,7 @@ import type { RequestContext } from '@/lib/audit/actor';
 import { revokePasskeys } from '@/lib/access/revocation';
 import { appendAudit } from '@/lib/audit/append';
 import { issueLink, type IssuedLink } from '@/lib/enrollment/issue-link';
-import { RECOVERY_REQUEST_TTL } from '@/lib/enrollment/policy';
+import { RECOVERY_REQUEST_TTL } from '@/lib/recovery/policy';
 import { can } from '@/lib/staff/authorize';
 import { independentOf, userOfLabel } from '@/lib/staff/independence';
 import type { Staff } from '@/lib/staff/session';

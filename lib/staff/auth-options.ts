@@ -5,7 +5,7 @@ import type { CredentialsConfig } from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { db } from '@/lib/db';
 import { FRONT_DOOR_KEY_ENV, PEER_HEADER, readPeerHeader } from '@/lib/devices/front-door';
-import { relyingParty } from '@/lib/enrollment/relying-party';
+import { relyingParty } from '@/lib/passkeys/relying-party';
 import { verifyPasskeyAssertion } from '@/lib/passkeys/authentication';
 import { AuthenticationResponseSchema } from '@/lib/passkeys/schemas';
 import { sessionSecret } from '@/lib/secrets';

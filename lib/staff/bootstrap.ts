@@ -3,11 +3,11 @@ import { type Db, writeTransaction } from '@/lib/db';
 import type { Actor } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import type { HireInput } from '@/lib/hires/hire-input';
 import { issueLink, type IssuedLink } from '@/lib/enrollment/issue-link';
-import { itAdminExists } from '@/lib/staff/last-admin';
+import { itAdminExists } from '@/lib/access/last-admin';
 
 export type BootstrapResult =
   | ({ ok: true } & IssuedLink)

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Db } from '@/lib/db';
 import { issueDeviceCertificate } from '@/lib/devices/dev-ca';
 import { bootstrapAdmin } from '@/lib/staff/bootstrap';
-import { itAdminExists } from '@/lib/staff/last-admin';
+import { itAdminExists } from '@/lib/access/last-admin';
 
 export const FIRST_ADMIN = { employeeId: 'it-admin', name: 'First IT admin', email: 'it-admin@firstkey.invalid' } as const;
 

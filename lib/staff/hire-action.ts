@@ -1,7 +1,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { db } from '@/lib/db';
-import { findSubject } from '@/lib/hires/find-subject';
+import { findSubject } from '@/lib/staff/find-subject';
 import { problem } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
 import type { StaffAction } from '@/lib/staff/authorize';

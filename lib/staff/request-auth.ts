@@ -1,6 +1,6 @@
 import 'server-only';
 import type { RequestContext } from '@/lib/audit/actor';
-import { readCookie } from '@/lib/enrollment/session';
+import { readCookie } from '@/lib/http/cookies';
 import { env } from '@/lib/env';
 import { problem } from '@/lib/http/problem';
 import { requestOrigin } from '@/lib/http/request-context';

@@ -5,7 +5,7 @@ import { appendAudit } from '@/lib/audit/append';
 import type { StaffRoleName } from '@/lib/hires/hire-input';
 import { can } from '@/lib/staff/authorize';
 import { independentOf } from '@/lib/staff/independence';
-import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/staff/last-admin';
+import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/access/last-admin';
 import { ROLE_REQUEST_TTL, TWO_PERSON_ROLES } from '@/lib/staff/policy';
 import type { Staff } from '@/lib/staff/session';
 

@@ -6,7 +6,7 @@ import { POST as issueRoute } from '@/app/api/it/hires/[employeeId]/links/route'
 import { POST as revokeRoute } from '@/app/api/it/hires/[employeeId]/links/revoke/route';
 import { POST as importRoute } from '@/app/api/it/hires/import/route';
 import { db } from '@/lib/db';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import { MAX_IMPORT_ROWS } from '@/lib/hr/import-hires';
 import { FRESH_ASSERTION } from '@/lib/staff/policy';

@@ -13,7 +13,7 @@ import { POST as revokePasskeyRoute } from '@/app/api/it/passkeys/[passkeyId]/re
 import { POST as roleRequestRoute } from '@/app/api/it/role-requests/[requestId]/route';
 import { POST as decideRoute } from '@/app/api/recovery/[requestId]/route';
 import { db } from '@/lib/db';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import { applyHrEvent } from '@/lib/hr/events';
 import { apiRequest, cookieFrom, json } from '@/lib/testing/api';

@@ -6,7 +6,7 @@ import { POST as registrationOptions } from '@/app/api/enroll/passkey/options/ro
 import { POST as registrationVerify } from '@/app/api/enroll/passkey/verify/route';
 import { POST as redeem } from '@/app/api/enroll/redeem/route';
 import { db } from '@/lib/db';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { issueLink } from '@/lib/enrollment/issue-link';
 import { addHire } from '@/lib/hires/add-hire';
 import { apiRequest, cookieFrom, json, type Caller } from '@/lib/testing/api';

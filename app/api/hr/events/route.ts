@@ -2,7 +2,7 @@ import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import { HrEventBody } from '@/lib/hr/event-schema';
 import { applyHrEvent } from '@/lib/hr/events';
-import { verifyWebhook } from '@/lib/hr/signature';
+import { verifyWebhook } from '@/lib/webhooks/signature';
 import { ok, problem } from '@/lib/http/problem';
 import { readLimited } from '@/lib/http/parse-json';
 

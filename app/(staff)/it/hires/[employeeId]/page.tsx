@@ -6,7 +6,7 @@ import { LiveRefresh } from '@/components/staff/live-refresh';
 import { RecoveryPanel } from '@/components/staff/recovery-panel';
 import { StateBadge } from '@/components/staff/state-badge';
 import { db } from '@/lib/db';
-import { hireDetail } from '@/lib/hires/hire-detail';
+import { hireDetail } from '@/lib/console/hire-detail';
 import { requireStaff } from '@/lib/staff/require';
 
 export const metadata: Metadata = { title: 'Hire' };

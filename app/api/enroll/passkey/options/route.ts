@@ -1,6 +1,6 @@
 import { db } from '@/lib/db';
 import { MAX_BODY_BYTES } from '@/lib/enrollment/policy';
-import { relyingParty } from '@/lib/enrollment/relying-party';
+import { relyingParty } from '@/lib/passkeys/relying-party';
 import { enrollmentProblem } from '@/lib/enrollment/respond';
 import { currentEnrollmentSession } from '@/lib/enrollment/session';
 import { ok } from '@/lib/http/problem';

@@ -1,5 +1,5 @@
 import { MAX_BODY_BYTES } from '@/lib/enrollment/policy';
-import { relyingParty } from '@/lib/enrollment/relying-party';
+import { relyingParty } from '@/lib/passkeys/relying-party';
 import { ok } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
 import { passkeyAuthenticationOptions } from '@/lib/passkeys/authentication';

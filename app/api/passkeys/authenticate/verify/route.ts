@@ -1,7 +1,7 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { db } from '@/lib/db';
 import { MAX_BODY_BYTES } from '@/lib/enrollment/policy';
-import { relyingParty } from '@/lib/enrollment/relying-party';
+import { relyingParty } from '@/lib/passkeys/relying-party';
 import { ok, problem } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
 import { requestOrigin } from '@/lib/http/request-context';

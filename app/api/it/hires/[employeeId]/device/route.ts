@@ -1,5 +1,5 @@
 import { db } from '@/lib/db';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { ok } from '@/lib/http/problem';
 import { RegisterDeviceBody } from '@/lib/staff/bodies';
 import { hireActionRequest } from '@/lib/staff/hire-action';

@@ -1,7 +1,7 @@
 import { db } from '@/lib/db';
 import { ok } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
-import { revokePasskey } from '@/lib/passkeys/revoke';
+import { revokePasskey } from '@/lib/access/revoke-passkey';
 import { RevokePasskeyBody } from '@/lib/staff/bodies';
 import { refusal } from '@/lib/staff/outcomes';
 import { authorizeRequest } from '@/lib/staff/request-auth';

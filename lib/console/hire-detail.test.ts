@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { db } from '@/lib/db';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { addHire } from '@/lib/hires/add-hire';
-import { hireDetail } from '@/lib/hires/hire-detail';
-import { revokePasskey } from '@/lib/passkeys/revoke';
+import { hireDetail } from '@/lib/console/hire-detail';
+import { revokePasskey } from '@/lib/access/revoke-passkey';
 import { deviceCertificate } from '@/lib/testing/certificates';
 
 const cli = { actor: { type: 'cli' } as const, at: new Date() };

@@ -1,6 +1,7 @@
 import 'server-only';
 import { env } from '@/lib/env';
-import type { RelyingParty } from '@/lib/passkeys/registration';
+
+export type RelyingParty = { rpId: string; origin: string };
 
 /** The WebAuthn relying party is the portal's public origin (FIRSTKEY_ORIGIN). */
 export function relyingParty(): RelyingParty {

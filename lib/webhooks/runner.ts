@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { db } from '@/lib/db';
-import { deliverDueMessages } from '@/lib/hr/outbox-worker';
+import { deliverDueMessages } from '@/lib/webhooks/worker';
 
 const holder = globalThis as unknown as { firstkeyOutboxWorker?: NodeJS.Timeout };
 

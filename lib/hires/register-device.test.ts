@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { Actor } from '@/lib/audit/actor';
 import { verifyAuditChain } from '@/lib/audit/verify';
 import { db } from '@/lib/db';
-import { registerDevice } from '@/lib/devices/register-device';
+import { registerDevice } from '@/lib/hires/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import { hireStatuses } from '@/lib/hires/status';
 import { deviceCertificate } from '@/lib/testing/certificates';

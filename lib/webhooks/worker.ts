@@ -1,10 +1,10 @@
 import 'server-only';
 import { writeTransaction, type Db } from '@/lib/db';
 import { appendAudit } from '@/lib/audit/append';
-import { OUTBOX } from '@/lib/enrollment/policy';
+import { OUTBOX } from '@/lib/webhooks/policy';
 import { env } from '@/lib/env';
-import { unseal } from '@/lib/hr/seal';
-import { signWebhook } from '@/lib/hr/signature';
+import { unseal } from '@/lib/webhooks/seal';
+import { signWebhook } from '@/lib/webhooks/signature';
 
 export type Send = (url: string, init: RequestInit) => Promise<{ status: number }>;
 

@@ -2,10 +2,10 @@ import 'server-only';
 import crypto from 'node:crypto';
 import type { Tx } from '@/lib/db';
 import { env } from '@/lib/env';
-import { seal } from '@/lib/hr/seal';
+import { seal } from '@/lib/webhooks/seal';
 
 // Outbound webhooks are written to the outbox in the same transaction as the change they report, so
-// a change and its notification exist together or not at all; lib/hr/outbox-worker.ts delivers them.
+// a change and its notification exist together or not at all; lib/webhooks/worker.ts delivers them.
 
 export type OutboxChannel = 'hr_status' | 'mdm_push';
 
