@@ -31,7 +31,7 @@ async function cookie(userId: string, assertedAgoMs = 0) {
 }
 
 function post(cookieHeader: string, body: unknown) {
-  return new Request('https://localhost:3443/x', { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookieHeader }, body: JSON.stringify(body) });
+  return new Request('https://localhost:3443/x', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://localhost:3443', cookie: cookieHeader }, body: JSON.stringify(body) });
 }
 
 async function ask(requester: { id: string }, hire: { employeeId: string }, revokePasskeys = true) {

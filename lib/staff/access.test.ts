@@ -27,7 +27,7 @@ async function person(role?: 'it' | 'manager', name?: string) {
 }
 
 const post = async (userId: string, body: unknown) =>
-  new Request('https://localhost:3443/x', { method: 'POST', headers: { 'content-type': 'application/json', cookie: await staffSessionCookie(userId) }, body: JSON.stringify(body) });
+  new Request('https://localhost:3443/x', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://localhost:3443', cookie: await staffSessionCookie(userId) }, body: JSON.stringify(body) });
 
 async function changeRole(actorId: string, employeeId: string, role: 'it' | 'manager', grant: boolean) {
   const response = await rolesRoute(await post(actorId, { role, grant, reason: 'access test' }), { params: Promise.resolve({ employeeId }) });

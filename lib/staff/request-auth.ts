@@ -11,8 +11,9 @@ import { hasFreshAssertion, staffFromSessionCookie, type Staff } from '@/lib/sta
 export type AuthorizedRequest = { ok: true; staff: Staff; context: RequestContext; at: Date } | { ok: false; response: Response };
 
 /**
- * For staff route handlers: who is asking, and may they? Refuses cross-site requests (Origin must be
- * ours), anonymous callers (401), missing roles (403) and — for sensitive actions — a passkey
+ * For staff route handlers: who is asking, and may they? Refuses cross-site requests (a request that
+ * changes anything must carry our Origin: browsers send it on every such request, and a missing one
+ * is refused rather than left to SameSite — Lucia's CSRF guidance), anonymous callers (401), missing roles (403) and — for sensitive actions — a passkey
  * assertion older than 5 minutes (403 `stale_assertion`, which the console answers with a passkey prompt).
  */
 export async function authorizeRequest(
@@ -22,8 +23,10 @@ export async function authorizeRequest(
 ): Promise<AuthorizedRequest> {
   const at = new Date();
   const origin = request.headers.get('origin');
-  if (origin && origin !== env().origin) {
-    return { ok: false, response: problem(403, 'cross_site', `Requests must come from ${env().origin}, not ${origin}`) };
+  const changesState = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+  if ((origin || changesState) && origin !== env().origin) {
+    const seen = origin ? `not ${origin}` : 'and this one named no origin';
+    return { ok: false, response: problem(403, 'cross_site', `Requests must come from ${env().origin}, ${seen}`) };
   }
   const staff = await staffFromSessionCookie(readCookie(request.headers, SESSION_COOKIE) ?? undefined, at);
   if (!staff) return { ok: false, response: problem(401, 'signed_out', 'Sign in with your passkey to continue.') };

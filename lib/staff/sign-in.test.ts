@@ -17,7 +17,7 @@ async function addHireWith(cookie: string | undefined) {
   const employeeId = nextId('NEW');
   const request = new Request('https://localhost:3443/api/it/hires', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {}) },
+    headers: { 'content-type': 'application/json', origin: 'https://localhost:3443', ...(cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {}) },
     body: JSON.stringify({ employeeId, name: 'New Hire', email: `${employeeId.toLowerCase()}@example.com`, startDate: '2026-12-01' }),
   });
   return (await addHireRoute(request)).status;

@@ -35,7 +35,7 @@ async function sessionCookie(userId: string | null, assertedAgoMs = 0) {
 function request(path: string, cookie: string | undefined, body: unknown, headers: Record<string, string> = {}) {
   return new Request(`https://localhost:3443${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...headers },
+    headers: { 'content-type': 'application/json', origin: 'https://localhost:3443', ...(cookie ? { cookie } : {}), ...headers },
     body: JSON.stringify(body),
   });
 }
@@ -82,6 +82,16 @@ describe('IT actions: authorization matrix', async () => {
     const response = await issueRoute(request('/x', await sessionCookie(it.id), { reason: 'csrf' }, { origin: 'https://evil.example' }), params(target.employeeId));
     assert.equal(response.status, 403);
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'cross_site');
+  });
+
+  test('a state-changing request without an Origin header is refused, not left to SameSite', async () => {
+    const bare = request('/x', await sessionCookie(it.id), { reason: 'no origin' });
+    bare.headers.delete('origin');
+    const before = await db().bridgeToken.count({ where: { userId: target.id } });
+    const response = await issueRoute(bare, params(target.employeeId));
+    assert.equal(response.status, 403);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'cross_site');
+    assert.equal(await db().bridgeToken.count({ where: { userId: target.id } }), before);
   });
 
   test('bad input is a 4xx with a message and writes nothing', async () => {

@@ -54,7 +54,7 @@ async function cliPerson(options: { role?: 'it' | 'manager'; manager?: string; d
 }
 
 async function as(person: { id: string }, body: unknown): Promise<Request> {
-  return new Request(`${ORIGIN}/x`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: await staffSessionCookie(person.id) }, body: JSON.stringify(body) });
+  return new Request(`${ORIGIN}/x`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://localhost:3443', cookie: await staffSessionCookie(person.id) }, body: JSON.stringify(body) });
 }
 
 const hire = (employeeId: string) => ({ params: Promise.resolve({ employeeId }) });
