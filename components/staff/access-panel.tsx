@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
+import { RequestDecision } from '@/components/staff/request-decision';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 
 type PendingRole = { id: string; role: string; reason: string; requestedBy: string; requestedByMe: boolean };
@@ -25,13 +26,13 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
   const [message, setMessage] = useState<NoticeMessage | null>(null);
 
   async function act(path: string, body: Record<string, unknown>, done: string) {
-    const result = await staffRequest(path, { ...body, reason });
+    const result = await staffRequest(path, body);
     setMessage(result.ok ? { tone: 'ok', text: done } : { tone: 'error', text: result.message });
     if (result.ok) router.refresh();
   }
 
-  const decide = (request: PendingRole, decision: 'approve' | 'decline' | 'withdraw', done: string) =>
-    void act(`/api/it/role-requests/${request.id}`, { decision }, done);
+  const done = { approve: 'Approved: the role is granted.', decline: 'Declined.', withdraw: 'Request withdrawn.' };
+  const decide = (request: PendingRole, decision: 'approve' | 'decline' | 'withdraw') => void act(`/api/it/role-requests/${request.id}`, { decision }, done[decision]);
 
   const roleButton = (role: 'it' | 'manager', label: string) => {
     const has = roles.includes(role);
@@ -44,7 +45,7 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
         onClick={() =>
           void act(
             `/api/it/hires/${encodeURIComponent(employeeId)}/roles`,
-            { role, grant: !has },
+            { role, grant: !has, reason },
             asking ? `Asked for the ${label}. A second IT member must approve it.` : `${has ? 'Revoked' : 'Granted'} ${label}.`,
           )
         }
@@ -74,29 +75,12 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
           {pendingRoles.map((request) => (
             <li key={request.id} className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-role-request={request.id}>
               <strong>{request.requestedBy}</strong> asked to grant the {request.role === 'it' ? 'IT' : request.role} role: &ldquo;{request.reason}&rdquo;
-              <div className="mt-2 flex flex-wrap items-center gap-2">
-                {request.requestedByMe ? (
-                  <>
-                    <span>Waiting for a second IT member to approve.</span>
-                    <button type="button" className="rounded-md border border-slate-300 px-3 py-1" onClick={() => decide(request, 'withdraw', 'Request withdrawn.')}>
-                      Withdraw request
-                    </button>
-                  </>
-                ) : (
-                  <>
-                    <button
-                      type="button"
-                      className="rounded-md bg-brand-600 px-3 py-1 font-semibold text-white hover:bg-brand-700"
-                      onClick={() => decide(request, 'approve', 'Approved: the role is granted.')}
-                    >
-                      Approve role
-                    </button>
-                    <button type="button" className="rounded-md border border-slate-300 px-3 py-1" onClick={() => decide(request, 'decline', 'Declined.')}>
-                      Decline
-                    </button>
-                  </>
-                )}
-              </div>
+              <RequestDecision
+                mine={request.requestedByMe}
+                waiting="Waiting for a second IT member to approve."
+                approveLabel="Approve role"
+                onDecide={(decision) => decide(request, decision)}
+              />
             </li>
           ))}
         </ul>
@@ -111,7 +95,7 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
                 <button
                   type="button"
                   className="rounded-md border border-slate-300 px-2 py-0.5 hover:bg-slate-100"
-                  onClick={() => void act(`/api/it/passkeys/${passkey.id}/revoke`, {}, 'Passkey removed.')}
+                  onClick={() => void act(`/api/it/passkeys/${passkey.id}/revoke`, { reason }, 'Passkey removed.')}
                 >
                   Remove passkey
                 </button>

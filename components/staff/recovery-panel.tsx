@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 import type { Offer } from '@/lib/console/hire-detail';
+import { RequestDecision } from '@/components/staff/request-decision';
 
 type Pending = { id: string; reason: string; requestedBy: string; requestedByMe: boolean; createdAt: string; revokePasskeys: boolean };
 type Approved = { url: string; expiresAt: string; deviceSerial: string; qrSvg: string };
@@ -58,25 +59,12 @@ export function RecoveryPanel({ employeeId, pending, request }: { employeeId: st
             <li key={request.id} className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-recovery-request={request.id}>
               Requested by <strong>{request.requestedBy}</strong>: &ldquo;{request.reason}&rdquo;
               {request.revokePasskeys ? ' (revokes the current passkeys)' : ''}
-              <div className="mt-2 flex gap-2">
-                {request.requestedByMe ? (
-                  <>
-                    <span>Waiting for a second person to approve.</span>
-                    <button type="button" className="rounded-md border border-slate-300 px-4 py-1.5" onClick={() => void decide(request.id, 'withdraw')}>
-                      Withdraw request
-                    </button>
-                  </>
-                ) : (
-                  <>
-                    <button type="button" className={button} onClick={() => void decide(request.id, 'approve')}>
-                      Approve recovery
-                    </button>
-                    <button type="button" className="rounded-md border border-slate-300 px-4 py-1.5" onClick={() => void decide(request.id, 'decline')}>
-                      Decline
-                    </button>
-                  </>
-                )}
-              </div>
+              <RequestDecision
+                mine={request.requestedByMe}
+                waiting="Waiting for a second person to approve."
+                approveLabel="Approve recovery"
+                onDecide={(decision) => void decide(request.id, decision)}
+              />
             </li>
           ))}
         </ul>

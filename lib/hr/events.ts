@@ -1,5 +1,6 @@
 import 'server-only';
 import { writeTransaction, type Db, type Tx } from '@/lib/db';
+import { refusalOf, Rollback } from '@/lib/db/rollback';
 import type { Actor } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
@@ -23,9 +24,7 @@ const LATER_KINDS: Record<HrEventBody['type'], string[]> = { joiner: ['change', 
 export type HrEventResult =
   | { ok: true; duplicate: true }
   | { ok: true; duplicate: false; outcome: string; linkIssued: boolean }
-  | { ok: false; status: 409 | 422; message: string };
-
-class Refused extends Error {}
+  | { ok: false; reason: 'refused' | 'invalid_certificate'; message: string };
 
 export async function applyHrEvent(
   db: Db,
@@ -36,7 +35,7 @@ export async function applyHrEvent(
   const employeeId = event.data.employeeId;
   if ('device' in event.data && event.data.device) {
     const parsed = parseCertificatePem(event.data.device.certificatePem);
-    if (!parsed.ok) return { ok: false, status: 422, message: `data.device.certificatePem: ${parsed.message}` };
+    if (!parsed.ok) return { ok: false, reason: 'invalid_certificate', message: `data.device.certificatePem: ${parsed.message}` };
   }
   try {
     return await writeTransaction(db, async (tx) => {
@@ -59,8 +58,7 @@ export async function applyHrEvent(
       return { ok: true as const, duplicate: false as const, ...result };
     });
   } catch (error) {
-    if (error instanceof Refused) return { ok: false, status: 409, message: error.message };
-    throw error;
+    return refusalOf<'refused'>(error);
   }
 }
 
@@ -85,7 +83,7 @@ async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, ori
     if (user.enrollmentState === 'offboarded') return { outcome: 'already_offboarded', linkIssued: false };
     const left = await offboard(tx, { userId: user.id, at, actor: HR, reason: 'hr_leaver' });
     // Refused and not recorded, so HR's retry applies it once someone else can run the console.
-    if (!left.ok) throw new Refused(`${user.employeeId}: ${left.message}`);
+    if (!left.ok) throw new Rollback('refused', `${user.employeeId}: ${left.message}`);
     return { outcome: user.enrollmentState === 'enrolled' ? 'offboarded_after_enrollment' : 'offboarded_before_enrollment', linkIssued: false };
   }
   if (leaver) return { outcome: 'ignored_after_leaver', linkIssued: false };
@@ -96,7 +94,7 @@ async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, ori
   let outcome: string;
   if (!user) {
     const added = await addHire(tx, hireInput(person, await knownManager(tx, person.managerEmployeeId)), { actor: HR, at });
-    if (!added.ok) throw new Refused(added.message);
+    if (!added.ok) throw new Rollback('refused', added.message);
     outcome = event.type === 'joiner' ? 'created' : 'created_from_change_before_joiner';
   } else {
     await updatePerson(tx, user.id, person, at);
@@ -109,7 +107,7 @@ async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, ori
     const parsed = parseCertificatePem(person.device.certificatePem);
     if (parsed.ok && current?.certFingerprint !== parsed.certificate.fingerprint) {
       const registered = await registerDevice(tx, { employeeId, serial: person.device.serial, certificatePem: person.device.certificatePem }, { actor: HR, at });
-      if (!registered.ok) throw new Refused(`data.device: ${registered.message}`);
+      if (!registered.ok) throw new Rollback('refused', `data.device: ${registered.message}`);
       deviceChanged = true;
     }
   }
@@ -143,7 +141,7 @@ async function knownManager(tx: Tx, managerEmployeeId: string | null | undefined
 async function updatePerson(tx: Tx, userId: string, person: HrPerson, at: Date): Promise<void> {
   const manager = person.managerEmployeeId ? await tx.user.findUnique({ where: { employeeId: person.managerEmployeeId }, select: { id: true } }) : null;
   const clash = await tx.user.findFirst({ where: { email: person.email, id: { not: userId } }, select: { employeeId: true } });
-  if (clash) throw new Refused(`email "${person.email}" belongs to ${clash.employeeId}`);
+  if (clash) throw new Rollback('refused', `email "${person.email}" belongs to ${clash.employeeId}`);
   await tx.user.update({
     where: { id: userId },
     data: { name: person.name, email: person.email, startDate: person.startDate, department: person.department ?? null, managerId: manager?.id ?? null, managerSetBy: 'hr', updatedAt: at },

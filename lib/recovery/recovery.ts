@@ -1,5 +1,6 @@
 import 'server-only';
 import { writeTransaction, type Db, type DbOrTx } from '@/lib/db';
+import { refusalOf, Rollback } from '@/lib/db/rollback';
 import type { RequestContext } from '@/lib/audit/actor';
 import { revokePasskeys } from '@/lib/access/revocation';
 import { appendAudit } from '@/lib/audit/append';
@@ -98,6 +99,9 @@ export async function requestRecovery(
   });
 }
 
+/** What can stop an approval half-way, rolling it back. */
+type RecoveryConflict = 'not_pending' | 'link_refused' | 'last_admin';
+
 export type DecideRecoveryResult =
   | ({ ok: true; decision: 'approved' } & IssuedLink)
   | { ok: true; decision: 'declined' | 'withdrawn' }
@@ -143,7 +147,7 @@ export async function decideRecovery(
         where: { id: recovery.id, status: 'pending' },
         data: { status, decidedById: approver.id, decidedAt: at },
       });
-      if (claimed.count !== 1) throw new RecoveryConflict('not_pending', 'Someone decided this request at the same moment');
+      if (claimed.count !== 1) throw new Rollback<RecoveryConflict>('not_pending', 'Someone decided this request at the same moment');
       await appendAudit(tx, {
         at,
         actor,
@@ -156,19 +160,18 @@ export async function decideRecovery(
       if (status !== 'approved') return { ok: true as const, decision: status };
       if (recovery.revokePasskeys) {
         const revoked = await revokePasskeys(tx, { userId: recovery.userId, at, actor, request: context.request, reason: 'recovery' });
-        if (!revoked.ok) throw new RecoveryConflict(revoked.reason, revoked.message);
+        if (!revoked.ok) throw new Rollback<RecoveryConflict>(revoked.reason, revoked.message);
       }
       const link = await issueLink(
         tx,
         { employeeId: recovery.user.employeeId, purpose: 'recovery', recoveryRequestId: recovery.id, reason: `recovery: ${recovery.reason}` },
         { actor, at, origin: input.origin, request: context.request },
       );
-      if (!link.ok) throw new RecoveryConflict('link_refused', link.message);
+      if (!link.ok) throw new Rollback<RecoveryConflict>('link_refused', link.message);
       return { ...link, decision: 'approved' as const };
     });
   } catch (error) {
-    if (error instanceof RecoveryConflict) return { ok: false, reason: error.reason, message: error.message };
-    throw error;
+    return refusalOf<RecoveryConflict>(error);
   }
 }
 
@@ -196,14 +199,3 @@ async function approvalRefusal(
   if (!independence.ok) return { ok: false, reason: 'not_independent', message: independence.message };
   return null;
 }
-
-/** Rolls the approval back when it cannot complete (thrown inside the transaction, caught above). */
-class RecoveryConflict extends Error {
-  constructor(
-    readonly reason: 'not_pending' | 'link_refused' | 'last_admin',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-

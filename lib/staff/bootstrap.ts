@@ -1,5 +1,6 @@
 import 'server-only';
 import { type Db, writeTransaction } from '@/lib/db';
+import { refusalOf, Rollback } from '@/lib/db/rollback';
 import type { Actor } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
@@ -8,6 +9,8 @@ import { addHire } from '@/lib/hires/add-hire';
 import type { HireInput } from '@/lib/hires/hire-input';
 import { issueLink, type IssuedLink } from '@/lib/enrollment/issue-link';
 import { itAdminExists } from '@/lib/access/last-admin';
+
+type BootstrapRefusal = 'admin_exists' | 'not_it_staff' | 'refused';
 
 export type BootstrapResult =
   | ({ ok: true } & IssuedLink)
@@ -33,37 +36,26 @@ export async function bootstrapAdmin(
   // half-way (the certificate is in use, say) leaves no half-made admin behind.
   try {
     return await writeTransaction(db, async (tx) => {
-      if (await itAdminExists(tx)) throw new BootstrapRefused('admin_exists', 'An IT admin already exists; add staff from the IT console');
+      if (await itAdminExists(tx)) throw new Rollback<BootstrapRefusal>('admin_exists', 'An IT admin already exists; add staff from the IT console');
       const include = { roles: true, devices: { where: { retiredAt: null } } } as const;
       let user = await tx.user.findUnique({ where: { employeeId: input.hire.employeeId }, include });
       if (!user) {
         const added = await addHire(tx, { ...input.hire, startDate: at.toISOString().slice(0, 10), role: 'it' }, { actor, at });
-        if (!added.ok) throw new BootstrapRefused('refused', added.message);
+        if (!added.ok) throw new Rollback<BootstrapRefusal>('refused', added.message);
         user = await tx.user.findUniqueOrThrow({ where: { id: added.hire.id }, include });
       } else if (!user.roles.some((role) => role.role === 'it')) {
-        throw new BootstrapRefused('not_it_staff', `${user.name} (${user.employeeId}) exists but is not IT staff; choose another employee id`);
+        throw new Rollback<BootstrapRefusal>('not_it_staff', `${user.name} (${user.employeeId}) exists but is not IT staff; choose another employee id`);
       }
       if (user.devices[0]?.certFingerprint !== parsed.certificate.fingerprint) {
         const device = await registerDevice(tx, { employeeId: user.employeeId, serial: 'bootstrap', certificatePem: input.certificatePem }, { actor, at });
-        if (!device.ok) throw new BootstrapRefused('refused', device.message);
+        if (!device.ok) throw new Rollback<BootstrapRefusal>('refused', device.message);
       }
       const link = await issueLink(tx, { employeeId: user.employeeId, purpose: 'bootstrap' }, { actor, at, origin: context.origin });
-      if (!link.ok) throw new BootstrapRefused('refused', link.message);
+      if (!link.ok) throw new Rollback<BootstrapRefusal>('refused', link.message);
       await appendAudit(tx, { at, actor, action: 'admin_bootstrapped', subject: { type: 'user', id: user.id }, userId: user.id, details: { employeeId: user.employeeId } });
       return link;
     });
   } catch (error) {
-    if (error instanceof BootstrapRefused) return { ok: false, reason: error.reason, message: error.message };
-    throw error;
-  }
-}
-
-/** Rolls the bootstrap back when a step refuses (thrown inside the transaction, caught above). */
-class BootstrapRefused extends Error {
-  constructor(
-    readonly reason: 'admin_exists' | 'not_it_staff' | 'refused',
-    message: string,
-  ) {
-    super(message);
+    return refusalOf<BootstrapRefusal>(error);
   }
 }

@@ -1,7 +1,7 @@
 import { problem } from '@/lib/http/problem';
 
-// Every refusal a staff, role or recovery action can return, with its HTTP status, in one table (the
-// counterpart of lib/enrollment/messages.ts for the hire). lib functions return
+// Every refusal a staff, role, recovery or HR action can return, with its HTTP status, in one table
+// (the counterpart of lib/enrollment/messages.ts for the hire). lib functions return
 // `{ ok: false, reason, message }` — the message names the people and things involved, so it is
 // written where they are known — and routes answer `refusal(result)`. A reason missing here does not
 // type-check.
@@ -40,7 +40,10 @@ export const STAFF_REFUSALS = {
   duplicate_email: 409,
   unknown_manager: 409,
   no_open_link: 409,
-} as const satisfies Record<string, 400 | 403 | 404 | 409>;
+  // HR events: a delivery that cannot apply (HR retries it) or that carries an unreadable certificate.
+  refused: 409,
+  invalid_certificate: 422,
+} as const satisfies Record<string, 400 | 403 | 404 | 409 | 422>;
 
 export type StaffRefusalCode = keyof typeof STAFF_REFUSALS;
 

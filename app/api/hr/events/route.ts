@@ -5,6 +5,7 @@ import { applyHrEvent } from '@/lib/hr/events';
 import { verifyWebhook } from '@/lib/webhooks/signature';
 import { ok, problem } from '@/lib/http/problem';
 import { readLimited } from '@/lib/http/parse-json';
+import { refusal } from '@/lib/staff/outcomes';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -25,6 +26,6 @@ export async function POST(request: Request) {
     return problem(400, 'invalid_request', parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
   }
   const result = await applyHrEvent(db(), { webhookId: signature.webhookId, occurredAt: signature.timestamp, event: parsed.data, origin: env().origin }, new Date());
-  if (!result.ok) return problem(result.status, 'refused', result.message);
+  if (!result.ok) return refusal(result);
   return ok(result.duplicate ? { duplicate: true } : { duplicate: false, outcome: result.outcome, linkIssued: result.linkIssued });
 }
