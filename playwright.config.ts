@@ -52,7 +52,12 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  projects: [
+    { name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined }, testIgnore: 'fuzz.spec.ts' },
+    // After every other test and alone: the fuzzer checks that its requests write nothing, which only
+    // holds if no other test writes meanwhile (e2e/fuzz.spec.ts).
+    { name: 'fuzz', testMatch: 'fuzz.spec.ts', dependencies: ['chromium'] },
+  ],
   webServer: {
     command: 'node --import tsx --import ./scripts/node-hooks.mjs server.ts',
     url: `${origin}/api/device`,

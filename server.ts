@@ -1,6 +1,7 @@
 // The HTTPS front of Firstkey: serves the production Next.js build, asks every client for a TLS
-// certificate without requiring one (staff pages need none), and hands route handlers the verified
-// fingerprint through lib/devices/front-door.ts. Started by `npm start` (scripts/start.mjs).
+// certificate without requiring one (staff pages need none), answers malformed requests itself
+// (lib/http/request-gate.ts) and hands route handlers the verified fingerprint through
+// lib/devices/front-door.ts. Started by `npm start` (scripts/start.mjs).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -10,7 +11,8 @@ import next from 'next';
 import { serverFiles } from '@/lib/devices/dev-ca';
 import { admitRequest, FRONT_DOOR_KEY_ENV, type FrontDoorConfig } from '@/lib/devices/front-door';
 import { env } from '@/lib/env';
-import { EVERY_RESPONSE_HEADERS } from '@/lib/http/security-headers';
+import { parserErrorAnswer } from '@/lib/http/refusal';
+import { gateRequest } from '@/lib/http/request-gate';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const config = env();
@@ -47,12 +49,27 @@ const server = https.createServer(
     minVersion: 'TLSv1.2',
   },
   (req, res) => {
-    admitRequest(req, frontDoor, frontDoorKey);
-    // Here, not in proxy.ts: Next's middleware does not run for static assets (lib/http/security-headers.ts).
-    for (const [name, value] of Object.entries(EVERY_RESPONSE_HEADERS)) res.setHeader(name, value);
-    void handle(req, res);
+    void gateRequest(req, res, config.origin).then(
+      (admitted) => {
+        if (!admitted) return;
+        admitRequest(admitted, frontDoor, frontDoorKey);
+        return handle(admitted, res);
+      },
+      // The client went away while its body was being read: nobody is left to answer.
+      () => res.destroy(),
+    );
   },
 );
+
+// A request Node's HTTP parser cannot read never reaches the handler above; answer it with the same
+// security headers as any other answer instead of Node's bare "400 Bad Request".
+server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(parserErrorAnswer(error.code));
+});
 
 server.listen(config.port, config.listenHost, () => {
   console.log(`Firstkey is running at ${config.origin}`);

@@ -144,6 +144,12 @@ export function lapse(table: 'BridgeToken' | 'EnrollmentSession', employeeId: st
   }
 }
 
+/** The ids of the portal's server actions, as the browser finds them in the pages' JavaScript. */
+export function serverActionIds(): string[] {
+  const manifest = JSON.parse(fs.readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as { node: Record<string, unknown> };
+  return Object.keys(manifest.node);
+}
+
 export async function stateOf(hire: Hire): Promise<string> {
   return (await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId)).state;
 }

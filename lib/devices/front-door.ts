@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { normalizeFingerprint } from '@/lib/devices/fingerprint';
+import { constantTimeEqual } from '@/lib/crypto';
 
 // The HTTPS front of Firstkey (server.ts) tells route handlers who is on the other end of the
 // connection: the SHA-256 fingerprint of the TLS client certificate, and the client's address.
@@ -22,12 +23,6 @@ export type FrontDoorConfig =
 
 function mac(key: string, payload: string): string {
   return crypto.createHmac('sha256', key).update(payload).digest('base64url');
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = crypto.createHash('sha256').update(a).digest();
-  const right = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(left, right);
 }
 
 function first(value: string | string[] | undefined): string | undefined {
@@ -52,7 +47,7 @@ export function resolvePeer(
     };
   }
   const secret = first(headers[PROXY_SECRET_HEADER]);
-  if (!secret || !safeEqual(secret, config.proxySecret)) return { fingerprint: null, ip: connection.remoteAddress };
+  if (!secret || !constantTimeEqual(secret, config.proxySecret)) return { fingerprint: null, ip: connection.remoteAddress };
   const presented = first(headers[config.proxyCertHeader]);
   // The proxy appends the client it saw last; earlier entries come from the client and prove nothing.
   const forwarded = first(headers['x-forwarded-for'])?.split(',').at(-1)?.trim();
@@ -76,7 +71,7 @@ export function readPeerHeader(value: string | null, key: string | undefined): P
   const none: Peer = { fingerprint: null, ip: null };
   if (!value || !key) return none;
   const [payload, signature] = value.split('.');
-  if (!payload || !signature || !safeEqual(signature, mac(key, payload))) return none;
+  if (!payload || !signature || !constantTimeEqual(signature, mac(key, payload))) return none;
   try {
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Peer;
     return {

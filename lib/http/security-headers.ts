@@ -1,5 +1,5 @@
-// Security headers. Every response carries EVERY_RESPONSE_HEADERS, set by server.ts in front of
-// Next.js: proxy.ts (Next's middleware) never runs for /_next/static, /_next/image or /favicon.ico,
+// Security headers. Every response carries them, set in front of Next.js by server.ts's request gate
+// (lib/http/request-gate.ts) and on its own refusals: proxy.ts (Next's middleware) never runs for /_next/static, /_next/image or /favicon.ico,
 // and Next's own 404s, yet HSTS only holds if the browser sees it, and a script or stylesheet served
 // without nosniff could be read as another type. Pages also get a Content-Security-Policy with a
 // fresh nonce per request (proxy.ts): Next.js puts it on its own scripts, and nothing else may run
@@ -34,4 +34,9 @@ export function contentSecurityPolicy(nonce: string): string {
     "frame-ancestors 'none'",
     'upgrade-insecure-requests',
   ].join('; ');
+}
+
+/** Everything a response carries: the fixed headers and a CSP (pages get theirs, with the nonce Next.js uses, from proxy.ts). */
+export function securityHeaders(nonce: string): Record<string, string> {
+  return { ...EVERY_RESPONSE_HEADERS, 'content-security-policy': contentSecurityPolicy(nonce) };
 }
