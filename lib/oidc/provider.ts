@@ -58,13 +58,12 @@ export async function createOidcProvider(db: Db, options: OidcProviderOptions): 
         existingGrantId: ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId),
       });
     },
+    // How the person signed in (acr, amr, auth_time) rides on the openid scope: in every ID token, so
+    // an app — or the company's IdP, with Okta's claims sharing — can insist on a phishing-resistant sign-in.
     claims: {
-      acr: null,
-      amr: null,
-      auth_time: null,
       sid: null,
       iss: null,
-      openid: ['sub'],
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
       profile: ['name', 'employee_id'],
       email: ['email', 'email_verified'],
       groups: ['groups'],
