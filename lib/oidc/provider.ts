@@ -7,6 +7,7 @@ import type { RelyingParty } from '@/lib/passkeys/registration';
 import { findAccount } from '@/lib/oidc/account';
 import { prismaAdapter } from '@/lib/oidc/adapter';
 import { clientSecretMatches } from '@/lib/oidc/clients';
+import { securityHeaders } from '@/lib/http/security-headers';
 import { errorPage } from '@/lib/oidc/error-page';
 import { firstPartyGrant } from '@/lib/oidc/grants';
 import { passkeyInteractionRoute, requestContextOf } from '@/lib/oidc/interaction-route';
@@ -132,9 +133,22 @@ export async function createOidcProvider(db: Db, options: OidcProviderOptions): 
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
     return clientSecretMatches(this.clientSecret, actual);
   };
+  provider.use(portalHeaders());
   provider.use(passkeyInteractionRoute(provider, db, options.rp));
   provider.use(auditSignIns(db));
   return provider;
+}
+
+/**
+ * The portal's security headers on the provider's answers too — except its Content-Security-Policy:
+ * the provider's own pages (form_post, logout) run inline scripts; its error page brings its own policy.
+ */
+function portalHeaders() {
+  const headers = Object.entries(securityHeaders('')).filter(([name]) => name !== 'content-security-policy');
+  return async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => {
+    await next();
+    for (const [name, value] of headers) ctx.set(name, value);
+  };
 }
 
 /** Every code issued to an app is a sign-in: audited (client, person, amr/acr) before the browser gets it. */
