@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import Database from 'better-sqlite3';
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
 import { Webhook } from 'standardwebhooks';
 import { addVirtualAuthenticator, contextWithCertificate, createHire, dataDir, expect, firstkey, invite, origin, test, type Hire } from './fixtures';
@@ -84,6 +85,19 @@ async function rp(path: string): Promise<RpResult> {
   return (await (await fetch(`${app.base}${path}`)).json()) as RpResult;
 }
 
+/** App sign-ins in the audit trail, read from the server's database: a person's, or (null) those of nobody known. */
+function appSignIns(hire: Hire | null): { result: string; details: string }[] {
+  const sqlite = new Database(path.join(dataDir, 'firstkey.db'), { readonly: true });
+  try {
+    const who = hire ? `"userId" = (SELECT "id" FROM "User" WHERE "employeeId" = ?)` : `"userId" IS NULL`;
+    return sqlite
+      .prepare(`SELECT "result", "details" FROM "AuditEvent" WHERE "action" = 'oidc_sign_in' AND ${who} ORDER BY "seq"`)
+      .all(...(hire ? [hire.employeeId] : [])) as { result: string; details: string }[];
+  } finally {
+    sqlite.close();
+  }
+}
+
 async function leaver(request: APIRequestContext, hire: Hire) {
   const body = JSON.stringify({ type: 'leaver', data: { employeeId: hire.employeeId } });
   const id = `evt_${crypto.randomUUID()}`;
@@ -127,6 +141,12 @@ test('a person enrolled by Firstkey signs in to an independent app with the same
     email: `${person.employeeId.toLowerCase()}@example.com`,
     groups: [],
   });
+
+  // The sign-in is in the audit trail with the app and how the person signed in; the chain still verifies.
+  expect(appSignIns(person).map((event) => [event.result, JSON.parse(event.details)])).toEqual([
+    ['ok', { client: app.clientId, acr: 'phrh', amr: 'hwk user mfa phr phrh', withPasskeyNow: true }],
+  ]);
+  expect(await firstkey('audit', 'verify')).toMatchObject({ ok: true });
 
   // Refresh tokens rotate: the new one works, the used one is dead — and replaying it ends the chain.
   expect(signedIn.hasRefreshToken).toBe(true);
@@ -192,5 +212,7 @@ test('a leaver: the app\u2019s next refresh fails at once, and the passkey no lo
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expect(heading(page)).toHaveText('This passkey can\u2019t sign you in');
   await expect(page.getByText('your access has ended')).toBeVisible();
+  // A removed passkey proves nobody: the refusal is audited against the app, not a person's timeline.
+  expect(appSignIns(null).map((event) => [event.result, JSON.parse(event.details)]).at(-1)).toEqual(['denied', { client: app.clientId, reason: 'unknown_passkey' }]);
   await context.close();
 });

@@ -155,7 +155,9 @@ function portalHeaders() {
 function auditSignIns(db: Db) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => {
     await next();
-    const code = ctx.oidc?.entities.AuthorizationCode;
+    // The authorization endpoint issues codes (the token endpoint only redeems them).
+    if (ctx.oidc?.route !== 'authorization' && ctx.oidc?.route !== 'resume') return;
+    const code = ctx.oidc.entities.AuthorizationCode;
     const clientId = code?.clientId;
     if (!code || !clientId) return;
     const user = code.accountId ? await db.user.findUnique({ where: { oidcSubject: code.accountId }, select: { id: true } }) : null;
