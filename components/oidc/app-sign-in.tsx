@@ -6,9 +6,6 @@ import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/br
 type Props = { uid: string; clientName: string };
 type Refusal = { title: string; message: string; final: boolean };
 
-/** Reasons after which trying again with the same passkey cannot help. */
-const FINAL = new Set(['unknown_passkey', 'enrolling', 'no_interaction']);
-
 async function signIn(uid: string): Promise<{ redirectTo: string } | Refusal> {
   if (!browserSupportsWebAuthn()) {
     return { title: 'This browser can\u2019t use passkeys', message: 'This browser can\u2019t use passkeys. Use an up-to-date Chrome, Edge, Safari or Firefox.', final: false };
@@ -26,9 +23,10 @@ async function signIn(uid: string): Promise<{ redirectTo: string } | Refusal> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ response: assertion }),
   });
-  const body = (await response.json().catch(() => ({}))) as { redirectTo?: string; reason?: string; title?: string; message?: string };
+  const body = (await response.json().catch(() => ({}))) as { redirectTo?: string; retry?: boolean; title?: string; message?: string };
   if (response.ok && body.redirectTo) return { redirectTo: body.redirectTo };
-  return { title: body.title ?? 'Try again', message: body.message ?? 'That passkey could not sign you in.', final: FINAL.has(body.reason ?? '') };
+  // lib/oidc/messages.ts says whether trying again with a passkey could help.
+  return { title: body.title ?? 'Try again', message: body.message ?? 'That passkey could not sign you in.', final: body.retry === false };
 }
 
 /** Signing in to an app with the passkey: one button, no username, no password, no other way. */

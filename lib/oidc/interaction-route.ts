@@ -44,8 +44,9 @@ export function passkeyInteractionRoute(provider: Provider, db: Db, rp: RelyingP
     const match = ROUTE.exec(ctx.path);
     if (!match) return next();
     const refuse = (reason: AppSignInRefusal, message: string = APP_SIGN_IN_MESSAGES[reason].message) => {
-      ctx.status = APP_SIGN_IN_MESSAGES[reason].status;
-      ctx.body = { reason, title: APP_SIGN_IN_MESSAGES[reason].title, message };
+      const { status, retry, title } = APP_SIGN_IN_MESSAGES[reason];
+      ctx.status = status;
+      ctx.body = { reason, retry, title, message };
     };
     if (ctx.method !== 'POST') {
       ctx.status = 405;
