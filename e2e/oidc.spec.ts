@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
@@ -119,6 +120,8 @@ test('a person enrolled by Firstkey signs in to an independent app with the same
   await page.goto(`${app.base}/login`);
   await expect(heading(page)).toHaveText('Sign in to Team Wiki');
   await expect(page.locator('input')).toHaveCount(0);
+  fs.mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: 'test-results/screenshots/oidc-sign-in.png', fullPage: true });
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   const signedIn = await appAnswer(page, () => page.getByRole('button', { name: 'Sign in with a passkey' }).click());
@@ -212,6 +215,7 @@ test('a leaver: the app\u2019s next refresh fails at once, and the passkey no lo
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expect(heading(page)).toHaveText('This passkey can\u2019t sign you in');
   await expect(page.getByText('your access has ended')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/oidc-refused.png', fullPage: true });
   // A removed passkey proves nobody: the refusal is audited against the app, not a person's timeline.
   expect(appSignIns(null).map((event) => [event.result, JSON.parse(event.details)]).at(-1)).toEqual(['denied', { client: app.clientId, reason: 'unknown_passkey' }]);
   await context.close();
