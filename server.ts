@@ -8,11 +8,17 @@ import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
+import { db } from '@/lib/db';
 import { serverFiles } from '@/lib/devices/dev-ca';
 import { admitRequest, FRONT_DOOR_KEY_ENV, type FrontDoorConfig } from '@/lib/devices/front-door';
+import { relyingParty } from '@/lib/passkeys/relying-party';
 import { env } from '@/lib/env';
 import { parserErrorAnswer } from '@/lib/http/refusal';
 import { gateRequest } from '@/lib/http/request-gate';
+import { isProviderRequest } from '@/lib/oidc/front';
+import { ensureSigningKeys } from '@/lib/oidc/keys';
+import { createOidcProvider } from '@/lib/oidc/provider';
+import { sessionSecret } from '@/lib/secrets';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const config = env();
@@ -34,6 +40,12 @@ process.env[FRONT_DOOR_KEY_ENV] = frontDoorKey;
 // next-auth builds its callback URLs from this; it is the portal's public origin.
 process.env.NEXTAUTH_URL ??= config.origin;
 
+// The OpenID Connect provider (lib/oidc/): its own paths, ahead of Next.js. The issuer is the public
+// origin; forwarded headers are believed only behind the proxy.
+await ensureSigningKeys(db(), new Date());
+const oidcProvider = await createOidcProvider(db(), { rp: relyingParty(), proxy: config.deviceCertMode === 'proxy', cookieSecret: sessionSecret() });
+const oidc = oidcProvider.callback();
+
 const app = next({ dev: false, dir: root, hostname: config.listenHost, port: config.port });
 await app.prepare();
 const handle = app.getRequestHandler();
@@ -49,6 +61,13 @@ const server = https.createServer(
     minVersion: 'TLSv1.2',
   },
   (req, res) => {
+    // The OpenID Connect provider's own paths go to it (a certified library that answers bad input
+    // itself); everything else passes the request gate, then Next.js.
+    if (isProviderRequest(req.method, req.url)) {
+      admitRequest(req, frontDoor, frontDoorKey);
+      void oidc(req, res);
+      return;
+    }
     void gateRequest(req, res, config.origin).then(
       (admitted) => {
         if (!admitted) return;
@@ -75,6 +94,7 @@ server.listen(config.port, config.listenHost, () => {
   console.log(`Firstkey is running at ${config.origin}`);
   console.log(`  device certificates: ${frontDoor.mode === 'direct' ? 'read from the TLS connection' : `from a proxy header (${config.proxyCertHeader})`}`);
   console.log(`  data:              ${config.dataDir}`);
+  console.log(`  OpenID Connect:    ${config.origin}/.well-known/openid-configuration`);
 });
 
 function shutdown() {

@@ -171,5 +171,19 @@ describe('firstkey CLI', () => {
     assert.equal(refused.stderr, 'firstkey import: Nothing imported: At most 10000 rows per file; this one has 10001: split it\n');
     assert.equal((await firstkey('status', '--employee-id', 'HUGE0')).code, 1);
   });
+
+  test('oidc client add: a confidential app gets its secret once, a public one none; bad redirect URIs are refused', async () => {
+    const wiki = await firstkey('oidc', 'client', 'add', '--name', 'Wiki', '--redirect-uri', 'https://wiki.example.com/cb', '--redirect-uri', 'https://wiki.example.com/cb2');
+    assert.equal(wiki.code, 0, wiki.stderr);
+    assert.match(String(wiki.json?.client_secret), /^[A-Za-z0-9_-]{43}$/);
+    assert.deepEqual([wiki.json?.token_endpoint_auth_method, wiki.json?.redirect_uris], ['client_secret_basic', ['https://wiki.example.com/cb', 'https://wiki.example.com/cb2']]);
+    const spa = await firstkey('oidc', 'client', 'add', '--name', 'SPA', '--redirect-uri', 'http://localhost:5173/cb', '--public');
+    assert.equal(spa.code, 0, spa.stderr);
+    assert.equal(spa.json?.client_secret, undefined);
+    assert.equal(spa.json?.token_endpoint_auth_method, 'none');
+    const refused = await firstkey('oidc', 'client', 'add', '--name', 'Bad', '--redirect-uri', 'http://app.example.com/cb');
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /https/);
+  });
 });
 

@@ -21,6 +21,9 @@ import { bootstrapAdmin } from '@/lib/staff/bootstrap';
 import { itAdminExists } from '@/lib/access/last-admin';
 import { importHiresCsv } from '@/lib/hr/import-hires';
 import { firstStartBootstrap } from '@/lib/staff/first-start';
+import { addOidcClient, OidcClientInput } from '@/lib/oidc/clients';
+import { ensureSigningKeys } from '@/lib/oidc/keys';
+import { DISCOVERY_PATH } from '@/lib/oidc/front';
 
 /** "90m", "72h", "14d" → milliseconds (the policy's range is checked by issueLink). */
 const Duration = z
@@ -46,10 +49,14 @@ const USAGE = `Usage: firstkey <command> [flags]
                                             manager_employee_id,department); all rows or none
   status [--employee-id ID]
   audit verify
+  oidc client add --name NAME --redirect-uri URI [--redirect-uri URI …]
+                  [--post-logout-redirect-uri URI …] [--public] [--home-url URL]
+                                            register an app; prints its client_id and, unless
+                                            --public, its secret (shown this once only)
 
 Every command prints JSON on stdout. Data: FIRSTKEY_DATA_DIR (default ./.firstkey).`;
 
-type Flags = Record<string, string | boolean | undefined>;
+type Flags = Record<string, string | string[] | boolean | undefined>;
 
 function readFileFlag(flag: string, file: string): string {
   try {
@@ -74,7 +81,8 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     await ensureDevCa(config.dataDir);
     sessionSecret();
     const tls = config.tls ?? (await ensureServerCertificate(config.dataDir, config.rpId));
-    return { dataDir: config.dataDir, migrations, tls };
+    const oidcKeys = await ensureSigningKeys(db(), new Date());
+    return { dataDir: config.dataDir, migrations, tls, oidcSigningKeysCreated: oidcKeys.created };
   },
 
   async 'hire add'(flags) {
@@ -188,6 +196,26 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     return hires;
   },
 
+  async 'oidc client add'(flags) {
+    const input = parseFlags(OidcClientInput, {
+      name: flags.name,
+      redirectUris: flags['redirect-uri'],
+      postLogoutRedirectUris: flags['post-logout-redirect-uri'],
+      public: flags.public,
+      homeUrl: flags['home-url'],
+    });
+    migrateNow();
+    const client = await addOidcClient(db(), input, { actor: CLI, at: new Date() });
+    return {
+      client_id: client.clientId,
+      ...(client.clientSecret ? { client_secret: client.clientSecret, note: 'The secret is shown this once; Firstkey keeps only its hash.' } : {}),
+      name: client.name,
+      token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+      redirect_uris: input.redirectUris,
+      discovery: `${env().origin}${DISCOVERY_PATH}`,
+    };
+  },
+
   async 'audit verify'() {
     migrateNow();
     const result = await verifyAuditChain(db());
@@ -219,6 +247,10 @@ async function main(argv: string[]): Promise<number> {
         cert: { type: 'string' },
         ttl: { type: 'string' },
         'not-before': { type: 'string' },
+        'redirect-uri': { type: 'string', multiple: true },
+        'post-logout-redirect-uri': { type: 'string', multiple: true },
+        'home-url': { type: 'string' },
+        public: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -227,7 +259,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const positionals = parsed.positionals;
-  const name = [positionals.slice(0, 2).join(' '), positionals[0] ?? ''].find((candidate) => candidate in commands);
+  const name = [positionals.slice(0, 3).join(' '), positionals.slice(0, 2).join(' '), positionals[0] ?? ''].find((candidate) => candidate in commands);
   if (parsed.values.help || !name) {
     const unknown = positionals.length > 0 && !parsed.values.help;
     (unknown ? process.stderr : process.stdout).write(`${unknown ? `firstkey: unknown command "${positionals.join(' ')}"\n\n` : ''}${USAGE}\n`);

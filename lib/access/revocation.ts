@@ -4,6 +4,7 @@ import type { Actor, RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/access/last-admin';
+import { endProviderSessions } from '@/lib/oidc/end-sessions';
 
 // The one way a person loses access, whoever asks for it: IT removing a passkey, a recovery revoking
 // the lost ones, a leaver, "sign out everywhere".
@@ -11,11 +12,14 @@ import { isLastItAdmin, LAST_ADMIN_MESSAGE } from '@/lib/access/last-admin';
 type Change = { userId: string; at: Date; actor: Actor; request?: RequestContext; reason: string };
 
 /**
- * Ends every staff session of a person on every browser: sessions carry the epoch they began in, so
- * bumping it refuses them all on their next request. Callers audit why.
+ * Ends every session of a person: their staff sessions on every browser (sessions carry the epoch
+ * they began in, so bumping it refuses them all on their next request), and their sign-ins to every
+ * app through the OpenID Connect provider (sessions, grants, codes, access and refresh tokens).
+ * Callers audit why.
  */
 export async function endSessions(tx: Tx, userId: string): Promise<void> {
   await tx.user.update({ where: { id: userId }, data: { sessionEpoch: { increment: 1 } } });
+  await endProviderSessions(tx, userId);
 }
 
 export type RevokePasskeysResult = { ok: true; revoked: number } | { ok: false; reason: 'last_admin'; message: string };

@@ -48,6 +48,9 @@ export const AUDIT_ACTIONS = [
   'hr_leaver',
   'delivery_succeeded',
   'delivery_failed',
+  // Apps signing people in (OpenID Connect)
+  'oidc_client_added',
+  'oidc_sign_in',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -2,7 +2,7 @@ import 'server-only';
 import { writeTransaction, type Db, type DbOrTx } from '@/lib/db';
 import { refusalOf, Rollback } from '@/lib/db/rollback';
 import type { RequestContext } from '@/lib/audit/actor';
-import { revokePasskeys } from '@/lib/access/revocation';
+import { endSessions, revokePasskeys } from '@/lib/access/revocation';
 import { appendAudit } from '@/lib/audit/append';
 import { issueLink, type IssuedLink } from '@/lib/enrollment/issue-link';
 import { RECOVERY_REQUEST_TTL } from '@/lib/recovery/policy';
@@ -161,6 +161,9 @@ export async function decideRecovery(
       if (recovery.revokePasskeys) {
         const revoked = await revokePasskeys(tx, { userId: recovery.userId, at, actor, request: context.request, reason: 'recovery' });
         if (!revoked.ok) throw new Rollback<RecoveryConflict>(revoked.reason, revoked.message);
+      } else {
+        // Kept passkeys or not, whoever holds the lost laptop may hold sessions on it: end them all.
+        await endSessions(tx, recovery.userId);
       }
       const link = await issueLink(
         tx,

@@ -1,0 +1,94 @@
+import 'server-only';
+import { z } from 'zod';
+import type { AdapterPayload } from 'oidc-provider';
+import { type Actor, actorLabel } from '@/lib/audit/actor';
+import { appendAudit } from '@/lib/audit/append';
+import { type Db, writeTransaction } from '@/lib/db';
+import { constantTimeEqual, hashSecret, newSecret } from '@/lib/crypto';
+
+// Relying parties (the company's apps, the company's IdP) that IT registers. A confidential client
+// gets a 256-bit secret shown once; only its SHA-256 is stored (a hash is enough for a random
+// 256-bit value: nothing to brute-force). The provider compares through `clientSecretMatches`
+// (its Client.prototype.compareClientSecret hook), never against a secret in clear — which is also
+// why no symmetric algorithm (HS256, client_secret_jwt) is enabled: they would need the secret itself.
+
+const CLIENT_ID_BYTES = 16;
+const CLIENT_SECRET_BYTES = 32;
+
+/** An exact redirect URI: https, or http on a loopback address (RFC 8252 §7.3); never a fragment. */
+const RedirectUri = z
+  .url({ error: 'Expected an absolute URL' })
+  .refine((value) => !value.includes('#'), 'A redirect URI must not contain a fragment (RFC 6749 §3.1.2)')
+  .refine((value) => {
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
+  }, 'Expected https:// (or http:// on localhost / 127.0.0.1 for development)');
+
+export const OidcClientInput = z.object({
+  name: z.string().trim().min(1, 'A name is required (people see it when they sign in)').max(100),
+  redirectUris: z.array(RedirectUri).min(1, 'At least one --redirect-uri is required'),
+  postLogoutRedirectUris: z.array(RedirectUri).default([]),
+  public: z.boolean().default(false),
+  homeUrl: z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' }).optional(),
+});
+export type OidcClientInput = z.input<typeof OidcClientInput>;
+
+export type AddedOidcClient = { clientId: string; clientSecret: string | null; name: string; tokenEndpointAuthMethod: 'client_secret_basic' | 'none' };
+
+export async function addOidcClient(db: Db, input: z.output<typeof OidcClientInput>, context: { actor: Actor; at: Date }): Promise<AddedOidcClient> {
+  const clientId = newSecret(CLIENT_ID_BYTES);
+  const clientSecret = input.public ? null : newSecret(CLIENT_SECRET_BYTES);
+  await writeTransaction(db, async (tx) => {
+    await tx.oidcClient.create({
+      data: {
+        id: clientId,
+        name: input.name,
+        secretHash: clientSecret ? hashSecret(clientSecret) : null,
+        redirectUris: JSON.stringify(input.redirectUris),
+        postLogoutRedirectUris: JSON.stringify(input.postLogoutRedirectUris),
+        homeUrl: input.homeUrl ?? null,
+        createdAt: context.at,
+        createdBy: actorLabel(context.actor),
+      },
+    });
+    await appendAudit(tx, {
+      at: context.at,
+      actor: context.actor,
+      action: 'oidc_client_added',
+      subject: { type: 'oidc_client', id: clientId },
+      details: { name: input.name, public: input.public, redirectUris: input.redirectUris.join(' ') },
+    });
+  });
+  return { clientId, clientSecret, name: input.name, tokenEndpointAuthMethod: clientSecret ? 'client_secret_basic' : 'none' };
+}
+
+/**
+ * The client as oidc-provider sees it. `client_secret` holds the stored hash: the provider requires
+ * the property for client_secret_basic and only ever compares it through `clientSecretMatches`.
+ */
+export function clientMetadata(client: {
+  id: string;
+  name: string;
+  secretHash: string | null;
+  redirectUris: string;
+  postLogoutRedirectUris: string;
+  homeUrl: string | null;
+}): AdapterPayload {
+  return {
+    client_id: client.id,
+    client_name: client.name,
+    ...(client.secretHash ? { client_secret: client.secretHash, token_endpoint_auth_method: 'client_secret_basic' } : { token_endpoint_auth_method: 'none' }),
+    redirect_uris: JSON.parse(client.redirectUris) as string[],
+    post_logout_redirect_uris: JSON.parse(client.postLogoutRedirectUris) as string[],
+    ...(client.homeUrl ? { client_uri: client.homeUrl } : {}),
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    id_token_signed_response_alg: 'ES256',
+  };
+}
+
+/** Does the presented secret hash to the stored one? Constant time over equal-length digests. */
+export function clientSecretMatches(storedHash: string | undefined, presented: string): boolean {
+  return storedHash !== undefined && constantTimeEqual(hashSecret(presented), storedHash);
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { describe, test } from 'node:test';
+import { db } from '@/lib/db';
+import { ensureSigningKeys, providerJwks } from '@/lib/oidc/keys';
+
+describe('OIDC signing keys', () => {
+  test('setup makes one ES256 and one RS256 key, once; the private halves are sealed at rest', async () => {
+    const at = new Date();
+    assert.deepEqual((await ensureSigningKeys(db(), at)).created, ['ES256', 'RS256']);
+    assert.deepEqual((await ensureSigningKeys(db(), at)).created, []);
+    const rows = await db().oidcSigningKey.findMany();
+    assert.equal(rows.length, 2);
+    for (const row of rows) {
+      const published = JSON.parse(row.publicJwk) as Record<string, unknown>;
+      assert.equal(published.d, undefined, 'no private member in the public JWK');
+      assert.ok(!row.privateJwk.includes('"d"'), 'the private JWK is not stored in clear');
+    }
+  });
+
+  test('the provider gets ES256 first (it signs with the first key of an algorithm), and the keys sign and verify', async () => {
+    const { keys } = await providerJwks(db());
+    assert.deepEqual(keys.map((key) => key.alg), ['ES256', 'RS256']);
+    for (const jwk of keys) {
+      const privateKey = crypto.createPrivateKey({ key: jwk, format: 'jwk' });
+      const signature = crypto.sign('sha256', Buffer.from('firstkey'), privateKey);
+      assert.ok(crypto.verify('sha256', Buffer.from('firstkey'), crypto.createPublicKey(privateKey), signature));
+    }
+  });
+});

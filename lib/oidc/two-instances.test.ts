@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { verifyRegistrationResponse } from '@simplewebauthn/server';
+import { db } from '@/lib/db';
+import { FRONT_DOOR_KEY_ENV } from '@/lib/devices/front-door';
+import { addHire } from '@/lib/hires/add-hire';
+import { addOidcClient, OidcClientInput } from '@/lib/oidc/clients';
+import { ensureSigningKeys } from '@/lib/oidc/keys';
+import { createOidcProvider } from '@/lib/oidc/provider';
+import { passkeyAuthenticationOptions } from '@/lib/passkeys/authentication';
+import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
+
+// Two provider instances that share nothing but the database (as two app instances would): a sign-in
+// starts on one, the passkey finishes it on the other, the code is redeemed on the other again, and
+// userinfo answers on the first. Real HTTP on loopback, a real passkey assertion, the real client secret.
+
+process.env[FRONT_DOOR_KEY_ENV] ??= 'integration-test-front-door-key';
+const rp = { rpId: 'localhost', origin: 'https://localhost:3443' };
+const redirectUri = 'https://app.example.com/callback';
+const servers: http.Server[] = [];
+let a = '';
+let b = '';
+let client: { clientId: string; clientSecret: string };
+let authenticator: SoftAuthenticator;
+
+async function serve(): Promise<string> {
+  const provider = await createOidcProvider(db(), { rp, proxy: false, cookieSecret: 'a shared secret of at least thirty-two characters' });
+  const server = http.createServer(provider.callback());
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A browser's cookie jar, enough for the provider's cookies on one host. */
+class Jar {
+  private readonly cookies = new Map<string, string>();
+  take(response: Response) {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = pair!.split('=');
+      this.cookies.set(name!, value ?? '');
+    }
+  }
+  header() {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
+
+before(async () => {
+  await ensureSigningKeys(db(), new Date());
+  const added = await addOidcClient(db(), OidcClientInput.parse({ name: 'Team Wiki', redirectUris: [redirectUri] }), { actor: { type: 'cli' }, at: new Date() });
+  client = { clientId: added.clientId, clientSecret: added.clientSecret! };
+  const hire = await addHire(db(), { employeeId: 'TWO1', name: 'Ada Two', email: 'two1@example.com', startDate: '2026-12-01' }, { actor: { type: 'cli' }, at: new Date() });
+  assert.ok(hire.ok);
+  authenticator = new SoftAuthenticator({ userVerification: true });
+  const challenge = crypto.randomBytes(16).toString('base64url');
+  const registration = authenticator.register(
+    { challenge, rp: { id: rp.rpId, name: 'Firstkey' }, user: { id: 'dXNlcg', name: 'x', displayName: 'x' }, pubKeyCredParams: [] },
+    rp.origin,
+  );
+  const { registrationInfo } = await verifyRegistrationResponse({ response: registration, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpId });
+  await db().passkey.create({
+    data: {
+      userId: hire.hire.id,
+      credentialId: registrationInfo!.credential.id,
+      publicKey: Buffer.from(registrationInfo!.credential.publicKey),
+      aaguid: '0',
+      deviceType: 'singleDevice',
+      backedUp: false,
+    },
+  });
+  await db().user.update({ where: { id: hire.hire.id }, data: { enrollmentState: 'enrolled' } });
+  [a, b] = [await serve(), await serve()];
+});
+
+after(() => {
+  for (const server of servers) server.close();
+});
+
+describe('two provider instances on one database', () => {
+  test('authorize on one, finish with the passkey and redeem the code on the other, userinfo on the first; a replay fails', async () => {
+    const jar = new Jar();
+    const verifier = crypto.randomBytes(32).toString('base64url');
+    const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
+    const authorize = new URLSearchParams({
+      client_id: client.clientId,
+      response_type: 'code',
+      scope: 'openid profile',
+      redirect_uri: redirectUri,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'state-1',
+      nonce: 'nonce-1',
+    });
+    const started = await fetch(`${a}/oidc/auth?${authorize}`, { redirect: 'manual' });
+    jar.take(started);
+    const interaction = started.headers.get('location')!;
+    assert.match(interaction, /^\/oidc\/interaction\/[\w-]+$/);
+
+    const options = await passkeyAuthenticationOptions({ rp, at: new Date() });
+    const finished = await fetch(`${b}${interaction}/passkey`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: rp.origin, cookie: jar.header() },
+      body: JSON.stringify({ response: authenticator.authenticate(options, rp.origin) }),
+    });
+    assert.equal(finished.status, 200, await finished.clone().text());
+    const { redirectTo } = (await finished.json()) as { redirectTo: string };
+
+    const resumed = await fetch(`${a}${new URL(redirectTo).pathname}`, { redirect: 'manual', headers: { cookie: jar.header() } });
+    const callback = new URL(resumed.headers.get('location')!);
+    assert.equal(`${callback.origin}${callback.pathname}`, redirectUri);
+    const code = callback.searchParams.get('code')!;
+    assert.ok(code);
+
+    const redeem = () =>
+      fetch(`${b}/oidc/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+      });
+    const tokens = await redeem();
+    assert.equal(tokens.status, 200, await tokens.clone().text());
+    const { access_token: accessToken } = (await tokens.json()) as { access_token: string };
+
+    const userinfo = await fetch(`${a}/oidc/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+    assert.equal(userinfo.status, 200);
+    assert.equal(((await userinfo.json()) as { name: string }).name, 'Ada Two');
+
+    const replay = await redeem();
+    assert.equal(replay.status, 400);
+    assert.equal(((await replay.json()) as { error: string }).error, 'invalid_grant');
+    // The replay revoked what the first redemption issued, on every instance.
+    assert.equal((await fetch(`${a}/oidc/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } })).status, 401);
+  });
+
+  test('a wrong client secret is refused (only the hash is stored; the hash itself is no secret)', async () => {
+    const stored = await db().oidcClient.findUniqueOrThrow({ where: { id: client.clientId } });
+    for (const secret of ['wrong', stored.secretHash!]) {
+      const response = await fetch(`${b}/oidc/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', redirect_uri: redirectUri, code_verifier: 'x'.repeat(43) }),
+      });
+      assert.equal(response.status, 401);
+      assert.equal(((await response.json()) as { error: string }).error, 'invalid_client');
+    }
+  });
+});
