@@ -5,5 +5,12 @@ import nextTs from 'eslint-config-next/typescript';
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores(['.next/**', 'lib/generated/**', 'next-env.d.ts', '.firstkey*/**', 'test-results/**', 'playwright-report/**']),
+  globalIgnores([
+    '.next/**',
+    'lib/generated/**',
+    'next-env.d.ts',
+    '.firstkey*/**',
+    'test-results/**',
+    'playwright-report/**',
+  ]),
 ]);

@@ -5,7 +5,13 @@ const nextConfig = {
   // forbidden(): a signed-in person without the role gets a real 403 page (app/forbidden.tsx).
   experimental: { authInterrupts: true },
   // Native and Prisma runtime modules are loaded by Node at run time, not bundled.
-  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', '@peculiar/x509', 'tsyringe', 'reflect-metadata'],
+  serverExternalPackages: [
+    'better-sqlite3',
+    '@prisma/adapter-better-sqlite3',
+    '@peculiar/x509',
+    'tsyringe',
+    'reflect-metadata',
+  ],
 };
 
 export default nextConfig;

@@ -16,7 +16,11 @@ if (!process.env.FIRSTKEY_E2E_DATA_DIR) {
   process.env.FIRSTKEY_E2E_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'firstkey-e2e-'));
   process.env.FIRSTKEY_E2E_ORIGIN = origin;
   execFileSync(process.execPath, ['bin/firstkey.mjs', 'setup'], {
-    env: { ...process.env, FIRSTKEY_DATA_DIR: process.env.FIRSTKEY_E2E_DATA_DIR, PORT: String(port) },
+    env: {
+      ...process.env,
+      FIRSTKEY_DATA_DIR: process.env.FIRSTKEY_E2E_DATA_DIR,
+      PORT: String(port),
+    },
     stdio: 'ignore',
   });
 }
@@ -53,7 +57,11 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined }, testIgnore: 'fuzz.spec.ts' },
+    {
+      name: 'chromium',
+      use: { ...devices['Desktop Chrome'], channel: undefined },
+      testIgnore: 'fuzz.spec.ts',
+    },
     // After every other test and alone: the fuzzer checks that its requests write nothing, which only
     // holds if no other test writes meanwhile (e2e/fuzz.spec.ts).
     { name: 'fuzz', testMatch: 'fuzz.spec.ts', dependencies: ['chromium'] },

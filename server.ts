@@ -25,7 +25,9 @@ const config = env();
 const tlsFiles = config.tls ?? serverFiles(config.dataDir);
 for (const file of [tlsFiles.certPath, tlsFiles.keyPath]) {
   if (!fs.existsSync(file)) {
-    console.error(`Missing TLS file ${file}. Run \`npm start\` (or \`npx firstkey setup\`) to create the development certificates.`);
+    console.error(
+      `Missing TLS file ${file}. Run \`npm start\` (or \`npx firstkey setup\`) to create the development certificates.`,
+    );
     process.exit(1);
   }
 }
@@ -43,7 +45,11 @@ process.env.NEXTAUTH_URL ??= config.origin;
 // The OpenID Connect provider (lib/oidc/): its own paths, ahead of Next.js. The issuer is the public
 // origin; forwarded headers are believed only behind the proxy.
 await ensureSigningKeys(db(), new Date());
-const oidcProvider = await createOidcProvider(db(), { rp: relyingParty(), proxy: config.deviceCertMode === 'proxy', cookieSecret: sessionSecret() });
+const oidcProvider = await createOidcProvider(db(), {
+  rp: relyingParty(),
+  proxy: config.deviceCertMode === 'proxy',
+  cookieSecret: sessionSecret(),
+});
 const oidc = oidcProvider.callback();
 
 const app = next({ dev: false, dir: root, hostname: config.listenHost, port: config.port });
@@ -92,7 +98,9 @@ server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
 
 server.listen(config.port, config.listenHost, () => {
   console.log(`Firstkey is running at ${config.origin}`);
-  console.log(`  device certificates: ${frontDoor.mode === 'direct' ? 'read from the TLS connection' : `from a proxy header (${config.proxyCertHeader})`}`);
+  console.log(
+    `  device certificates: ${frontDoor.mode === 'direct' ? 'read from the TLS connection' : `from a proxy header (${config.proxyCertHeader})`}`,
+  );
   console.log(`  data:              ${config.dataDir}`);
   console.log(`  OpenID Connect:    ${config.origin}/.well-known/openid-configuration`);
 });

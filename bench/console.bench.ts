@@ -17,7 +17,15 @@ const { attentionPanel } = await import('@/lib/console/attention');
 const { enrollmentMetrics } = await import('@/lib/console/metrics');
 
 const HIRES = 50_000;
-const STATES = ['awaiting_device', 'ready', 'invited', 'opened', 'enrolling', 'enrolled', 'expired'];
+const STATES = [
+  'awaiting_device',
+  'ready',
+  'invited',
+  'opened',
+  'enrolling',
+  'enrolled',
+  'expired',
+];
 const now = new Date();
 const started = performance.now();
 for (let offset = 0; offset < HIRES; offset += 5_000) {
@@ -28,7 +36,9 @@ for (let offset = 0; offset < HIRES; offset += 5_000) {
         employeeId: `E${String(n).padStart(6, '0')}`,
         name: `Person ${n} ${['Lovelace', 'Hopper', 'Turing', 'Liskov', 'Knuth'][n % 5]}`,
         email: `person${n}@example.com`,
-        startDate: new Date(now.getTime() + ((n % 120) - 30) * 86_400_000).toISOString().slice(0, 10),
+        startDate: new Date(now.getTime() + ((n % 120) - 30) * 86_400_000)
+          .toISOString()
+          .slice(0, 10),
         department: ['Sales', 'Engineering', 'Ops', 'Finance'][n % 4],
         enrollmentState: STATES[n % STATES.length]!,
       };
@@ -47,7 +57,9 @@ async function time(label: string, run: () => Promise<unknown>, repeat = 5) {
   }
   samples.sort((a, b) => a - b);
   const total = (result as { total?: number }).total;
-  console.log(`${label.padEnd(34)} median ${samples[Math.floor(samples.length / 2)]!.toFixed(1)} ms, max ${samples.at(-1)!.toFixed(1)} ms${total !== undefined ? ` (${total} matching)` : ''}`);
+  console.log(
+    `${label.padEnd(34)} median ${samples[Math.floor(samples.length / 2)]!.toFixed(1)} ms, max ${samples.at(-1)!.toFixed(1)} ms${total !== undefined ? ` (${total} matching)` : ''}`,
+  );
 }
 
 const query = (params: Record<string, string>) => parseHireListQuery(params).query;
@@ -56,9 +68,18 @@ await time('table, search "Hopper"', () => listHires(db(), query({ q: 'Hopper' }
 await time('table, search employee id prefix', () => listHires(db(), query({ q: 'E0420' })));
 await time('table, state=invited', () => listHires(db(), query({ state: 'invited' })));
 await time('table, start-date range + state', () =>
-  listHires(db(), query({ from: now.toISOString().slice(0, 10), to: new Date(now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10), state: 'ready' })),
+  listHires(
+    db(),
+    query({
+      from: now.toISOString().slice(0, 10),
+      to: new Date(now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10),
+      state: 'ready',
+    }),
+  ),
 );
-await time('table, page 900, sorted by name', () => listHires(db(), query({ page: '900', sort: 'name' })));
+await time('table, page 900, sorted by name', () =>
+  listHires(db(), query({ page: '900', sort: 'name' })),
+);
 await time('attention panel', () => attentionPanel(db(), now));
 await time('metrics', () => enrollmentMetrics(db(), now), 3);
 

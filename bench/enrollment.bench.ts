@@ -39,10 +39,22 @@ async function hires(count: number) {
   for (let i = 0; i < count; i += 1) {
     const employeeId = `B${i}`;
     const at = new Date();
-    await addHire(db(), { employeeId, name: `Bench ${i}`, email: `b${i}@example.com`, startDate: today }, { actor, at });
+    await addHire(
+      db(),
+      { employeeId, name: `Bench ${i}`, email: `b${i}@example.com`, startDate: today },
+      { actor, at },
+    );
     const device = await deviceCertificate(employeeId);
-    await registerDevice(db(), { employeeId, serial: `SN${i}`, certificatePem: device.pem }, { actor, at });
-    result.push({ employeeId, fingerprint: device.fingerprint, ip: `10.9.${Math.floor(i / 250)}.${i % 250}` });
+    await registerDevice(
+      db(),
+      { employeeId, serial: `SN${i}`, certificatePem: device.pem },
+      { actor, at },
+    );
+    result.push({
+      employeeId,
+      fingerprint: device.fingerprint,
+      ip: `10.9.${Math.floor(i / 250)}.${i % 250}`,
+    });
   }
   return result;
 }
@@ -50,61 +62,91 @@ async function hires(count: number) {
 const HIRES = 200;
 let started = performance.now();
 const people = await hires(HIRES);
-console.log(`set-up: ${HIRES} hires with registered devices in ${(performance.now() - started).toFixed(0)} ms`);
+console.log(
+  `set-up: ${HIRES} hires with registered devices in ${(performance.now() - started).toFixed(0)} ms`,
+);
 
 started = performance.now();
 const tokens: string[] = [];
 for (const person of people) {
-  const link = await issueLink(db(), { employeeId: person.employeeId }, { actor, at: new Date(), origin: ORIGIN });
+  const link = await issueLink(
+    db(),
+    { employeeId: person.employeeId },
+    { actor, at: new Date(), origin: ORIGIN },
+  );
   if (!link.ok) throw new Error(link.message);
   tokens.push(new URL(link.url).hash.slice(1));
 }
 const issueMs = performance.now() - started;
-console.log(`issue link:     ${(HIRES / (issueMs / 1000)).toFixed(0)} links/s (${ms(issueMs / HIRES)} each)`);
+console.log(
+  `issue link:     ${(HIRES / (issueMs / 1000)).toFixed(0)} links/s (${ms(issueMs / HIRES)} each)`,
+);
 
 const peekTimes: number[] = [];
 for (let round = 0; round < 3; round += 1) {
   for (const [i, person] of people.entries()) {
     const t0 = performance.now();
-    const response = await peek(apiRequest('/api/enroll/peek', person, { body: { token: tokens[i] } }));
+    const response = await peek(
+      apiRequest('/api/enroll/peek', person, { body: { token: tokens[i] } }),
+    );
     peekTimes.push(performance.now() - t0);
     if (response.status !== 200) throw new Error(`peek ${response.status}`);
   }
 }
-console.log(`peek:           p50 ${ms(percentile(peekTimes, 50))}, p95 ${ms(percentile(peekTimes, 95))}, p99 ${ms(percentile(peekTimes, 99))} (${peekTimes.length} requests)`);
+console.log(
+  `peek:           p50 ${ms(percentile(peekTimes, 50))}, p95 ${ms(percentile(peekTimes, 95))}, p99 ${ms(percentile(peekTimes, 99))} (${peekTimes.length} requests)`,
+);
 
 // 50 concurrent redemptions of one link, ten times over.
 const raceTimes: number[] = [];
 for (let i = 0; i < 10; i += 1) {
   const person = people[i]!;
   const t0 = performance.now();
-  const responses = await Promise.all(Array.from({ length: 50 }, () => redeem(apiRequest('/api/enroll/redeem', person, { body: { token: tokens[i] } }))));
+  const responses = await Promise.all(
+    Array.from({ length: 50 }, () =>
+      redeem(apiRequest('/api/enroll/redeem', person, { body: { token: tokens[i] } })),
+    ),
+  );
   raceTimes.push(performance.now() - t0);
   const wins = responses.filter((response) => response.status === 200).length;
   if (wins !== 1) throw new Error(`race ${i}: ${wins} winners`);
 }
-console.log(`50-way redeem:  p50 ${ms(percentile(raceTimes, 50))}, max ${ms(Math.max(...raceTimes))} for all 50 answers (exactly 1 winner each time)`);
+console.log(
+  `50-way redeem:  p50 ${ms(percentile(raceTimes, 50))}, max ${ms(Math.max(...raceTimes))} for all 50 answers (exactly 1 winner each time)`,
+);
 
 // Full ceremony: redeem → options → verify (software authenticator, real verification).
 const ceremonyTimes: number[] = [];
 for (let i = 10; i < 110; i += 1) {
   const person = people[i]!;
   const t0 = performance.now();
-  const redeemed = await redeem(apiRequest('/api/enroll/redeem', person, { body: { token: tokens[i] } }));
+  const redeemed = await redeem(
+    apiRequest('/api/enroll/redeem', person, { body: { token: tokens[i] } }),
+  );
   const caller = { ...person, cookie: cookieFrom(redeemed) };
-  const creation = await (await options(apiRequest('/api/enroll/passkey/options', caller, { body: {} }))).json();
+  const creation = await (
+    await options(apiRequest('/api/enroll/passkey/options', caller, { body: {} }))
+  ).json();
   const response = new SoftAuthenticator({ userVerification: true }).register(creation, ORIGIN);
-  const verified = await verify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response } }));
+  const verified = await verify(
+    apiRequest('/api/enroll/passkey/verify', caller, { body: { response } }),
+  );
   if (verified.status !== 200) throw new Error(`verify ${verified.status}`);
   ceremonyTimes.push(performance.now() - t0);
 }
-console.log(`enroll (redeem+options+verify): p50 ${ms(percentile(ceremonyTimes, 50))}, p95 ${ms(percentile(ceremonyTimes, 95))} (${ceremonyTimes.length} hires)`);
+console.log(
+  `enroll (redeem+options+verify): p50 ${ms(percentile(ceremonyTimes, 50))}, p95 ${ms(percentile(ceremonyTimes, 95))} (${ceremonyTimes.length} hires)`,
+);
 
 started = performance.now();
 const chain = await verifyAuditChain(db());
-console.log(`audit verify:   ${chain.events} events in ${(performance.now() - started).toFixed(0)} ms (${chain.ok ? 'intact' : 'BROKEN'})`);
+console.log(
+  `audit verify:   ${chain.events} events in ${(performance.now() - started).toFixed(0)} ms (${chain.ok ? 'intact' : 'BROKEN'})`,
+);
 
 const memory = process.memoryUsage();
-console.log(`memory:         rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `memory:         rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+);
 await db().$disconnect();
 fs.rmSync(dataDir, { recursive: true, force: true });

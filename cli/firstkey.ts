@@ -29,7 +29,11 @@ import { DISCOVERY_PATH } from '@/lib/oidc/front';
 const Duration = z
   .string()
   .regex(/^\d+(m|h|d)$/, 'Expected a duration such as 90m, 72h or 14d')
-  .transform((value) => Number(value.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[value.slice(-1) as 'm' | 'h' | 'd']);
+  .transform(
+    (value) =>
+      Number(value.slice(0, -1)) *
+      { m: 60_000, h: 3_600_000, d: 86_400_000 }[value.slice(-1) as 'm' | 'h' | 'd'],
+  );
 
 const CLI: Actor = { type: 'cli' };
 
@@ -62,7 +66,9 @@ function readFileFlag(flag: string, file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError(`${flag}: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new CliError(
+      `${flag}: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -103,11 +109,17 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
   },
 
   async 'device issue-cert'(flags) {
-    const { employeeId, out } = parseFlags(z.object({ employeeId: EmployeeId, out: z.string().min(1, 'Expected a folder') }), {
-      employeeId: flags['employee-id'],
-      out: flags.out,
+    const { employeeId, out } = parseFlags(
+      z.object({ employeeId: EmployeeId, out: z.string().min(1, 'Expected a folder') }),
+      {
+        employeeId: flags['employee-id'],
+        out: flags.out,
+      },
+    );
+    const files = await issueDeviceCertificate(env().dataDir, {
+      employeeId,
+      outDir: path.resolve(out),
     });
-    const files = await issueDeviceCertificate(env().dataDir, { employeeId, outDir: path.resolve(out) });
     return { employeeId, ...files };
   },
 
@@ -122,7 +134,11 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     );
     const certificatePem = readFileFlag('--cert', input.cert);
     migrateNow();
-    const result = await registerDevice(db(), { employeeId: input.employeeId, serial: input.serial, certificatePem }, { actor: CLI, at: new Date() });
+    const result = await registerDevice(
+      db(),
+      { employeeId: input.employeeId, serial: input.serial, certificatePem },
+      { actor: CLI, at: new Date() },
+    );
     if (!result.ok) throw new CliError(result.message);
     const [status] = await hireStatuses(db(), { employeeId: input.employeeId });
     return { ...status, replacedDevice: result.replaced };
@@ -133,32 +149,59 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
       z.object({
         employeeId: EmployeeId,
         ttl: Duration.optional(),
-        notBefore: z.iso.datetime({ offset: true, error: 'Expected an ISO date-time such as 2026-12-01T08:00:00Z' }).optional(),
+        notBefore: z.iso
+          .datetime({
+            offset: true,
+            error: 'Expected an ISO date-time such as 2026-12-01T08:00:00Z',
+          })
+          .optional(),
       }),
       { employeeId: flags['employee-id'], ttl: flags.ttl, notBefore: flags['not-before'] },
     );
     migrateNow();
     const result = await issueLink(
       db(),
-      { employeeId: input.employeeId, ttlMs: input.ttl, notBefore: input.notBefore ? new Date(input.notBefore) : undefined },
+      {
+        employeeId: input.employeeId,
+        ttlMs: input.ttl,
+        notBefore: input.notBefore ? new Date(input.notBefore) : undefined,
+      },
       { actor: CLI, at: new Date(), origin: env().origin },
     );
     if (!result.ok) throw new CliError(result.message);
-    return { url: result.url, notBefore: result.notBefore.toISOString(), expiresAt: result.expiresAt.toISOString(), deviceSerial: result.deviceSerial };
+    return {
+      url: result.url,
+      notBefore: result.notBefore.toISOString(),
+      expiresAt: result.expiresAt.toISOString(),
+      deviceSerial: result.deviceSerial,
+    };
   },
 
   async 'admin bootstrap'(flags) {
-    const input = parseFlags(HireInput.pick({ employeeId: true, name: true, email: true }).extend({ cert: z.string().min(1, 'Expected the path of your laptop\'s certificate (PEM)') }), {
-      employeeId: flags['employee-id'],
-      name: flags.name,
-      email: flags.email,
-      cert: flags.cert,
-    });
+    const input = parseFlags(
+      HireInput.pick({ employeeId: true, name: true, email: true }).extend({
+        cert: z.string().min(1, "Expected the path of your laptop's certificate (PEM)"),
+      }),
+      {
+        employeeId: flags['employee-id'],
+        name: flags.name,
+        email: flags.email,
+        cert: flags.cert,
+      },
+    );
     const certificatePem = readFileFlag('--cert', input.cert);
     migrateNow();
-    const result = await bootstrapAdmin(db(), { hire: input, certificatePem }, { at: new Date(), origin: env().origin });
+    const result = await bootstrapAdmin(
+      db(),
+      { hire: input, certificatePem },
+      { at: new Date(), origin: env().origin },
+    );
     if (!result.ok) throw new CliError(result.message);
-    return { url: result.url, expiresAt: result.expiresAt.toISOString(), deviceSerial: result.deviceSerial };
+    return {
+      url: result.url,
+      expiresAt: result.expiresAt.toISOString(),
+      deviceSerial: result.deviceSerial,
+    };
   },
 
   async 'admin first-start'() {
@@ -166,10 +209,21 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     migrateNow();
     if (config.tls) {
       const exists = await itAdminExists(db());
-      return { adminExists: exists, hint: exists ? null : 'Run `firstkey admin bootstrap` with your laptop\'s certificate to create the first IT admin' };
+      return {
+        adminExists: exists,
+        hint: exists
+          ? null
+          : "Run `firstkey admin bootstrap` with your laptop's certificate to create the first IT admin",
+      };
     }
-    const bootstrap = await firstStartBootstrap(db(), { dataDir: config.dataDir, origin: config.origin, at: new Date() });
-    return bootstrap ? { adminExists: false, ...bootstrap, expiresAt: bootstrap.expiresAt.toISOString() } : { adminExists: true };
+    const bootstrap = await firstStartBootstrap(db(), {
+      dataDir: config.dataDir,
+      origin: config.origin,
+      at: new Date(),
+    });
+    return bootstrap
+      ? { adminExists: false, ...bootstrap, expiresAt: bootstrap.expiresAt.toISOString() }
+      : { adminExists: true };
   },
 
   async import(_flags, positionals) {
@@ -178,15 +232,20 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     const text = readFileFlag('FILE', file);
     migrateNow();
     const result = await importHiresCsv(db(), text, { actor: CLI, at: new Date() });
-    if (!result.ok && result.reason === 'too_large') throw new CliError(`Nothing imported: ${result.message}`);
+    if (!result.ok && result.reason === 'too_large')
+      throw new CliError(`Nothing imported: ${result.message}`);
     if (!result.ok) {
-      throw new CliError(`Nothing imported; fix these rows and try again:\n${result.errors.map((error) => `  line ${error.line}: ${error.message}`).join('\n')}`);
+      throw new CliError(
+        `Nothing imported; fix these rows and try again:\n${result.errors.map((error) => `  line ${error.line}: ${error.message}`).join('\n')}`,
+      );
     }
     return result;
   },
 
   async status(flags) {
-    const { employeeId } = parseFlags(z.object({ employeeId: EmployeeId.optional() }), { employeeId: flags['employee-id'] });
+    const { employeeId } = parseFlags(z.object({ employeeId: EmployeeId.optional() }), {
+      employeeId: flags['employee-id'],
+    });
     migrateNow();
     const hires = await hireStatuses(db(), { employeeId });
     if (employeeId) {
@@ -208,7 +267,12 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     const client = await addOidcClient(db(), input, { actor: CLI, at: new Date() });
     return {
       client_id: client.clientId,
-      ...(client.clientSecret ? { client_secret: client.clientSecret, note: 'The secret is shown this once; Firstkey keeps only its hash.' } : {}),
+      ...(client.clientSecret
+        ? {
+            client_secret: client.clientSecret,
+            note: 'The secret is shown this once; Firstkey keeps only its hash.',
+          }
+        : {}),
       name: client.name,
       token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       redirect_uris: input.redirectUris,
@@ -259,10 +323,16 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const positionals = parsed.positionals;
-  const name = [positionals.slice(0, 3).join(' '), positionals.slice(0, 2).join(' '), positionals[0] ?? ''].find((candidate) => candidate in commands);
+  const name = [
+    positionals.slice(0, 3).join(' '),
+    positionals.slice(0, 2).join(' '),
+    positionals[0] ?? '',
+  ].find((candidate) => candidate in commands);
   if (parsed.values.help || !name) {
     const unknown = positionals.length > 0 && !parsed.values.help;
-    (unknown ? process.stderr : process.stdout).write(`${unknown ? `firstkey: unknown command "${positionals.join(' ')}"\n\n` : ''}${USAGE}\n`);
+    (unknown ? process.stderr : process.stdout).write(
+      `${unknown ? `firstkey: unknown command "${positionals.join(' ')}"\n\n` : ''}${USAGE}\n`,
+    );
     return unknown || positionals.length === 0 ? 2 : 0;
   }
   const rest = positionals.slice(name.split(' ').length);

@@ -15,11 +15,17 @@ export function printJson(value: unknown): void {
 }
 
 /** Validates parsed flags with zod; the message names the flag as typed (`--start-date`). */
-export function parseFlags<T extends z.ZodType>(schema: T, values: Record<string, unknown>): z.infer<T> {
+export function parseFlags<T extends z.ZodType>(
+  schema: T,
+  values: Record<string, unknown>,
+): z.infer<T> {
   const parsed = schema.safeParse(values);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
-    const flag = issue.path.length > 0 ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'arguments';
+    const flag =
+      issue.path.length > 0
+        ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+        : 'arguments';
     return `${flag}: ${issue.message}`;
   });
   throw new CliError(problems.join('\n'), 2);

@@ -19,7 +19,9 @@ const SCREENSHOTS = process.env.FIRSTKEY_SCREENSHOTS_DIR ?? 'test-results/screen
 
 async function expectNoSeriousAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  const serious = results.violations.filter(
+    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
+  );
   expect(serious.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
 }
 
@@ -29,7 +31,10 @@ async function screenshot(page: Page, name: string) {
 }
 
 test.describe('new-hire enrollment', () => {
-  test('link → passkey → ready; the hire is enrolled and the passkey signs in', async ({ device, hire }) => {
+  test('link → passkey → ready; the hire is enrolled and the passkey signs in', async ({
+    device,
+    hire,
+  }) => {
     const link = await invite(hire);
     const { page, authenticator } = device;
     await page.goto(link.url);
@@ -71,7 +76,9 @@ test.describe('new-hire enrollment', () => {
     await expect(heading(device.page)).toBeFocused();
   });
 
-  test('every page carries the security headers, with a CSP nonce on the scripts', async ({ device }) => {
+  test('every page carries the security headers, with a CSP nonce on the scripts', async ({
+    device,
+  }) => {
     const response = await device.page.goto('/enroll');
     const headers = response!.headers();
     const nonce = /'nonce-([^']+)'/.exec(headers['content-security-policy'] ?? '')?.[1];
@@ -81,7 +88,9 @@ test.describe('new-hire enrollment', () => {
     expect(headers['referrer-policy']).toBe('no-referrer');
     expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
     expect(headers['x-content-type-options']).toBe('nosniff');
-    const scripts = await device.page.locator('script').evaluateAll((nodes) => nodes.map((node) => (node as HTMLScriptElement).nonce));
+    const scripts = await device.page
+      .locator('script')
+      .evaluateAll((nodes) => nodes.map((node) => (node as HTMLScriptElement).nonce));
     expect(scripts.length).toBeGreaterThan(0);
     expect(new Set(scripts)).toEqual(new Set([nonce]));
     // Nonces are per response.
@@ -91,12 +100,18 @@ test.describe('new-hire enrollment', () => {
 });
 
 test.describe('a link in the wrong hands', () => {
-  test('another laptop, and a browser without a certificate, get the device page; the link still works on the right laptop', async ({ browser, device, hire }) => {
+  test('another laptop, and a browser without a certificate, get the device page; the link still works on the right laptop', async ({
+    browser,
+    device,
+    hire,
+  }) => {
     const link = await invite(hire);
     const stranger = await contextWithCertificate(browser, await strayDevice());
     const strangerPage = await stranger.newPage();
     await strangerPage.goto(link.url);
-    await expect(heading(strangerPage)).toHaveText('This link works only on the laptop issued to you');
+    await expect(heading(strangerPage)).toHaveText(
+      'This link works only on the laptop issued to you',
+    );
     await expect(strangerPage.getByText(hire.name)).toHaveCount(0);
     await expectNoSeriousAxeViolations(strangerPage);
     await screenshot(strangerPage, '3-wrong-device');
@@ -105,7 +120,9 @@ test.describe('a link in the wrong hands', () => {
     const barePage = await bare.newPage();
     await barePage.goto(link.url);
     await expect(heading(barePage)).toHaveText('This link works only on the laptop issued to you');
-    await expect(barePage.getByText('did not present your laptop\u2019s device certificate')).toBeVisible();
+    await expect(
+      barePage.getByText('did not present your laptop\u2019s device certificate'),
+    ).toBeVisible();
     await Promise.all([stranger.close(), bare.close()]);
 
     await device.page.goto(link.url);
@@ -113,11 +130,20 @@ test.describe('a link in the wrong hands', () => {
     await expect(heading(device.page)).toHaveText('You\u2019re ready for day one');
   });
 
-  test("a mail scanner's GET and HEAD of the link, with or without a query string, consume nothing", async ({ browser, device, hire }) => {
+  test("a mail scanner's GET and HEAD of the link, with or without a query string, consume nothing", async ({
+    browser,
+    device,
+    hire,
+  }) => {
     const link = await invite(hire);
     const scanner = await contextWithCertificate(browser, null);
     const base = link.url.split('#')[0]!;
-    for (const url of [link.url, base, `${base}?token=${tokenOf(link.url)}`, `${base}?utm_source=mail`]) {
+    for (const url of [
+      link.url,
+      base,
+      `${base}?token=${tokenOf(link.url)}`,
+      `${base}?utm_source=mail`,
+    ]) {
       expect((await scanner.request.get(url)).status()).toBe(200);
       expect((await scanner.request.head(url)).status()).toBe(200);
     }
@@ -128,7 +154,10 @@ test.describe('a link in the wrong hands', () => {
     await expect(heading(device.page)).toHaveText('You\u2019re ready for day one');
   });
 
-  test('revoked, expired, not yet valid, unknown and damaged links each have their own page', async ({ device, hire }) => {
+  test('revoked, expired, not yet valid, unknown and damaged links each have their own page', async ({
+    device,
+    hire,
+  }) => {
     const page = device.page;
     const first = await invite(hire);
     const second = await invite(hire);
@@ -140,7 +169,11 @@ test.describe('a link in the wrong hands', () => {
     await expect(heading(page)).toHaveText('This link has expired');
     expect(await stateOf(hire)).toBe('expired');
 
-    const later = await invite(hire, '--not-before', new Date(Date.now() + 2 * 86_400_000).toISOString());
+    const later = await invite(
+      hire,
+      '--not-before',
+      new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    );
     await page.goto(later.url);
     await expect(heading(page)).toHaveText('This link isn\u2019t active yet');
     await expect(page.getByText('It becomes active on')).toBeVisible();
@@ -153,16 +186,24 @@ test.describe('a link in the wrong hands', () => {
   });
 });
 
-test('a browser without WebAuthn gets its own page, and the link is not used up', async ({ device, hire }) => {
+test('a browser without WebAuthn gets its own page, and the link is not used up', async ({
+  device,
+  hire,
+}) => {
   const link = await invite(hire);
-  await device.page.addInitScript(() => Object.defineProperty(window, 'PublicKeyCredential', { value: undefined, configurable: true }));
+  await device.page.addInitScript(() =>
+    Object.defineProperty(window, 'PublicKeyCredential', { value: undefined, configurable: true }),
+  );
   await device.page.goto(link.url);
   await expect(heading(device.page)).toHaveText('This browser can\u2019t create passkeys');
   expect(await stateOf(hire)).toBe('invited');
 });
 
 test.describe('retries without burning the link', () => {
-  test('the hire cancels the passkey prompt, tries again and enrolls with the same link', async ({ device, hire }) => {
+  test('the hire cancels the passkey prompt, tries again and enrolls with the same link', async ({
+    device,
+    hire,
+  }) => {
     const link = await invite(hire);
     const { page, authenticator } = device;
     await authenticator.setUserVerified(false); // the prompt is dismissed: no user verification given
@@ -178,7 +219,10 @@ test.describe('retries without burning the link', () => {
     expect(await stateOf(hire)).toBe('enrolled');
   });
 
-  test('after a reload inside the enrollment window the hire continues; after it lapses the page says to ask IT', async ({ device, hire }) => {
+  test('after a reload inside the enrollment window the hire continues; after it lapses the page says to ask IT', async ({
+    device,
+    hire,
+  }) => {
     const link = await invite(hire);
     const { page, authenticator } = device;
     await authenticator.setUserVerified(false);
@@ -210,4 +254,3 @@ test.describe('retries without burning the link', () => {
     await context.close();
   });
 });
-

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { test as base, expect, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type BrowserContext,
+  type CDPSession,
+  type Page,
+} from '@playwright/test';
 
 // Fixtures every end-to-end test builds on:
 //   firstkey(...)  the CLI against the server's own data folder (what an operator would type)
@@ -31,7 +37,10 @@ export function today(): string {
 }
 
 /** Issues a link with the CLI, as IT would; returns the URL with the token in its fragment. */
-export async function invite(hire: Hire, ...flags: string[]): Promise<{ url: string; expiresAt: string; notBefore: string }> {
+export async function invite(
+  hire: Hire,
+  ...flags: string[]
+): Promise<{ url: string; expiresAt: string; notBefore: string }> {
   return firstkey('invite', '--employee-id', hire.employeeId, ...flags);
 }
 
@@ -47,29 +56,71 @@ function uniqueId(prefix: string) {
 
 /** A device certificate from the dev CA that is registered to nobody (a stranger's laptop). */
 export async function strayDevice(label = 'stray'): Promise<DeviceFiles> {
-  return firstkey<DeviceFiles>('device', 'issue-cert', '--employee-id', uniqueId(label), '--out', path.join(dataDir, 'devices', uniqueId(label)));
+  return firstkey<DeviceFiles>(
+    'device',
+    'issue-cert',
+    '--employee-id',
+    uniqueId(label),
+    '--out',
+    path.join(dataDir, 'devices', uniqueId(label)),
+  );
 }
 
-export async function createHire(options: { name?: string; startDate?: string; role?: 'it' | 'manager'; manager?: string } = {}): Promise<Hire> {
+export async function createHire(
+  options: { name?: string; startDate?: string; role?: 'it' | 'manager'; manager?: string } = {},
+): Promise<Hire> {
   const employeeId = uniqueId('E');
   const name = options.name ?? 'Ada Lovelace';
-  await firstkey('hire', 'add', '--employee-id', employeeId, '--name', name, '--email', `${employeeId.toLowerCase()}@example.com`, '--start-date', options.startDate ?? today(),
-    ...(options.role ? ['--role', options.role] : []), ...(options.manager ? ['--manager', options.manager] : []));
-  const files = await firstkey<DeviceFiles>('device', 'issue-cert', '--employee-id', employeeId, '--out', path.join(dataDir, 'devices', employeeId));
+  await firstkey(
+    'hire',
+    'add',
+    '--employee-id',
+    employeeId,
+    '--name',
+    name,
+    '--email',
+    `${employeeId.toLowerCase()}@example.com`,
+    '--start-date',
+    options.startDate ?? today(),
+    ...(options.role ? ['--role', options.role] : []),
+    ...(options.manager ? ['--manager', options.manager] : []),
+  );
+  const files = await firstkey<DeviceFiles>(
+    'device',
+    'issue-cert',
+    '--employee-id',
+    employeeId,
+    '--out',
+    path.join(dataDir, 'devices', employeeId),
+  );
   const serial = `SN-${employeeId}`;
-  await firstkey('device', 'register', '--employee-id', employeeId, '--serial', serial, '--cert', files.certPath);
+  await firstkey(
+    'device',
+    'register',
+    '--employee-id',
+    employeeId,
+    '--serial',
+    serial,
+    '--cert',
+    files.certPath,
+  );
   return { employeeId, name, device: { ...files, serial } };
 }
 
 export type VirtualAuthenticator = {
   cdp: CDPSession;
   authenticatorId: string;
-  credentials(): Promise<{ credentialId: string; isResidentCredential: boolean; signCount: number }[]>;
+  credentials(): Promise<
+    { credentialId: string; isResidentCredential: boolean; signCount: number }[]
+  >;
   setUserVerified(verified: boolean): Promise<void>;
 };
 
 /** Chrome's virtual authenticator: a platform authenticator with resident keys and user verification. */
-export async function addVirtualAuthenticator(page: Page, options: { hasUserVerification?: boolean } = {}): Promise<VirtualAuthenticator> {
+export async function addVirtualAuthenticator(
+  page: Page,
+  options: { hasUserVerification?: boolean } = {},
+): Promise<VirtualAuthenticator> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const hasUserVerification = options.hasUserVerification ?? true;
@@ -96,7 +147,10 @@ export async function addVirtualAuthenticator(page: Page, options: { hasUserVeri
   };
 }
 
-export async function contextWithCertificate(browser: import('@playwright/test').Browser, files: DeviceFiles | null): Promise<BrowserContext> {
+export async function contextWithCertificate(
+  browser: import('@playwright/test').Browser,
+  files: DeviceFiles | null,
+): Promise<BrowserContext> {
   return browser.newContext({
     ignoreHTTPSErrors: true,
     clientCertificates: files ? [{ origin, certPath: files.certPath, keyPath: files.keyPath }] : [],
@@ -132,11 +186,17 @@ export function readText(file: string): string {
  * Moves a hire's clock forward for one record, standing in for time passing (links live hours, tests
  * seconds). Touches only the named timestamp, through the same database file the server uses.
  */
-export function lapse(table: 'BridgeToken' | 'EnrollmentSession', employeeId: string, column: 'expiresAt'): void {
+export function lapse(
+  table: 'BridgeToken' | 'EnrollmentSession',
+  employeeId: string,
+  column: 'expiresAt',
+): void {
   const sqlite = new Database(path.join(dataDir, 'firstkey.db'));
   try {
     sqlite
-      .prepare(`UPDATE "${table}" SET "${column}" = ? WHERE "userId" = (SELECT "id" FROM "User" WHERE "employeeId" = ?)`)
+      .prepare(
+        `UPDATE "${table}" SET "${column}" = ? WHERE "userId" = (SELECT "id" FROM "User" WHERE "employeeId" = ?)`,
+      )
       // The format Prisma's SQLite adapter writes, so comparisons (which are textual) stay correct.
       .run(new Date(Date.now() - 1_000).toISOString().replace('Z', '+00:00'), employeeId);
   } finally {
@@ -146,7 +206,9 @@ export function lapse(table: 'BridgeToken' | 'EnrollmentSession', employeeId: st
 
 /** The ids of the portal's server actions, as the browser finds them in the pages' JavaScript. */
 export function serverActionIds(): string[] {
-  const manifest = JSON.parse(fs.readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as { node: Record<string, unknown> };
+  const manifest = JSON.parse(
+    fs.readFileSync('.next/server/server-reference-manifest.json', 'utf8'),
+  ) as { node: Record<string, unknown> };
   return Object.keys(manifest.node);
 }
 

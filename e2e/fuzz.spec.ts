@@ -7,7 +7,17 @@ import { encode } from 'next-auth/jwt';
 import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
 import { securityHeaders } from '@/lib/http/security-headers';
-import { createHire, dataDir, expect, firstkey, origin, serverActionIds, test, today, type Hire } from './fixtures';
+import {
+  createHire,
+  dataDir,
+  expect,
+  firstkey,
+  origin,
+  serverActionIds,
+  test,
+  today,
+  type Hire,
+} from './fixtures';
 import { ROUTES, type FuzzRequest, type World } from './fuzz/requests';
 import { agentFor, send, type Answer } from './raw-https';
 import { BusinessTables, changedTables, unintendedWrites, type Fingerprint } from './fuzz/writes';
@@ -46,8 +56,23 @@ let hrEventCount = 0;
 async function staffMember(role: 'it' | 'manager'): Promise<Person> {
   const employeeId = `FUZZ-${role}-${Date.now().toString(36)}`;
   const name = `Fuzz ${role}`;
-  await firstkey('hire', 'add', '--employee-id', employeeId, '--name', name, '--email', `${employeeId.toLowerCase()}@example.com`, '--start-date', today(), '--role', role);
-  const row = users.prepare('SELECT "id" FROM "User" WHERE "employeeId" = ?').get(employeeId) as { id: string };
+  await firstkey(
+    'hire',
+    'add',
+    '--employee-id',
+    employeeId,
+    '--name',
+    name,
+    '--email',
+    `${employeeId.toLowerCase()}@example.com`,
+    '--start-date',
+    today(),
+    '--role',
+    role,
+  );
+  const row = users.prepare('SELECT "id" FROM "User" WHERE "employeeId" = ?').get(employeeId) as {
+    id: string;
+  };
   return { employeeId, userId: row.id, name };
 }
 
@@ -57,7 +82,11 @@ test.beforeAll(async () => {
   sessionSecret = fs.readFileSync(path.join(dataDir, 'secrets', 'session-key'), 'utf8').trim();
   staff = { it: await staffMember('it'), manager: await staffMember('manager') };
   report = await createHire({ name: 'Fuzz Report', manager: staff.manager.employeeId });
-  world = { origin, employeeIds: [report.employeeId, staff.it.employeeId, staff.manager.employeeId], actionIds: serverActionIds() };
+  world = {
+    origin,
+    employeeIds: [report.employeeId, staff.it.employeeId, staff.manager.employeeId],
+    actionIds: serverActionIds(),
+  };
   tables = new BusinessTables(database);
   agents = { withDevice: agentFor(report.device), without: agentFor(null) };
 });
@@ -72,21 +101,40 @@ test.afterAll(() => {
 /** A session cookie minted like next-auth's, for the person's current epoch (a fuzzed "sign out everywhere" moves it). */
 async function sessionCookie(who: FuzzRequest['staff']): Promise<string | null> {
   if (who === 'none') return null;
-  if (who === 'forged') return encode({ token: { sub: staff.it.userId, signedInAt: Date.now(), assertedAt: Date.now(), epoch: 0 }, secret: 'not-the-portal-secret' });
+  if (who === 'forged')
+    return encode({
+      token: { sub: staff.it.userId, signedInAt: Date.now(), assertedAt: Date.now(), epoch: 0 },
+      secret: 'not-the-portal-secret',
+    });
   const person = staff[who];
-  const { sessionEpoch } = users.prepare('SELECT "sessionEpoch" FROM "User" WHERE "id" = ?').get(person.userId) as { sessionEpoch: number };
+  const { sessionEpoch } = users
+    .prepare('SELECT "sessionEpoch" FROM "User" WHERE "id" = ?')
+    .get(person.userId) as { sessionEpoch: number };
   const now = Date.now();
-  return encode({ token: { sub: person.userId, name: person.name, signedInAt: now, assertedAt: now, epoch: sessionEpoch }, secret: sessionSecret });
+  return encode({
+    token: {
+      sub: person.userId,
+      name: person.name,
+      signedInAt: now,
+      assertedAt: now,
+      epoch: sessionEpoch,
+    },
+    secret: sessionSecret,
+  });
 }
 
-async function wireHeaders(request: FuzzRequest, body: Buffer | null): Promise<Record<string, string>> {
+async function wireHeaders(
+  request: FuzzRequest,
+  body: Buffer | null,
+): Promise<Record<string, string>> {
   const headers: Record<string, string> = {};
   if (request.payload.contentType !== null) headers['content-type'] = request.payload.contentType;
   // Framed explicitly: Node's client would otherwise send a GET or HEAD body unframed.
   if (body) headers['content-length'] = String(body.length);
   for (const [name, value] of request.headers) headers[name] = value;
   const cookie = await sessionCookie(request.staff);
-  if (cookie) headers.cookie = [headers.cookie, `${SESSION_COOKIE}=${cookie}`].filter(Boolean).join('; ');
+  if (cookie)
+    headers.cookie = [headers.cookie, `${SESSION_COOKIE}=${cookie}`].filter(Boolean).join('; ');
   if (request.hrSignature) {
     hrEventCount += 1;
     const id = headers['webhook-id'] || `evt_fuzz_${process.pid}_${hrEventCount}`;
@@ -94,7 +142,11 @@ async function wireHeaders(request: FuzzRequest, body: Buffer | null): Promise<R
     Object.assign(headers, {
       'webhook-id': id,
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': new Webhook(E2E_WEBHOOK_SECRETS.hrIn).sign(id, at, body?.toString('utf8') ?? ''),
+      'webhook-signature': new Webhook(E2E_WEBHOOK_SECRETS.hrIn).sign(
+        id,
+        at,
+        body?.toString('utf8') ?? '',
+      ),
     });
   }
   return headers;
@@ -112,12 +164,24 @@ async function check(request: FuzzRequest): Promise<void> {
   const { body: raw } = request.payload;
   const body = raw === null ? null : Buffer.from(raw);
   const headers = await wireHeaders(request, body);
-  const answer = await send(origin, request.device ? agents.withDevice : agents.without, { method: request.method, target: request.target, headers, body });
+  const answer = await send(origin, request.device ? agents.withDevice : agents.without, {
+    method: request.method,
+    target: request.target,
+    headers,
+    body,
+  });
   expect(answer.status, summary(request, answer)).toBeLessThan(500);
-  expect(SECURITY_HEADERS.filter((name) => !answer.headers[name]), `security headers missing from ${summary(request, answer)}`).toEqual([]);
+  expect(
+    SECURITY_HEADERS.filter((name) => !answer.headers[name]),
+    `security headers missing from ${summary(request, answer)}`,
+  ).toEqual([]);
   const after = tables.fingerprint();
   const pathname = new URL(`${origin}${request.target}`).pathname;
-  const unintended = unintendedWrites(changedTables(baseline, after), { method: request.method, pathname, status: answer.status });
+  const unintended = unintendedWrites(changedTables(baseline, after), {
+    method: request.method,
+    pathname,
+    status: answer.status,
+  });
   baseline = after;
   expect(unintended, `unintended write by ${summary(request, answer)}`).toEqual([]);
 }
@@ -129,7 +193,10 @@ async function fuzzEveryRoute(seed: number): Promise<void> {
   baseline = tables.fingerprint();
   for (const route of ROUTES) {
     await test.step(`${route.name} (seed ${seed})`, async () => {
-      await fc.assert(fc.asyncProperty(route.requests(world), check), { seed, numRuns: runs(route) });
+      await fc.assert(fc.asyncProperty(route.requests(world), check), {
+        seed,
+        numRuns: runs(route),
+      });
     });
   }
 }
@@ -144,7 +211,9 @@ test('every route, random seed: no 5xx, no unintended write', async () => {
   test.setTimeout(180_000);
   const seed = Number(process.env.FIRSTKEY_FUZZ_SEED) || crypto.randomInt(1, 2 ** 31 - 1);
   test.info().annotations.push({ type: 'fuzz seed', description: String(seed) });
-  console.log(`fuzz: ${CASES} cases over ${ROUTES.length} routes, random seed ${seed} (replay: FIRSTKEY_FUZZ_SEED=${seed})`);
+  console.log(
+    `fuzz: ${CASES} cases over ${ROUTES.length} routes, random seed ${seed} (replay: FIRSTKEY_FUZZ_SEED=${seed})`,
+  );
   await fuzzEveryRoute(seed);
 });
 

@@ -2,7 +2,11 @@ import http from 'node:http';
 
 // Stands in for the HR system and the MDM during end-to-end runs: a plain HTTP server on 127.0.0.1
 // that records every webhook it receives. Tests read the record with GET /received.
-export type ReceivedWebhook = { channel: 'hr' | 'mdm'; headers: Record<string, string>; body: string };
+export type ReceivedWebhook = {
+  channel: 'hr' | 'mdm';
+  headers: Record<string, string>;
+  body: string;
+};
 
 export function startReceiver(port: number): http.Server {
   const received: ReceivedWebhook[] = [];
@@ -14,7 +18,11 @@ export function startReceiver(port: number): http.Server {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      received.push({ channel: req.url === '/hr' ? 'hr' : 'mdm', headers: req.headers as Record<string, string>, body });
+      received.push({
+        channel: req.url === '/hr' ? 'hr' : 'mdm',
+        headers: req.headers as Record<string, string>,
+        body,
+      });
       res.writeHead(204).end();
     });
   });

@@ -1,25 +1,49 @@
 import crypto from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
-import { addVirtualAuthenticator, contextWithCertificate, expect, firstkey, strayDevice, test, today, readText } from './fixtures';
+import {
+  addVirtualAuthenticator,
+  contextWithCertificate,
+  expect,
+  firstkey,
+  strayDevice,
+  test,
+  today,
+  readText,
+} from './fixtures';
 import type { ReceivedWebhook } from './hr-receiver';
 
 type Body = { type: string; data: Record<string, string> };
 
-async function received(channel: 'hr' | 'mdm', secret: string, employeeId: string): Promise<Body[]> {
-  const all = (await (await fetch(`${process.env.FIRSTKEY_E2E_RECEIVER}/received`)).json()) as ReceivedWebhook[];
+async function received(
+  channel: 'hr' | 'mdm',
+  secret: string,
+  employeeId: string,
+): Promise<Body[]> {
+  const all = (await (
+    await fetch(`${process.env.FIRSTKEY_E2E_RECEIVER}/received`)
+  ).json()) as ReceivedWebhook[];
   return all
     .filter((message) => message.channel === channel)
     .map((message) => new Webhook(secret).verify(message.body, message.headers) as Body)
     .filter((body) => body.data.employeeId === employeeId);
 }
 
-test('HR joiner → link pushed to the MDM → the hire enrolls on the laptop → HR hears `enrolled`', async ({ browser, request }) => {
+test('HR joiner → link pushed to the MDM → the hire enrolls on the laptop → HR hears `enrolled`', async ({
+  browser,
+  request,
+}) => {
   const employeeId = `HRE${Date.now().toString(36)}`;
   const laptop = await strayDevice('hr-e2e');
   const body = JSON.stringify({
     type: 'joiner',
-    data: { employeeId, name: 'Hana Hr', email: `${employeeId.toLowerCase()}@example.com`, startDate: today(), device: { serial: 'SN-HANA', certificatePem: readText(laptop.certPath) } },
+    data: {
+      employeeId,
+      name: 'Hana Hr',
+      email: `${employeeId.toLowerCase()}@example.com`,
+      startDate: today(),
+      device: { serial: 'SN-HANA', certificatePem: readText(laptop.certPath) },
+    },
   });
   const id = `evt_${crypto.randomUUID()}`;
   const at = new Date();
@@ -32,10 +56,16 @@ test('HR joiner → link pushed to the MDM → the hire enrolls on the laptop �
   const response = await request.post('/api/hr/events', { headers, data: body });
   expect(response.status()).toBe(200);
   expect(await response.json()).toEqual({ duplicate: false, outcome: 'created', linkIssued: true });
-  expect((await request.post('/api/hr/events', { headers, data: body }).then((again) => again.json()))).toEqual({ duplicate: true });
+  expect(
+    await request.post('/api/hr/events', { headers, data: body }).then((again) => again.json()),
+  ).toEqual({ duplicate: true });
 
   // The MDM receives the link for the laptop (the outbox worker runs every 2 s in the server).
-  await expect.poll(async () => (await received('mdm', E2E_WEBHOOK_SECRETS.mdm, employeeId)).length, { timeout: 10_000 }).toBe(1);
+  await expect
+    .poll(async () => (await received('mdm', E2E_WEBHOOK_SECRETS.mdm, employeeId)).length, {
+      timeout: 10_000,
+    })
+    .toBe(1);
   const [push] = await received('mdm', E2E_WEBHOOK_SECRETS.mdm, employeeId);
   expect(push!.data.deviceSerial).toBe('SN-HANA');
 
@@ -48,9 +78,20 @@ test('HR joiner → link pushed to the MDM → the hire enrolls on the laptop �
   await context.close();
 
   await expect
-    .poll(async () => (await received('hr', E2E_WEBHOOK_SECRETS.hrStatus, employeeId)).map((status) => status.data.state), { timeout: 10_000 })
+    .poll(
+      async () =>
+        (await received('hr', E2E_WEBHOOK_SECRETS.hrStatus, employeeId)).map(
+          (status) => status.data.state,
+        ),
+      { timeout: 10_000 },
+    )
     .toEqual(['ready', 'invited', 'opened', 'enrolling', 'enrolled']);
   const statuses = await received('hr', E2E_WEBHOOK_SECRETS.hrStatus, employeeId);
-  expect(statuses.at(-1)).toEqual({ type: 'enrollment.status', data: { employeeId, state: 'enrolled', at: expect.any(String) } });
-  expect((await firstkey<{ state: string }>('status', '--employee-id', employeeId)).state).toBe('enrolled');
+  expect(statuses.at(-1)).toEqual({
+    type: 'enrollment.status',
+    data: { employeeId, state: 'enrolled', at: expect.any(String) },
+  });
+  expect((await firstkey<{ state: string }>('status', '--employee-id', employeeId)).state).toBe(
+    'enrolled',
+  );
 });

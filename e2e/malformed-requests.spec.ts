@@ -10,9 +10,19 @@ import { agentFor, send, type Answer } from './raw-https';
 const agent = agentFor(null);
 test.afterAll(() => agent.destroy());
 
-function request(method: string, target: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+function request(
+  method: string,
+  target: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<Answer> {
   const bytes = body === undefined ? null : Buffer.from(body);
-  return send(origin, agent, { method, target, headers: bytes ? { 'content-length': String(bytes.length), ...headers } : headers, body: bytes });
+  return send(origin, agent, {
+    method,
+    target,
+    headers: bytes ? { 'content-length': String(bytes.length), ...headers } : headers,
+    body: bytes,
+  });
 }
 
 function expectSecurityHeaders(answer: Answer) {
@@ -23,7 +33,9 @@ async function expectProblem(answer: Promise<Answer>, status: number, code: stri
   const seen = await answer;
   expect(seen.status, seen.body.toString()).toBe(status);
   expectSecurityHeaders(seen);
-  const { error } = JSON.parse(seen.body.toString()) as { error: { code: string; message: string } };
+  const { error } = JSON.parse(seen.body.toString()) as {
+    error: { code: string; message: string };
+  };
   expect(error.code).toBe(code);
   expect(error.message.length).toBeGreaterThan(10);
   return seen;
@@ -31,34 +43,89 @@ async function expectProblem(answer: Promise<Answer>, status: number, code: stri
 
 test('a malformed %-escape in a path is a 400 with the security headers, not a 500 without them', async () => {
   await expectProblem(request('GET', '/it/hires/%E0%A4%A'), 400, 'malformed_path');
-  await expectProblem(request('POST', '/api/it/hires/%E0%A4%A/links', { 'content-type': 'application/json' }, '{}'), 400, 'malformed_path');
+  await expectProblem(
+    request('POST', '/api/it/hires/%E0%A4%A/links', { 'content-type': 'application/json' }, '{}'),
+    400,
+    'malformed_path',
+  );
   await expectProblem(request('GET', '/it/hires/%u0041'), 400, 'malformed_path');
 });
 
 test('a multipart POST to a page is a 405 that names the methods pages answer', async () => {
   for (const type of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
-    const answer = await expectProblem(request('POST', '/enroll', { 'content-type': type }, 'x'), 405, 'method_not_allowed');
+    const answer = await expectProblem(
+      request('POST', '/enroll', { 'content-type': type }, 'x'),
+      405,
+      'method_not_allowed',
+    );
     expect(answer.headers.allow).toBe('GET, HEAD');
   }
   await expectProblem(request('PUT', '/enroll', {}, 'x'), 405, 'method_not_allowed');
   await expectProblem(request('OPTIONS', '/signin'), 405, 'method_not_allowed');
   // Unknown paths under /api render the not-found page, which would try to decode the body the same way.
-  await expectProblem(request('POST', '/api/nope', { 'content-type': 'multipart/form-data; boundary=x' }, 'x'), 415, 'unsupported_media_type');
+  await expectProblem(
+    request('POST', '/api/nope', { 'content-type': 'multipart/form-data; boundary=x' }, 'x'),
+    415,
+    'unsupported_media_type',
+  );
 });
 
 test('a body next-auth cannot parse is a 400 on each of its POST routes', async () => {
-  for (const path of ['/api/auth/callback/passkey', '/api/auth/signout', '/api/auth/_log', '/api/auth/session', '/api/auth/signin/passkey']) {
-    await expectProblem(request('POST', path, { 'content-type': 'application/json' }, '{bad'), 400, 'invalid_json');
+  for (const path of [
+    '/api/auth/callback/passkey',
+    '/api/auth/signout',
+    '/api/auth/_log',
+    '/api/auth/session',
+    '/api/auth/signin/passkey',
+  ]) {
+    await expectProblem(
+      request('POST', path, { 'content-type': 'application/json' }, '{bad'),
+      400,
+      'invalid_json',
+    );
   }
-  await expectProblem(request('POST', '/api/auth/signout', { 'content-type': 'application/json' }, '{"callbackUrl":{"a":1}}'), 400, 'bad_callback_url');
-  await expectProblem(request('POST', '/api/auth/signout', { 'content-type': 'application/x-www-form-urlencoded' }, 'csrfToken=x&callbackUrl=%E0%A4%A'), 400, 'bad_callback_url');
+  await expectProblem(
+    request(
+      'POST',
+      '/api/auth/signout',
+      { 'content-type': 'application/json' },
+      '{"callbackUrl":{"a":1}}',
+    ),
+    400,
+    'bad_callback_url',
+  );
+  await expectProblem(
+    request(
+      'POST',
+      '/api/auth/signout',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'csrfToken=x&callbackUrl=%E0%A4%A',
+    ),
+    400,
+    'bad_callback_url',
+  );
 });
 
 test('next-auth: a GET of the passkey callback is a 405, a callback URL it cannot parse a 400 — and a damaged cookie is cleared', async () => {
-  expect((await expectProblem(request('GET', '/api/auth/callback/passkey'), 405, 'method_not_allowed')).headers.allow).toBe('POST');
-  await expectProblem(request('GET', '/api/auth/session?callbackUrl=foo:bar'), 400, 'bad_callback_url');
-  const cookie = await expectProblem(request('GET', '/api/auth/session', { cookie: '__Secure-next-auth.callback-url=javascript:alert(1)' }), 400, 'bad_callback_url');
-  expect(String(cookie.headers['set-cookie'])).toMatch(/^__Secure-next-auth\.callback-url=; Path=\/; Max-Age=0/);
+  expect(
+    (await expectProblem(request('GET', '/api/auth/callback/passkey'), 405, 'method_not_allowed'))
+      .headers.allow,
+  ).toBe('POST');
+  await expectProblem(
+    request('GET', '/api/auth/session?callbackUrl=foo:bar'),
+    400,
+    'bad_callback_url',
+  );
+  const cookie = await expectProblem(
+    request('GET', '/api/auth/session', {
+      cookie: '__Secure-next-auth.callback-url=javascript:alert(1)',
+    }),
+    400,
+    'bad_callback_url',
+  );
+  expect(String(cookie.headers['set-cookie'])).toMatch(
+    /^__Secure-next-auth\.callback-url=; Path=\/; Max-Age=0/,
+  );
   // What next-auth's own client sends still works.
   expect((await request('GET', '/api/auth/session')).status).toBe(200);
   expect((await request('GET', '/api/auth/csrf')).status).toBe(200);
@@ -66,10 +133,20 @@ test('next-auth: a GET of the passkey callback is a 405, a callback URL it canno
 
 test('server action calls Next.js cannot decode, or from another site, are 4xx; the console’s own call still works', async () => {
   const [action] = serverActionIds();
-  const call = (headers: Record<string, string>, body: string) => request('POST', '/it', { 'next-action': action!, 'content-type': 'text/plain;charset=UTF-8', ...headers }, body);
+  const call = (headers: Record<string, string>, body: string) =>
+    request(
+      'POST',
+      '/it',
+      { 'next-action': action!, 'content-type': 'text/plain;charset=UTF-8', ...headers },
+      body,
+    );
   await expectProblem(call({}, '{bad'), 400, 'invalid_server_action');
   await expectProblem(call({}, '["$1"]'), 400, 'invalid_server_action');
-  await expectProblem(call({ 'content-type': 'multipart/form-data; boundary=x' }, 'x'), 400, 'invalid_server_action');
+  await expectProblem(
+    call({ 'content-type': 'multipart/form-data; boundary=x' }, 'x'),
+    400,
+    'invalid_server_action',
+  );
   await expectProblem(call({ origin: 'https://evil.example' }, '[]'), 403, 'cross_site');
   await expectProblem(call({ origin: 'garbage' }, '[]'), 400, 'bad_origin');
   await expectProblem(call({}, JSON.stringify(['x'.repeat(70 * 1024)])), 413, 'body_too_large');
@@ -82,11 +159,19 @@ test('TRACE, an asterisk target and an unparsable router state are 4xx, not 500'
   await expectProblem(request('TRACE', '/'), 405, 'method_not_allowed');
   await expectProblem(request('TRACE', '/api/device'), 405, 'method_not_allowed');
   await expectProblem(request('OPTIONS', '*'), 400, 'bad_target');
-  await expectProblem(request('GET', '/nope', { rsc: '1', 'next-router-state-tree': 'garbage' }), 400, 'bad_router_state');
+  await expectProblem(
+    request('GET', '/nope', { rsc: '1', 'next-router-state-tree': 'garbage' }),
+    400,
+    'bad_router_state',
+  );
 });
 
 test('a User-Agent of 10 KiB is a 431 (Next.js would spend most of a second matching it against its bot regex)', async () => {
-  await expectProblem(request('GET', '/', { 'user-agent': 'h'.repeat(10_000) }), 431, 'user_agent_too_long');
+  await expectProblem(
+    request('GET', '/', { 'user-agent': 'h'.repeat(10_000) }),
+    431,
+    'user_agent_too_long',
+  );
 });
 
 test('answers Node.js or Next.js give before proxy.ts runs carry the security headers too', async () => {

@@ -16,13 +16,30 @@ let config: client.Configuration | undefined;
 let base = '';
 
 type Pending = { verifier: string; nonce: string; redirectUri: string };
-type Session = { callbackUrl: URL; pending: Pending; state: string; refreshToken?: string; previousRefreshToken?: string; sub: string };
+type Session = {
+  callbackUrl: URL;
+  pending: Pending;
+  state: string;
+  refreshToken?: string;
+  previousRefreshToken?: string;
+  sub: string;
+};
 const pending = new Map<string, Pending>();
 const sessions = new Map<string, Session>();
 
 function describe(error: unknown) {
-  const value = error as { error?: string; code?: string; message?: string; error_description?: string; cause?: { error?: string; error_description?: string } };
-  return { ok: false, error: value.error ?? value.cause?.error ?? value.code ?? 'error', description: value.error_description ?? value.cause?.error_description ?? value.message };
+  const value = error as {
+    error?: string;
+    code?: string;
+    message?: string;
+    error_description?: string;
+    cause?: { error?: string; error_description?: string };
+  };
+  return {
+    ok: false,
+    error: value.error ?? value.cause?.error ?? value.code ?? 'error',
+    description: value.error_description ?? value.cause?.error_description ?? value.message,
+  };
 }
 
 async function login(url: URL) {
@@ -31,8 +48,18 @@ async function login(url: URL) {
   const state = client.randomState();
   const redirectUri = url.searchParams.get('redirect_uri') ?? `${base}/callback`;
   // The test's attacks: leave PKCE out, or present another verifier at the token endpoint.
-  pending.set(state, { verifier: url.searchParams.get('verifier') === 'wrong' ? client.randomPKCECodeVerifier() : verifier, nonce, redirectUri });
-  const parameters: Record<string, string> = { redirect_uri: redirectUri, scope: 'openid profile email groups', state, nonce };
+  pending.set(state, {
+    verifier:
+      url.searchParams.get('verifier') === 'wrong' ? client.randomPKCECodeVerifier() : verifier,
+    nonce,
+    redirectUri,
+  });
+  const parameters: Record<string, string> = {
+    redirect_uri: redirectUri,
+    scope: 'openid profile email groups',
+    state,
+    nonce,
+  };
   if (url.searchParams.get('pkce') !== 'omit') {
     parameters.code_challenge = await client.calculatePKCECodeChallenge(verifier);
     parameters.code_challenge_method = 'S256';
@@ -57,8 +84,20 @@ async function callback(url: URL) {
   const claims = tokens.claims()!;
   const userinfo = await client.fetchUserInfo(config!, tokens.access_token, claims.sub);
   const id = client.randomState();
-  sessions.set(id, { callbackUrl: url, pending: checks, state, refreshToken: tokens.refresh_token, sub: claims.sub });
-  return { ok: true, session: id, idToken: claims, userinfo, hasRefreshToken: Boolean(tokens.refresh_token) };
+  sessions.set(id, {
+    callbackUrl: url,
+    pending: checks,
+    state,
+    refreshToken: tokens.refresh_token,
+    sub: claims.sub,
+  });
+  return {
+    ok: true,
+    session: id,
+    idToken: claims,
+    userinfo,
+    hasRefreshToken: Boolean(tokens.refresh_token),
+  };
 }
 
 async function refresh(session: Session, old: boolean) {
@@ -70,7 +109,11 @@ async function refresh(session: Session, old: boolean) {
     session.refreshToken = tokens.refresh_token ?? session.refreshToken;
   }
   const userinfo = await client.fetchUserInfo(config!, tokens.access_token, session.sub);
-  return { ok: true, rotated: Boolean(tokens.refresh_token) && tokens.refresh_token !== token, userinfo };
+  return {
+    ok: true,
+    rotated: Boolean(tokens.refresh_token) && tokens.refresh_token !== token,
+    userinfo,
+  };
 }
 
 async function replay(session: Session) {
@@ -100,22 +143,36 @@ const server = http.createServer((req, res) => {
   if (req.method === 'POST' && url.pathname === '/configure') {
     let text = '';
     req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () =>
-      void answer(async () => {
-        const { clientId, clientSecret } = JSON.parse(text) as { clientId: string; clientSecret: string };
-        config = await client.discovery(issuer, clientId, { client_secret: clientSecret, id_token_signed_response_alg: 'ES256' }, client.ClientSecretBasic(clientSecret));
-        return { ok: true, issuer: config.serverMetadata().issuer };
-      }),
+    req.on(
+      'end',
+      () =>
+        void answer(async () => {
+          const { clientId, clientSecret } = JSON.parse(text) as {
+            clientId: string;
+            clientSecret: string;
+          };
+          config = await client.discovery(
+            issuer,
+            clientId,
+            { client_secret: clientSecret, id_token_signed_response_alg: 'ES256' },
+            client.ClientSecretBasic(clientSecret),
+          );
+          return { ok: true, issuer: config.serverMetadata().issuer };
+        }),
     );
     return;
   }
   if (url.pathname === '/login') {
-    void login(url).then((location) => send(302, { location: location.href }, { location: location.href }), (error: unknown) => send(200, describe(error)));
+    void login(url).then(
+      (location) => send(302, { location: location.href }, { location: location.href }),
+      (error: unknown) => send(200, describe(error)),
+    );
     return;
   }
   if (url.pathname === '/callback') return void answer(() => callback(url));
   const session = sessionOf();
-  if (url.pathname === '/refresh' && session) return void answer(() => refresh(session, url.searchParams.get('old') === '1'));
+  if (url.pathname === '/refresh' && session)
+    return void answer(() => refresh(session, url.searchParams.get('old') === '1'));
   if (url.pathname === '/replay' && session) return void answer(() => replay(session));
   send(404, { ok: false, error: 'not_found' });
 });

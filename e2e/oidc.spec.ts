@@ -6,7 +6,18 @@ import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
 import { Webhook } from 'standardwebhooks';
-import { addVirtualAuthenticator, contextWithCertificate, createHire, dataDir, expect, firstkey, invite, origin, test, type Hire } from './fixtures';
+import {
+  addVirtualAuthenticator,
+  contextWithCertificate,
+  createHire,
+  dataDir,
+  expect,
+  firstkey,
+  invite,
+  origin,
+  test,
+  type Hire,
+} from './fixtures';
 import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
 
 // Firstkey as an OpenID Connect provider, seen from a real, independent app (e2e/oidc-rp.ts on
@@ -32,7 +43,11 @@ let app: { process: ChildProcess; base: string; clientId: string };
 test.beforeAll(async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'e2e/oidc-rp.ts'], {
     // The app trusts Firstkey's dev CA, as a company app trusts the company's CA.
-    env: { ...process.env, RP_ISSUER: origin, NODE_EXTRA_CA_CERTS: path.join(dataDir, 'ca', 'ca.pem') },
+    env: {
+      ...process.env,
+      RP_ISSUER: origin,
+      NODE_EXTRA_CA_CERTS: path.join(dataDir, 'ca', 'ca.pem'),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const base = await new Promise<string>((resolve, reject) => {
@@ -42,11 +57,26 @@ test.beforeAll(async () => {
     });
     child.once('exit', (code) => reject(new Error(`the test app exited (${code})`)));
   });
-  const client = await firstkey<{ client_id: string; client_secret: string; token_endpoint_auth_method: string }>(
-    'oidc', 'client', 'add', '--name', 'Team Wiki', '--redirect-uri', `${base}/callback`, '--home-url', base,
+  const client = await firstkey<{
+    client_id: string;
+    client_secret: string;
+    token_endpoint_auth_method: string;
+  }>(
+    'oidc',
+    'client',
+    'add',
+    '--name',
+    'Team Wiki',
+    '--redirect-uri',
+    `${base}/callback`,
+    '--home-url',
+    base,
   );
   expect(client.token_endpoint_auth_method).toBe('client_secret_basic');
-  const configured = await fetch(`${base}/configure`, { method: 'POST', body: JSON.stringify({ clientId: client.client_id, clientSecret: client.client_secret }) });
+  const configured = await fetch(`${base}/configure`, {
+    method: 'POST',
+    body: JSON.stringify({ clientId: client.client_id, clientSecret: client.client_secret }),
+  });
   expect(await configured.json()).toEqual({ ok: true, issuer: origin });
   app = { process: child, base, clientId: client.client_id };
 });
@@ -71,7 +101,10 @@ async function enrolledPerson(browser: Browser, hire?: Hire) {
 
 /** Opens the app's login, which lands wherever the provider sends the browser, and returns the app's answer there. */
 async function appAnswer(page: Page, action: () => Promise<unknown>): Promise<RpResult> {
-  const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.url().startsWith(`${app.base}/callback`)), action()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.url().startsWith(`${app.base}/callback`)),
+    action(),
+  ]);
   return (await response.json()) as RpResult;
 }
 
@@ -79,7 +112,9 @@ async function appAnswer(page: Page, action: () => Promise<unknown>): Promise<Rp
 async function signInToApp(page: Page, query = ''): Promise<RpResult> {
   await page.goto(`${app.base}/login${query}`);
   await expect(heading(page)).toHaveText('Sign in to Team Wiki');
-  return appAnswer(page, () => page.getByRole('button', { name: 'Sign in with a passkey' }).click());
+  return appAnswer(page, () =>
+    page.getByRole('button', { name: 'Sign in with a passkey' }).click(),
+  );
 }
 
 async function rp(path: string): Promise<RpResult> {
@@ -90,9 +125,13 @@ async function rp(path: string): Promise<RpResult> {
 function appSignIns(hire: Hire | null): { result: string; details: string }[] {
   const sqlite = new Database(path.join(dataDir, 'firstkey.db'), { readonly: true });
   try {
-    const who = hire ? `"userId" = (SELECT "id" FROM "User" WHERE "employeeId" = ?)` : `"userId" IS NULL`;
+    const who = hire
+      ? `"userId" = (SELECT "id" FROM "User" WHERE "employeeId" = ?)`
+      : `"userId" IS NULL`;
     return sqlite
-      .prepare(`SELECT "result", "details" FROM "AuditEvent" WHERE "action" = 'oidc_sign_in' AND ${who} ORDER BY "seq"`)
+      .prepare(
+        `SELECT "result", "details" FROM "AuditEvent" WHERE "action" = 'oidc_sign_in' AND ${who} ORDER BY "seq"`,
+      )
       .all(...(hire ? [hire.employeeId] : [])) as { result: string; details: string }[];
   } finally {
     sqlite.close();
@@ -115,7 +154,9 @@ async function leaver(request: APIRequestContext, hire: Hire) {
   expect(response.status()).toBe(200);
 }
 
-test('a person enrolled by Firstkey signs in to an independent app with the same passkey (code + PKCE)', async ({ browser }) => {
+test('a person enrolled by Firstkey signs in to an independent app with the same passkey (code + PKCE)', async ({
+  browser,
+}) => {
   const { person, context, page } = await enrolledPerson(browser);
   await page.goto(`${app.base}/login`);
   await expect(heading(page)).toHaveText('Sign in to Team Wiki');
@@ -123,8 +164,14 @@ test('a person enrolled by Firstkey signs in to an independent app with the same
   fs.mkdirSync('test-results/screenshots', { recursive: true });
   await page.screenshot({ path: 'test-results/screenshots/oidc-sign-in.png', fullPage: true });
   const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
-  const signedIn = await appAnswer(page, () => page.getByRole('button', { name: 'Sign in with a passkey' }).click());
+  expect(
+    axe.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id),
+  ).toEqual([]);
+  const signedIn = await appAnswer(page, () =>
+    page.getByRole('button', { name: 'Sign in with a passkey' }).click(),
+  );
 
   // openid-client verified the ID token (signature with the JWKS, iss, aud, exp, nonce) and PKCE.
   expect(signedIn.ok, JSON.stringify(signedIn)).toBe(true);
@@ -147,7 +194,10 @@ test('a person enrolled by Firstkey signs in to an independent app with the same
 
   // The sign-in is in the audit trail with the app and how the person signed in; the chain still verifies.
   expect(appSignIns(person).map((event) => [event.result, JSON.parse(event.details)])).toEqual([
-    ['ok', { client: app.clientId, acr: 'phrh', amr: 'hwk user mfa phr phrh', withPasskeyNow: true }],
+    [
+      'ok',
+      { client: app.clientId, acr: 'phrh', amr: 'hwk user mfa phr phrh', withPasskeyNow: true },
+    ],
   ]);
   expect(await firstkey('audit', 'verify')).toMatchObject({ ok: true });
 
@@ -155,8 +205,14 @@ test('a person enrolled by Firstkey signs in to an independent app with the same
   expect(signedIn.hasRefreshToken).toBe(true);
   const refreshed = await rp(`/refresh?session=${signedIn.session}`);
   expect(refreshed).toMatchObject({ ok: true, rotated: true });
-  expect(await rp(`/refresh?session=${signedIn.session}&old=1`)).toMatchObject({ ok: false, error: 'invalid_grant' });
-  expect(await rp(`/refresh?session=${signedIn.session}`)).toMatchObject({ ok: false, error: 'invalid_grant' });
+  expect(await rp(`/refresh?session=${signedIn.session}&old=1`)).toMatchObject({
+    ok: false,
+    error: 'invalid_grant',
+  });
+  expect(await rp(`/refresh?session=${signedIn.session}`)).toMatchObject({
+    ok: false,
+    error: 'invalid_grant',
+  });
 
   // Signed in at the provider: the next sign-in to the app needs no prompt, and the same person comes back.
   const again = await appAnswer(page, () => page.goto(`${app.base}/login`));
@@ -169,14 +225,21 @@ test('a person enrolled by Firstkey signs in to an independent app with the same
   await context.close();
 });
 
-test('refused before anyone signs in: an unknown app, a redirect URI not registered (exactly), no PKCE', async ({ page }) => {
+test('refused before anyone signs in: an unknown app, a redirect URI not registered (exactly), no PKCE', async ({
+  page,
+}) => {
   const authorize = (params: Record<string, string>) =>
     `${origin}/oidc/auth?${new URLSearchParams({ response_type: 'code', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', ...params })}`;
   await page.goto(authorize({ client_id: 'no-such-app', redirect_uri: `${app.base}/callback` }));
   await expect(heading(page)).toHaveText('This sign-in can\u2019t continue');
   await expect(page.getByText('invalid_client')).toBeVisible();
 
-  for (const redirect of [`${app.base}/callback/more`, `${app.base}/callbac`, `${app.base}/callback?next=/admin`, `http://localhost:${new URL(app.base).port}/callback`]) {
+  for (const redirect of [
+    `${app.base}/callback/more`,
+    `${app.base}/callbac`,
+    `${app.base}/callback?next=/admin`,
+    `http://localhost:${new URL(app.base).port}/callback`,
+  ]) {
     await page.goto(`${app.base}/login?redirect_uri=${encodeURIComponent(redirect)}`);
     await expect(heading(page)).toHaveText('This sign-in can\u2019t continue');
     await expect(page.getByText(/redirect_uri did not match/)).toBeVisible();
@@ -188,26 +251,40 @@ test('refused before anyone signs in: an unknown app, a redirect URI not registe
   expect(noPkce.description).toMatch(/requires PKCE/);
 });
 
-test('a wrong code_verifier gets no tokens; a replayed code fails and revokes what the first use issued', async ({ browser }) => {
+test('a wrong code_verifier gets no tokens; a replayed code fails and revokes what the first use issued', async ({
+  browser,
+}) => {
   const { context, page } = await enrolledPerson(browser);
   const wrongVerifier = await signInToApp(page, '?verifier=wrong');
   expect(wrongVerifier).toMatchObject({ ok: false, error: 'invalid_grant' });
 
   const signedIn = await appAnswer(page, () => page.goto(`${app.base}/login`));
   expect(signedIn.ok, JSON.stringify(signedIn)).toBe(true);
-  expect(await rp(`/replay?session=${signedIn.session}`)).toMatchObject({ ok: false, error: 'invalid_grant' });
-  expect(await rp(`/refresh?session=${signedIn.session}`)).toMatchObject({ ok: false, error: 'invalid_grant' });
+  expect(await rp(`/replay?session=${signedIn.session}`)).toMatchObject({
+    ok: false,
+    error: 'invalid_grant',
+  });
+  expect(await rp(`/refresh?session=${signedIn.session}`)).toMatchObject({
+    ok: false,
+    error: 'invalid_grant',
+  });
   await context.close();
 });
 
-test('a leaver: the app\u2019s next refresh fails at once, and the passkey no longer signs in', async ({ browser, request }) => {
+test('a leaver: the app\u2019s next refresh fails at once, and the passkey no longer signs in', async ({
+  browser,
+  request,
+}) => {
   const { person, context, page } = await enrolledPerson(browser);
   const signedIn = await signInToApp(page);
   expect(signedIn.ok).toBe(true);
   expect(await rp(`/refresh?session=${signedIn.session}`)).toMatchObject({ ok: true });
 
   await leaver(request, person);
-  expect(await rp(`/refresh?session=${signedIn.session}`)).toMatchObject({ ok: false, error: 'invalid_grant' });
+  expect(await rp(`/refresh?session=${signedIn.session}`)).toMatchObject({
+    ok: false,
+    error: 'invalid_grant',
+  });
 
   // The provider session ended with it: the app's next sign-in asks for the passkey, which is refused.
   await page.goto(`${app.base}/login`);
@@ -217,6 +294,10 @@ test('a leaver: the app\u2019s next refresh fails at once, and the passkey no lo
   await expect(page.getByText('your access has ended')).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/oidc-refused.png', fullPage: true });
   // A removed passkey proves nobody: the refusal is audited against the app, not a person's timeline.
-  expect(appSignIns(null).map((event) => [event.result, JSON.parse(event.details)]).at(-1)).toEqual(['denied', { client: app.clientId, reason: 'unknown_passkey' }]);
+  expect(
+    appSignIns(null)
+      .map((event) => [event.result, JSON.parse(event.details)])
+      .at(-1),
+  ).toEqual(['denied', { client: app.clientId, reason: 'unknown_passkey' }]);
   await context.close();
 });

@@ -7,7 +7,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 // malformed %-escapes or raw Latin-1), any method token, any header, and keeps no cookie jar.
 
 export type Answer = { status: number; headers: IncomingHttpHeaders; body: Buffer };
-export type Wire = { method: string; target: string; headers: Record<string, string>; body: Uint8Array | null };
+export type Wire = {
+  method: string;
+  target: string;
+  headers: Record<string, string>;
+  body: Uint8Array | null;
+};
 
 const ANSWER_TIMEOUT_MS = 15_000;
 
@@ -17,7 +22,9 @@ export function agentFor(certificate: { certPath: string; keyPath: string } | nu
     keepAlive: true,
     maxSockets: 1,
     rejectUnauthorized: false,
-    ...(certificate ? { cert: fs.readFileSync(certificate.certPath), key: fs.readFileSync(certificate.keyPath) } : {}),
+    ...(certificate
+      ? { cert: fs.readFileSync(certificate.certPath), key: fs.readFileSync(certificate.keyPath) }
+      : {}),
   });
 }
 
@@ -55,11 +62,19 @@ function attempt(origin: string, agent: https.Agent, wire: Wire): Promise<Answer
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
         response.on('error', reject);
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`No answer within ${ANSWER_TIMEOUT_MS / 1000} s`)));
+    request.on('timeout', () =>
+      request.destroy(new Error(`No answer within ${ANSWER_TIMEOUT_MS / 1000} s`)),
+    );
     request.on('error', (error: NodeJS.ErrnoException) => {
       const stale = request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
       reject(Object.assign(error, { reusedSocket: stale }));

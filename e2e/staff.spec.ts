@@ -4,7 +4,20 @@ import type { Browser, Page } from '@playwright/test';
 import { decode, encode } from 'next-auth/jwt';
 import AxeBuilder from '@axe-core/playwright';
 import { SESSION_COOKIE } from '../lib/staff/cookies';
-import { addVirtualAuthenticator, contextWithCertificate, createHire, dataDir, expect, firstkey, invite, origin, strayDevice, test, today, type Hire } from './fixtures';
+import {
+  addVirtualAuthenticator,
+  contextWithCertificate,
+  createHire,
+  dataDir,
+  expect,
+  firstkey,
+  invite,
+  origin,
+  strayDevice,
+  test,
+  today,
+  type Hire,
+} from './fixtures';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
 test.describe.configure({ mode: 'serial' });
@@ -23,8 +36,16 @@ async function signIn(page: Page) {
 }
 
 /** A person enrolled through their link on their own laptop, then signed in with the new passkey. */
-async function signedInAs(browser: Browser, hire: Hire, viewport?: { width: number; height: number }) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, clientCertificates: [{ origin, certPath: hire.device.certPath, keyPath: hire.device.keyPath }] });
+async function signedInAs(
+  browser: Browser,
+  hire: Hire,
+  viewport?: { width: number; height: number },
+) {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport,
+    clientCertificates: [{ origin, certPath: hire.device.certPath, keyPath: hire.device.keyPath }],
+  });
   const page = await context.newPage();
   await addVirtualAuthenticator(page);
   await enroll(page, (await invite(hire)).url);
@@ -38,10 +59,21 @@ async function itConsole(browser: Browser, name: string) {
   return session;
 }
 
-test('the bootstrap admin enrolls, signs in with the passkey, signs out, and signs in again', async ({ browser }) => {
-  const first = await firstkey<{ adminExists: boolean; url: string; certPath: string; keyPath: string }>('admin', 'first-start');
+test('the bootstrap admin enrolls, signs in with the passkey, signs out, and signs in again', async ({
+  browser,
+}) => {
+  const first = await firstkey<{
+    adminExists: boolean;
+    url: string;
+    certPath: string;
+    keyPath: string;
+  }>('admin', 'first-start');
   expect(first.adminExists).toBe(false);
-  const context = await contextWithCertificate(browser, { certPath: first.certPath, keyPath: first.keyPath, fingerprint: '' });
+  const context = await contextWithCertificate(browser, {
+    certPath: first.certPath,
+    keyPath: first.keyPath,
+    fingerprint: '',
+  });
   const page = await context.newPage();
   await addVirtualAuthenticator(page);
   await enroll(page, first.url);
@@ -54,10 +86,21 @@ test('the bootstrap admin enrolls, signs in with the passkey, signs out, and sig
   await expect(heading(page)).toHaveText('Hires');
   await expect(page.getByText('Signed in as First IT admin')).toBeVisible();
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  expect(
+    results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id),
+  ).toEqual([]);
 
   const session = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)!;
-  expect(session).toMatchObject({ name: expect.stringMatching(/^__Host-/), domain: 'localhost', path: '/', secure: true, httpOnly: true, sameSite: 'Strict' });
+  expect(session).toMatchObject({
+    name: expect.stringMatching(/^__Host-/),
+    domain: 'localhost',
+    path: '/',
+    secure: true,
+    httpOnly: true,
+    sameSite: 'Strict',
+  });
 
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);
@@ -77,7 +120,9 @@ test('the bootstrap admin enrolls, signs in with the passkey, signs out, and sig
   await context.close();
 });
 
-test('staff pages: anonymous visitors go to sign-in, a hire without a staff role gets 403', async ({ browser }) => {
+test('staff pages: anonymous visitors go to sign-in, a hire without a staff role gets 403', async ({
+  browser,
+}) => {
   const anonymous = await browser.newContext({ ignoreHTTPSErrors: true });
   const anonPage = await anonymous.newPage();
   const response = await anonPage.goto('/it/hires/anyone');
@@ -111,7 +156,10 @@ test('IT sees hires in the console, filters them and opens the timeline', async 
 
   await page.goto(`/it?q=${target.employeeId}&state=bogus&page=-3`);
   await expect(page.getByText('Ignored invalid filters: state, page.')).toBeVisible();
-  await page.locator(`tr[data-employee-id="${target.employeeId}"]`).getByRole('link', { name: 'Tomas Target' }).click();
+  await page
+    .locator(`tr[data-employee-id="${target.employeeId}"]`)
+    .getByRole('link', { name: 'Tomas Target' })
+    .click();
   await expect(heading(page)).toHaveText('Tomas Target');
   await expect(page.locator('li[data-action="link_issued"]')).toHaveCount(1);
   await expect(page.locator('li[data-action="device_registered"]')).toHaveCount(1);
@@ -119,7 +167,11 @@ test('IT sees hires in the console, filters them and opens the timeline', async 
   for (const path of [`/it/hires/${target.employeeId}`, '/it/metrics', '/it/add-hire']) {
     await page.goto(path);
     const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${path} ${v.id}`)).toEqual([]);
+    expect(
+      results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${path} ${v.id}`),
+    ).toEqual([]);
   }
   await expect(page.getByText('Secret-free onboarding rate')).toHaveCount(0);
   await page.goto('/it/metrics');
@@ -127,8 +179,9 @@ test('IT sees hires in the console, filters them and opens the timeline', async 
   await context.close();
 });
 
-
-test('IT adds a hire, registers the laptop and issues a link; the console shows `enrolled` live', async ({ browser }) => {
+test('IT adds a hire, registers the laptop and issues a link; the console shows `enrolled` live', async ({
+  browser,
+}) => {
   const { context, page } = await itConsole(browser, 'Iris Operator');
   const employeeId = `C${Date.now().toString(36)}`;
   const laptop = await strayDevice('console');
@@ -165,12 +218,17 @@ test('IT adds a hire, registers the laptop and issues a link; the console shows 
   await Promise.all([hireContext.close(), context.close()]);
 });
 
-test('revoking a link shows the hire the cancelled page; reissuing works; both are in the timeline', async ({ browser }) => {
+test('revoking a link shows the hire the cancelled page; reissuing works; both are in the timeline', async ({
+  browser,
+}) => {
   const { context, page } = await itConsole(browser, 'Rex Revoker');
   const hire = await createHire({ name: 'Rita Revoked' });
   const first = await invite(hire);
   await page.goto(`/it/hires/${hire.employeeId}`);
-  await page.getByRole('form', { name: 'Revoke link' }).getByLabel('Reason').fill('Sent to the wrong laptop');
+  await page
+    .getByRole('form', { name: 'Revoke link' })
+    .getByLabel('Reason')
+    .fill('Sent to the wrong laptop');
   await page.getByRole('button', { name: 'Revoke link' }).click();
   await expect(page.getByRole('status')).toHaveText('Link revoked.');
 
@@ -180,16 +238,25 @@ test('revoking a link shows the hire the cancelled page; reissuing works; both a
   await hirePage.goto(first.url);
   await expect(heading(hirePage)).toHaveText('This link was cancelled');
 
-  await page.getByRole('form', { name: 'Issue link' }).getByLabel('Reason').fill('Replacement for the revoked link');
+  await page
+    .getByRole('form', { name: 'Issue link' })
+    .getByLabel('Reason')
+    .fill('Replacement for the revoked link');
   await page.getByRole('button', { name: /Issue link|Reissue link/ }).click();
   const url = (await page.getByTestId('issued-link').textContent())!.trim();
   await enroll(hirePage, url);
-  await expect(page.locator('li[data-action="link_revoked"]')).toContainText('Sent to the wrong laptop');
-  await expect(page.locator('li[data-action="link_issued"]').first()).toContainText('Replacement for the revoked link');
+  await expect(page.locator('li[data-action="link_revoked"]')).toContainText(
+    'Sent to the wrong laptop',
+  );
+  await expect(page.locator('li[data-action="link_issued"]').first()).toContainText(
+    'Replacement for the revoked link',
+  );
   await Promise.all([hireContext.close(), context.close()]);
 });
 
-test('recovery needs two people: one IT member asks, another approves, and the link works on the hire\u2019s laptop', async ({ browser }) => {
+test('recovery needs two people: one IT member asks, another approves, and the link works on the hire\u2019s laptop', async ({
+  browser,
+}) => {
   const hire = await createHire({ name: 'Lena Lost' });
   const hireContext = await contextWithCertificate(browser, hire.device);
   const hirePage = await hireContext.newPage();
@@ -198,7 +265,10 @@ test('recovery needs two people: one IT member asks, another approves, and the l
 
   const asker = await itConsole(browser, 'Ada Asker');
   await asker.page.goto(`/it/hires/${hire.employeeId}`);
-  await asker.page.getByRole('form', { name: 'Request recovery' }).getByLabel('Reason').fill('Passkey lost with her phone');
+  await asker.page
+    .getByRole('form', { name: 'Request recovery' })
+    .getByLabel('Reason')
+    .fill('Passkey lost with her phone');
   await asker.page.getByRole('button', { name: 'Request recovery' }).click();
   await expect(asker.page.getByText('Waiting for a second person to approve.')).toBeVisible();
   await expect(asker.page.getByRole('button', { name: 'Approve recovery' })).toHaveCount(0);
@@ -209,16 +279,24 @@ test('recovery needs two people: one IT member asks, another approves, and the l
   const url = (await approver.page.getByTestId('recovery-link').textContent())!.trim();
 
   await enroll(hirePage, url);
-  expect(await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId).then((status) => status.state)).toBe('enrolled');
+  expect(
+    await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId).then(
+      (status) => status.state,
+    ),
+  ).toBe('enrolled');
   await expect(approver.page.locator('li[data-action="recovery_approved"]')).toHaveCount(1);
   await Promise.all([hireContext.close(), asker.context.close(), approver.context.close()]);
 });
 
-test('granting the IT role takes two IT members: one asks, another approves on the person\u2019s page', async ({ browser }) => {
+test('granting the IT role takes two IT members: one asks, another approves on the person\u2019s page', async ({
+  browser,
+}) => {
   const person = await createHire({ name: 'Rae Newadmin' });
   const asker = await itConsole(browser, 'Ari Asker');
   await asker.page.goto(`/it/hires/${person.employeeId}`);
-  await asker.page.getByLabel('Reason for the change (recorded in the audit trail)').fill('Joins the service desk');
+  await asker.page
+    .getByLabel('Reason for the change (recorded in the audit trail)')
+    .fill('Joins the service desk');
   await asker.page.getByRole('button', { name: 'Ask to grant IT role' }).click();
   await expect(asker.page.getByText('Waiting for a second IT member to approve.')).toBeVisible();
   await expect(asker.page.getByRole('button', { name: 'Approve role' })).toHaveCount(0);
@@ -233,7 +311,9 @@ test('granting the IT role takes two IT members: one asks, another approves on t
   await Promise.all([asker.context.close(), approver.context.close()]);
 });
 
-test("a manager sees only their reports with verdicts that match, on a phone; 'Ask IT' reaches the console", async ({ browser }) => {
+test("a manager sees only their reports with verdicts that match, on a phone; 'Ask IT' reaches the console", async ({
+  browser,
+}) => {
   const manager = await createHire({ name: 'Maya Manager', role: 'manager' });
   const enrolled = await createHire({ name: 'Eli Enrolled', manager: manager.employeeId });
   const invited = await createHire({ name: 'Ivo Invited', manager: manager.employeeId });
@@ -249,18 +329,25 @@ test("a manager sees only their reports with verdicts that match, on a phone; 'A
   const { context, page } = await signedInAs(browser, manager, { width: 390, height: 844 });
   await expect(heading(page)).toHaveText('My new hires');
 
-  const card = (hire: { employeeId: string }) => page.locator(`li[data-employee-id="${hire.employeeId}"]`);
+  const card = (hire: { employeeId: string }) =>
+    page.locator(`li[data-employee-id="${hire.employeeId}"]`);
   await expect(card(enrolled).locator('[data-verdict]')).toHaveAttribute('data-verdict', 'ready');
   await expect(card(invited).locator('[data-verdict]')).toHaveAttribute('data-verdict', 'at_risk');
   await expect(card(invited)).toContainText('has not opened the link yet; starts today');
   await expect(card(stranger)).toHaveCount(0);
   await expect(page.getByText('Sam Elsewhere')).toHaveCount(0);
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  expect(
+    results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id),
+  ).toEqual([]);
   // Nothing wider than the phone's screen.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
-  await card(invited).getByPlaceholder('What should IT know? (optional)').fill('Laptop still in customs');
+  await card(invited)
+    .getByPlaceholder('What should IT know? (optional)')
+    .fill('Laptop still in customs');
   await card(invited).getByRole('button', { name: 'Ask IT for help' }).click();
   await expect(card(invited).getByRole('status')).toHaveText('IT has been asked for help.');
   expect((await page.request.get('/it')).status()).toBe(403);
@@ -272,7 +359,9 @@ test("a manager sees only their reports with verdicts that match, on a phone; 'A
   await Promise.all([context.close(), it.context.close()]);
 });
 
-test('a sensitive action with a stale passkey assertion prompts for the passkey, then goes through', async ({ browser }) => {
+test('a sensitive action with a stale passkey assertion prompts for the passkey, then goes through', async ({
+  browser,
+}) => {
   const { context, page } = await itConsole(browser, 'Stella Stale');
   const hire = await createHire({ name: 'Otto Open' });
   await invite(hire);
@@ -282,15 +371,32 @@ test('a sensitive action with a stale passkey assertion prompts for the passkey,
   const session = cookies.find((cookie) => cookie.name === SESSION_COOKIE)!;
   const claims = await decode({ token: session.value, secret });
   const sixMinutesAgo = Date.now() - 6 * 60_000;
-  await context.addCookies([{ ...session, value: await encode({ token: { ...claims, signedInAt: sixMinutesAgo, assertedAt: sixMinutesAgo }, secret }) }]);
+  await context.addCookies([
+    {
+      ...session,
+      value: await encode({
+        token: { ...claims, signedInAt: sixMinutesAgo, assertedAt: sixMinutesAgo },
+        secret,
+      }),
+    },
+  ]);
 
   await page.goto(`/it/hires/${hire.employeeId}`);
-  await page.getByRole('form', { name: 'Revoke link' }).getByLabel('Reason').fill('Testing the step-up');
-  const stale = page.waitForResponse((response) => response.url().endsWith('/links/revoke') && response.status() === 403);
+  await page
+    .getByRole('form', { name: 'Revoke link' })
+    .getByLabel('Reason')
+    .fill('Testing the step-up');
+  const stale = page.waitForResponse(
+    (response) => response.url().endsWith('/links/revoke') && response.status() === 403,
+  );
   await page.getByRole('button', { name: 'Revoke link' }).click();
   expect((await (await stale).json()).error.code).toBe('stale_assertion');
   // The console asked the authenticator for the passkey, renewed the session and retried.
   await expect(page.getByRole('status')).toHaveText('Link revoked.');
-  expect(await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId).then((status) => status.state)).toBe('revoked');
+  expect(
+    await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId).then(
+      (status) => status.state,
+    ),
+  ).toBe('revoked');
   await context.close();
 });

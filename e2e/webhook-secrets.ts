@@ -5,4 +5,3 @@ export const E2E_WEBHOOK_SECRETS = {
   hrStatus: 'whsec_ZTJlLWhyLXN0YXR1cy10ZXN0LWZpeHR1cmUtc2VjcmV0',
   mdm: 'whsec_ZTJlLW1kbS1wdXNoLXRlc3QtZml4dHVyZS1zZWNyZXQ=',
 };
-

@@ -16,11 +16,15 @@ function sqlitePath(url: string): string {
 function createClient(): PrismaClient {
   const url = env().databaseUrl;
   if (!url.startsWith('file:')) {
-    throw new Error(`DATABASE_URL "${url.split(':')[0]}:…" is not supported yet; expected "file:" (SQLite)`);
+    throw new Error(
+      `DATABASE_URL "${url.split(':')[0]}:…" is not supported yet; expected "file:" (SQLite)`,
+    );
   }
   // Busy timeout: the CLI and the web server share the file; a writer waits (up to 15 s, far longer
   // than any of our transactions) for the other instead of failing.
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 15_000 }) });
+  return new PrismaClient({
+    adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 15_000 }),
+  });
 }
 
 // One client per process; kept on globalThis so Next's module reloading cannot open a second one.

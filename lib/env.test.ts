@@ -15,14 +15,27 @@ describe('configuration', () => {
   });
 
   test('proxy mode without the shared secret refuses to start', () => {
-    assert.throws(() => loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy' }), /FIRSTKEY_PROXY_SECRET is required/);
-    assert.throws(() => loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy', FIRSTKEY_PROXY_SECRET: 'short' }), /at least 32 characters/);
-    assert.equal(loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy', FIRSTKEY_PROXY_SECRET: 'x'.repeat(32) }).deviceCertMode, 'proxy');
+    assert.throws(
+      () => loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy' }),
+      /FIRSTKEY_PROXY_SECRET is required/,
+    );
+    assert.throws(
+      () => loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy', FIRSTKEY_PROXY_SECRET: 'short' }),
+      /at least 32 characters/,
+    );
+    assert.equal(
+      loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy', FIRSTKEY_PROXY_SECRET: 'x'.repeat(32) })
+        .deviceCertMode,
+      'proxy',
+    );
   });
 
   test('bad values are named in the error', () => {
     assert.throws(() => loadEnv({ PORT: 'eighty' }), /PORT/);
-    assert.throws(() => loadEnv({ FIRSTKEY_ORIGIN: 'http://portal.example.com' }), /FIRSTKEY_ORIGIN must be an https:\/\/ URL/);
+    assert.throws(
+      () => loadEnv({ FIRSTKEY_ORIGIN: 'http://portal.example.com' }),
+      /FIRSTKEY_ORIGIN must be an https:\/\/ URL/,
+    );
     assert.throws(() => loadEnv({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must start with/);
     assert.throws(() => loadEnv({ FIRSTKEY_TLS_CERT: '/x.pem' }), /must be set together/);
   });
@@ -31,8 +44,14 @@ describe('configuration', () => {
     assert.deepEqual([loadEnv({}).outboxKey, loadEnv({}).outboxWorker], [null, true]);
     assert.equal(loadEnv({ FIRSTKEY_OUTBOX_WORKER: 'off' }).outboxWorker, false);
     assert.throws(() => loadEnv({ FIRSTKEY_OUTBOX_WORKER: 'no' }), /FIRSTKEY_OUTBOX_WORKER/);
-    assert.throws(() => loadEnv({ FIRSTKEY_OUTBOX_KEY: 'c2hvcnQ' }), /FIRSTKEY_OUTBOX_KEY must be 32 bytes/);
-    assert.equal(loadEnv({ FIRSTKEY_OUTBOX_KEY: Buffer.alloc(32, 7).toString('base64url') }).outboxKey?.length, 43);
+    assert.throws(
+      () => loadEnv({ FIRSTKEY_OUTBOX_KEY: 'c2hvcnQ' }),
+      /FIRSTKEY_OUTBOX_KEY must be 32 bytes/,
+    );
+    assert.equal(
+      loadEnv({ FIRSTKEY_OUTBOX_KEY: Buffer.alloc(32, 7).toString('base64url') }).outboxKey?.length,
+      43,
+    );
   });
 
   test('the public origin sets the WebAuthn relying party id', () => {

@@ -3,26 +3,44 @@ import path from 'node:path';
 import { z } from 'zod';
 
 // Every environment variable Firstkey reads, parsed once. README "Configuration" mirrors this list.
-const WebhookSecret = z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'Expected a Standard Webhooks secret: "whsec_" and base64 (at least 18 bytes)');
+const WebhookSecret = z
+  .string()
+  .regex(
+    /^whsec_[A-Za-z0-9+/=]{24,}$/,
+    'Expected a Standard Webhooks secret: "whsec_" and base64 (at least 18 bytes)',
+  );
 const WebhookSecrets = z
   .string()
   .transform((value) => value.split(/[\s,]+/).filter(Boolean))
-  .pipe(z.array(WebhookSecret).min(1).max(2, 'At most two secrets (the current and the next, during rotation)'));
+  .pipe(
+    z
+      .array(WebhookSecret)
+      .min(1)
+      .max(2, 'At most two secrets (the current and the next, during rotation)'),
+  );
 
 const EnvSchema = z.object({
   FIRSTKEY_DATA_DIR: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
-    .regex(/^(file:|postgres(ql)?:\/\/)/, 'DATABASE_URL must start with "file:" (SQLite) or "postgresql://"')
+    .regex(
+      /^(file:|postgres(ql)?:\/\/)/,
+      'DATABASE_URL must start with "file:" (SQLite) or "postgresql://"',
+    )
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3443),
   /** The address the server listens on. */
   FIRSTKEY_LISTEN_HOST: z.string().min(1).default('localhost'),
   /** The origin users see (links, WebAuthn origin and rpID). Defaults to https://localhost:PORT. */
-  FIRSTKEY_ORIGIN: z.url({ protocol: /^https$/, error: 'FIRSTKEY_ORIGIN must be an https:// URL' }).optional(),
+  FIRSTKEY_ORIGIN: z
+    .url({ protocol: /^https$/, error: 'FIRSTKEY_ORIGIN must be an https:// URL' })
+    .optional(),
   /** direct: the TLS peer certificate; proxy: a header set by a TLS-terminating proxy. */
   FIRSTKEY_DEVICE_CERT_MODE: z.enum(['direct', 'proxy']).default('direct'),
-  FIRSTKEY_PROXY_SECRET: z.string().min(32, 'FIRSTKEY_PROXY_SECRET must be at least 32 characters').optional(),
+  FIRSTKEY_PROXY_SECRET: z
+    .string()
+    .min(32, 'FIRSTKEY_PROXY_SECRET must be at least 32 characters')
+    .optional(),
   FIRSTKEY_PROXY_CERT_HEADER: z
     .string()
     .regex(/^[a-z0-9-]+$/, 'FIRSTKEY_PROXY_CERT_HEADER must be a lower-case header name')
@@ -33,15 +51,22 @@ const EnvSchema = z.object({
   /** Standard Webhooks secrets (`whsec_…`) of HR's inbound events; two, space-separated, during rotation. */
   FIRSTKEY_HR_WEBHOOK_SECRET: WebhookSecrets.optional(),
   /** Where status changes are delivered to HR, and the secret they are signed with. */
-  FIRSTKEY_HR_STATUS_URL: z.url({ protocol: /^https?$/, error: 'FIRSTKEY_HR_STATUS_URL must be an http(s) URL' }).optional(),
+  FIRSTKEY_HR_STATUS_URL: z
+    .url({ protocol: /^https?$/, error: 'FIRSTKEY_HR_STATUS_URL must be an http(s) URL' })
+    .optional(),
   FIRSTKEY_HR_STATUS_SECRET: WebhookSecret.optional(),
   /** The MDM endpoint that shows a link on the hire's laptop, and its signing secret. */
-  FIRSTKEY_MDM_PUSH_URL: z.url({ protocol: /^https?$/, error: 'FIRSTKEY_MDM_PUSH_URL must be an http(s) URL' }).optional(),
+  FIRSTKEY_MDM_PUSH_URL: z
+    .url({ protocol: /^https?$/, error: 'FIRSTKEY_MDM_PUSH_URL must be an http(s) URL' })
+    .optional(),
   FIRSTKEY_MDM_PUSH_SECRET: WebhookSecret.optional(),
   /** AES-256-GCM key (base64url, 32 bytes) sealing link pushes in the outbox; without it, one is generated into the data folder. */
   FIRSTKEY_OUTBOX_KEY: z
     .string()
-    .refine((value) => Buffer.from(value, 'base64url').length === 32, 'FIRSTKEY_OUTBOX_KEY must be 32 bytes, base64url-encoded')
+    .refine(
+      (value) => Buffer.from(value, 'base64url').length === 32,
+      'FIRSTKEY_OUTBOX_KEY must be 32 bytes, base64url-encoded',
+    )
     .optional(),
   /** `off` stops this instance from delivering outbound webhooks (another instance does). */
   FIRSTKEY_OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
@@ -54,21 +79,28 @@ export type Env = ReturnType<typeof loadEnv>;
 export function loadEnv(source: Record<string, string | undefined> = process.env) {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const raw = parsed.data;
   if (raw.FIRSTKEY_DEVICE_CERT_MODE === 'proxy' && !raw.FIRSTKEY_PROXY_SECRET) {
-    throw new Error('Invalid configuration:\n  FIRSTKEY_PROXY_SECRET is required when FIRSTKEY_DEVICE_CERT_MODE=proxy');
+    throw new Error(
+      'Invalid configuration:\n  FIRSTKEY_PROXY_SECRET is required when FIRSTKEY_DEVICE_CERT_MODE=proxy',
+    );
   }
   for (const [url, secret] of [
     ['FIRSTKEY_HR_STATUS_URL', 'FIRSTKEY_HR_STATUS_SECRET'],
     ['FIRSTKEY_MDM_PUSH_URL', 'FIRSTKEY_MDM_PUSH_SECRET'],
   ] as const) {
-    if (raw[url] && !raw[secret]) throw new Error(`Invalid configuration:\n  ${secret} is required when ${url} is set`);
+    if (raw[url] && !raw[secret])
+      throw new Error(`Invalid configuration:\n  ${secret} is required when ${url} is set`);
   }
   if (Boolean(raw.FIRSTKEY_TLS_CERT) !== Boolean(raw.FIRSTKEY_TLS_KEY)) {
-    throw new Error('Invalid configuration:\n  FIRSTKEY_TLS_CERT and FIRSTKEY_TLS_KEY must be set together');
+    throw new Error(
+      'Invalid configuration:\n  FIRSTKEY_TLS_CERT and FIRSTKEY_TLS_KEY must be set together',
+    );
   }
   const dataDir = path.resolve(raw.FIRSTKEY_DATA_DIR ?? '.firstkey');
   const origin = new URL(raw.FIRSTKEY_ORIGIN ?? `https://localhost:${raw.PORT}`);
@@ -86,9 +118,16 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     outboxKey: raw.FIRSTKEY_OUTBOX_KEY ?? null,
     outboxWorker: raw.FIRSTKEY_OUTBOX_WORKER === 'on',
     hrWebhookSecrets: raw.FIRSTKEY_HR_WEBHOOK_SECRET ?? [],
-    hrStatus: raw.FIRSTKEY_HR_STATUS_URL ? { url: raw.FIRSTKEY_HR_STATUS_URL, secret: raw.FIRSTKEY_HR_STATUS_SECRET! } : null,
-    mdmPush: raw.FIRSTKEY_MDM_PUSH_URL ? { url: raw.FIRSTKEY_MDM_PUSH_URL, secret: raw.FIRSTKEY_MDM_PUSH_SECRET! } : null,
-    tls: raw.FIRSTKEY_TLS_CERT && raw.FIRSTKEY_TLS_KEY ? { certPath: raw.FIRSTKEY_TLS_CERT, keyPath: raw.FIRSTKEY_TLS_KEY } : null,
+    hrStatus: raw.FIRSTKEY_HR_STATUS_URL
+      ? { url: raw.FIRSTKEY_HR_STATUS_URL, secret: raw.FIRSTKEY_HR_STATUS_SECRET! }
+      : null,
+    mdmPush: raw.FIRSTKEY_MDM_PUSH_URL
+      ? { url: raw.FIRSTKEY_MDM_PUSH_URL, secret: raw.FIRSTKEY_MDM_PUSH_SECRET! }
+      : null,
+    tls:
+      raw.FIRSTKEY_TLS_CERT && raw.FIRSTKEY_TLS_KEY
+        ? { certPath: raw.FIRSTKEY_TLS_CERT, keyPath: raw.FIRSTKEY_TLS_KEY }
+        : null,
   };
 }
 

@@ -20,7 +20,8 @@ export function sessionSecret(): string {
  */
 export function outboxKey(): Buffer {
   const key = Buffer.from(env().outboxKey ?? dataDirSecret('outbox-key'), 'base64url');
-  if (key.length !== 32) throw new Error(`FIRSTKEY_OUTBOX_KEY must be 32 bytes of base64; got ${key.length} bytes`);
+  if (key.length !== 32)
+    throw new Error(`FIRSTKEY_OUTBOX_KEY must be 32 bytes of base64; got ${key.length} bytes`);
   return key;
 }
 
@@ -33,7 +34,10 @@ function dataDirSecret(name: string): string {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     try {
       // 'wx': if another process created it first, we read theirs below.
-      fs.writeFileSync(file, crypto.randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+      fs.writeFileSync(file, crypto.randomBytes(32).toString('base64url'), {
+        mode: 0o600,
+        flag: 'wx',
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

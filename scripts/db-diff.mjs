@@ -23,9 +23,12 @@ const previous = fs
 const from = previous
   ? ['--from-schema-datamodel', path.join('prisma', 'migrations', previous, 'schema.prisma')]
   : ['--from-empty'];
-const sql = prisma(['migrate', 'diff', ...from, '--to-schema-datamodel', 'prisma/schema.prisma', '--script'], {
-  capture: true,
-});
+const sql = prisma(
+  ['migrate', 'diff', ...from, '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+  {
+    capture: true,
+  },
+);
 if (!/\b(CREATE|ALTER|DROP|INSERT|UPDATE)\b/.test(sql)) {
   console.error('prisma/schema.prisma has no changes since the last migration.');
   process.exit(1);

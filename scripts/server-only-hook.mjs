@@ -1,4 +1,5 @@
 export async function resolve(specifier, context, nextResolve) {
-  if (specifier === 'server-only') return { url: 'data:text/javascript,export {};', shortCircuit: true };
+  if (specifier === 'server-only')
+    return { url: 'data:text/javascript,export {};', shortCircuit: true };
   return nextResolve(specifier, context);
 }

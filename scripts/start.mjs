@@ -44,10 +44,24 @@ if (mtime('lib/generated/prisma/client.ts') < mtime('prisma/schema.prisma')) {
 }
 
 // 3. Database and certificates.
-run(process.execPath, ['bin/firstkey.mjs', 'setup'], 'Migrating the database, preparing certificates');
+run(
+  process.execPath,
+  ['bin/firstkey.mjs', 'setup'],
+  'Migrating the database, preparing certificates',
+);
 
 // 4. Build when any input of the build changed since the last one.
-const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'proxy.ts'];
+const BUILD_INPUTS = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'next.config.js',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+  'proxy.ts',
+];
 function hashTree(hash, relative) {
   const full = path.join(root, relative);
   if (!fs.existsSync(full)) return;
@@ -65,15 +79,26 @@ const hash = crypto.createHash('sha256');
 for (const input of BUILD_INPUTS) hashTree(hash, input);
 const buildHash = hash.digest('hex');
 const stampFile = path.join(root, '.next', 'firstkey-build-hash');
-const built = fs.existsSync(path.join(root, '.next', 'BUILD_ID')) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === buildHash;
+const built =
+  fs.existsSync(path.join(root, '.next', 'BUILD_ID')) &&
+  fs.existsSync(stampFile) &&
+  fs.readFileSync(stampFile, 'utf8') === buildHash;
 if (!built) {
-  run(process.execPath, ['node_modules/next/dist/bin/next', 'build'], 'Building the portal (next build)');
+  run(
+    process.execPath,
+    ['node_modules/next/dist/bin/next', 'build'],
+    'Building the portal (next build)',
+  );
   fs.writeFileSync(stampFile, buildHash);
 }
 if (prepareOnly) process.exit(0);
 
 // 5. While no IT admin exists: the one-time bootstrap link for the first one (DESIGN.md).
-const firstStart = spawnSync(process.execPath, ['bin/firstkey.mjs', 'admin', 'first-start'], { cwd: root, env, encoding: 'utf8' });
+const firstStart = spawnSync(process.execPath, ['bin/firstkey.mjs', 'admin', 'first-start'], {
+  cwd: root,
+  env,
+  encoding: 'utf8',
+});
 if (firstStart.status !== 0) {
   console.error(firstStart.stderr);
   process.exit(firstStart.status ?? 1);
@@ -92,10 +117,14 @@ if (!admin.adminExists && admin.url) {
 }
 
 // 6. Serve. The child gets our signals; we exit with it.
-const server = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/node-hooks.mjs', 'server.ts'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...env, NODE_ENV: 'production' },
-});
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--import', './scripts/node-hooks.mjs', 'server.ts'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...env, NODE_ENV: 'production' },
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -15,14 +15,31 @@ function find(dir) {
   });
 }
 const filter = process.argv.slice(2);
-const files = ['lib', 'cli'].flatMap(find).filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)));
+const files = ['lib', 'cli']
+  .flatMap(find)
+  .filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)));
 if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--import', './scripts/node-hooks.mjs', '--import', './lib/testing/setup.ts', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', NEXT_TELEMETRY_DISABLED: '1' } },
+  [
+    '--import',
+    'tsx',
+    '--import',
+    './scripts/node-hooks.mjs',
+    '--import',
+    './lib/testing/setup.ts',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    ...files,
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'test', NEXT_TELEMETRY_DISABLED: '1' },
+  },
 );
 process.exit(result.status ?? 1);

@@ -5,5 +5,7 @@ import { currentStaff } from '@/lib/staff/current';
 export default async function ConsoleRedirect() {
   const staff = await currentStaff();
   if (!staff) redirect('/signin');
-  redirect(staff.roles.includes('it') ? '/it' : staff.roles.includes('manager') ? '/manager' : '/it');
+  redirect(
+    staff.roles.includes('it') ? '/it' : staff.roles.includes('manager') ? '/manager' : '/it',
+  );
 }

@@ -5,7 +5,11 @@ import { useState } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 
-type Props = { employeeId: string; name: string; pendingRecovery: { id: string; reason: string; requestedBy: string } | null };
+type Props = {
+  employeeId: string;
+  name: string;
+  pendingRecovery: { id: string; reason: string; requestedBy: string } | null;
+};
 
 /** "Ask IT for help", and the manager's half of a two-person recovery for this report. */
 export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
@@ -14,13 +18,33 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
   const [text, setText] = useState('');
 
   async function askHelp() {
-    const result = await staffRequest('/api/manager/help', { employeeId, message: text || `Please help ${name} get ready for day one` });
-    setMessage(result.ok ? { tone: 'ok', text: 'IT has been asked for help.' } : { tone: 'error', text: result.message });
+    const result = await staffRequest('/api/manager/help', {
+      employeeId,
+      message: text || `Please help ${name} get ready for day one`,
+    });
+    setMessage(
+      result.ok
+        ? { tone: 'ok', text: 'IT has been asked for help.' }
+        : { tone: 'error', text: result.message },
+    );
   }
 
   async function decide(decision: 'approve' | 'decline') {
-    const result = await staffRequest<{ decision: string }>(`/api/recovery/${pendingRecovery!.id}`, { decision });
-    setMessage(result.ok ? { tone: 'ok', text: result.body.decision === 'approved' ? 'Recovery approved: IT can now hand over the new link.' : 'Recovery declined.' } : { tone: 'error', text: result.message });
+    const result = await staffRequest<{ decision: string }>(
+      `/api/recovery/${pendingRecovery!.id}`,
+      { decision },
+    );
+    setMessage(
+      result.ok
+        ? {
+            tone: 'ok',
+            text:
+              result.body.decision === 'approved'
+                ? 'Recovery approved: IT can now hand over the new link.'
+                : 'Recovery declined.',
+          }
+        : { tone: 'error', text: result.message },
+    );
     router.refresh();
   }
 
@@ -29,13 +53,22 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
       {pendingRecovery && (
         <div className="rounded border border-amber-300 bg-amber-50 p-2 text-sm">
           <p>
-            <strong>{pendingRecovery.requestedBy}</strong> (IT) asks to recover {name}&rsquo;s access: &ldquo;{pendingRecovery.reason}&rdquo;
+            <strong>{pendingRecovery.requestedBy}</strong> (IT) asks to recover {name}&rsquo;s
+            access: &ldquo;{pendingRecovery.reason}&rdquo;
           </p>
           <div className="mt-2 flex gap-2">
-            <button type="button" onClick={() => void decide('approve')} className="rounded-md bg-brand-600 px-3 py-1 font-semibold text-white">
+            <button
+              type="button"
+              onClick={() => void decide('approve')}
+              className="rounded-md bg-brand-600 px-3 py-1 font-semibold text-white"
+            >
               Approve recovery
             </button>
-            <button type="button" onClick={() => void decide('decline')} className="rounded-md border border-slate-300 px-3 py-1">
+            <button
+              type="button"
+              onClick={() => void decide('decline')}
+              className="rounded-md border border-slate-300 px-3 py-1"
+            >
               Decline
             </button>
           </div>
@@ -52,7 +85,11 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
           placeholder="What should IT know? (optional)"
           className="min-w-0 flex-1 rounded border border-slate-300 px-2 py-1 text-sm"
         />
-        <button type="button" onClick={() => void askHelp()} className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-100">
+        <button
+          type="button"
+          onClick={() => void askHelp()}
+          className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-100"
+        >
           Ask IT for help
         </button>
       </div>

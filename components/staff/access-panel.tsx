@@ -6,7 +6,13 @@ import { staffRequest } from '@/components/staff/staff-request';
 import { RequestDecision } from '@/components/staff/request-decision';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 
-type PendingRole = { id: string; role: string; reason: string; requestedBy: string; requestedByMe: boolean };
+type PendingRole = {
+  id: string;
+  role: string;
+  reason: string;
+  requestedBy: string;
+  requestedByMe: boolean;
+};
 
 type Props = {
   employeeId: string;
@@ -31,8 +37,13 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
     if (result.ok) router.refresh();
   }
 
-  const done = { approve: 'Approved: the role is granted.', decline: 'Declined.', withdraw: 'Request withdrawn.' };
-  const decide = (request: PendingRole, decision: 'approve' | 'decline' | 'withdraw') => void act(`/api/it/role-requests/${request.id}`, { decision }, done[decision]);
+  const done = {
+    approve: 'Approved: the role is granted.',
+    decline: 'Declined.',
+    withdraw: 'Request withdrawn.',
+  };
+  const decide = (request: PendingRole, decision: 'approve' | 'decline' | 'withdraw') =>
+    void act(`/api/it/role-requests/${request.id}`, { decision }, done[decision]);
 
   const roleButton = (role: 'it' | 'manager', label: string) => {
     const has = roles.includes(role);
@@ -46,7 +57,9 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
           void act(
             `/api/it/hires/${encodeURIComponent(employeeId)}/roles`,
             { role, grant: !has, reason },
-            asking ? `Asked for the ${label}. A second IT member must approve it.` : `${has ? 'Revoked' : 'Granted'} ${label}.`,
+            asking
+              ? `Asked for the ${label}. A second IT member must approve it.`
+              : `${has ? 'Revoked' : 'Granted'} ${label}.`,
           )
         }
       >
@@ -56,25 +69,39 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
   };
 
   return (
-    <section aria-labelledby="access-title" className="mt-8 rounded-lg border border-slate-200 bg-white p-4">
+    <section
+      aria-labelledby="access-title"
+      className="mt-8 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <h2 id="access-title" className="text-xl font-semibold">
         Access
       </h2>
       <Notice message={message} />
       <label className="mt-3 block max-w-md text-sm">
         Reason for the change (recorded in the audit trail)
-        <input value={reason} onChange={(event) => setReason(event.target.value)} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+        <input
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
+        />
       </label>
       <div className="mt-3 flex flex-wrap gap-2">
         {roleButton('it', 'IT role')}
         {roleButton('manager', 'manager role')}
-        {isSelf && <span className="text-sm text-slate-700">Another IT member must change your roles.</span>}
+        {isSelf && (
+          <span className="text-sm text-slate-700">Another IT member must change your roles.</span>
+        )}
       </div>
       {pendingRoles.length > 0 && (
         <ul className="mt-3 space-y-2">
           {pendingRoles.map((request) => (
-            <li key={request.id} className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-role-request={request.id}>
-              <strong>{request.requestedBy}</strong> asked to grant the {request.role === 'it' ? 'IT' : request.role} role: &ldquo;{request.reason}&rdquo;
+            <li
+              key={request.id}
+              className="rounded border border-amber-300 bg-amber-50 p-3 text-sm"
+              data-role-request={request.id}
+            >
+              <strong>{request.requestedBy}</strong> asked to grant the{' '}
+              {request.role === 'it' ? 'IT' : request.role} role: &ldquo;{request.reason}&rdquo;
               <RequestDecision
                 mine={request.requestedByMe}
                 waiting="Waiting for a second IT member to approve."
@@ -95,7 +122,13 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
                 <button
                   type="button"
                   className="rounded-md border border-slate-300 px-2 py-0.5 hover:bg-slate-100"
-                  onClick={() => void act(`/api/it/passkeys/${passkey.id}/revoke`, { reason }, 'Passkey removed.')}
+                  onClick={() =>
+                    void act(
+                      `/api/it/passkeys/${passkey.id}/revoke`,
+                      { reason },
+                      'Passkey removed.',
+                    )
+                  }
                 >
                   Remove passkey
                 </button>

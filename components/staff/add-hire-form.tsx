@@ -14,7 +14,8 @@ export function AddHireForm() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const optional = (name: string) => (String(form.get(name) ?? '').trim() === '' ? undefined : String(form.get(name)).trim());
+    const optional = (name: string) =>
+      String(form.get(name) ?? '').trim() === '' ? undefined : String(form.get(name)).trim();
     setBusy(true);
     const result = await staffRequest<{ employeeId: string }>('/api/it/hires', {
       employeeId: String(form.get('employeeId') ?? ''),
@@ -60,7 +61,11 @@ export function AddHireForm() {
         Department (optional)
         <input name="department" className={field} />
       </label>
-      <button type="submit" disabled={busy} className="rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={busy}
+        className="rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white disabled:opacity-60"
+      >
         Add hire
       </button>
     </form>

@@ -4,11 +4,24 @@ import type { AttentionPanel as Panel } from '@/lib/console/attention';
 
 const when = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 
-function Group({ title, count, children }: { title: string; count: number; children: React.ReactNode }) {
+function Group({
+  title,
+  count,
+  children,
+}: {
+  title: string;
+  count: number;
+  children: React.ReactNode;
+}) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-3">
       <h3 className="font-semibold">
-        {title} <span className={`ml-1 rounded px-1.5 text-sm ${count ? 'bg-amber-200 text-amber-950' : 'bg-slate-100'}`}>{count}</span>
+        {title}{' '}
+        <span
+          className={`ml-1 rounded px-1.5 text-sm ${count ? 'bg-amber-200 text-amber-950' : 'bg-slate-100'}`}
+        >
+          {count}
+        </span>
       </h3>
       {count > 0 && <ul className="mt-2 space-y-1 text-sm">{children}</ul>}
     </div>
@@ -32,14 +45,16 @@ export function AttentionPanel({ panel }: { panel: Panel }) {
         <Group title="Starting within 2 days, not enrolled" count={panel.startingSoon.length}>
           {panel.startingSoon.map((hire) => (
             <li key={hire.employeeId}>
-              {hireLink(hire.employeeId, hire.name)} — {hire.startDate}, {hire.state.replace('_', ' ')}
+              {hireLink(hire.employeeId, hire.name)} — {hire.startDate},{' '}
+              {hire.state.replace('_', ' ')}
             </li>
           ))}
         </Group>
         <Group title="Device mismatches, 24 h" count={panel.deviceMismatches.length}>
           {panel.deviceMismatches.map((row) => (
             <li key={row.employeeId}>
-              {hireLink(row.employeeId, row.name)} — {row.attempts} attempt{row.attempts === 1 ? '' : 's'}, last {when(row.lastAt)}
+              {hireLink(row.employeeId, row.name)} — {row.attempts} attempt
+              {row.attempts === 1 ? '' : 's'}, last {when(row.lastAt)}
             </li>
           ))}
         </Group>
@@ -53,14 +68,16 @@ export function AttentionPanel({ panel }: { panel: Panel }) {
         <Group title="Failed deliveries" count={panel.failedDeliveries.length}>
           {panel.failedDeliveries.map((row, index) => (
             <li key={index}>
-              {row.channel} {row.employeeId ?? ''} — {row.attempts} attempts{row.lastError ? `: ${row.lastError}` : ''}
+              {row.channel} {row.employeeId ?? ''} — {row.attempts} attempts
+              {row.lastError ? `: ${row.lastError}` : ''}
             </li>
           ))}
         </Group>
         <Group title="Help requests" count={panel.helpRequests.length}>
           {panel.helpRequests.map((item) => (
             <li key={item.id}>
-              {item.employeeId && item.name ? hireLink(item.employeeId, item.name) : 'General'} — {item.message}
+              {item.employeeId && item.name ? hireLink(item.employeeId, item.name) : 'General'} —{' '}
+              {item.message}
               <ResolveButton itemId={item.id} />
             </li>
           ))}

@@ -6,7 +6,13 @@ import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 import type { Offer } from '@/lib/console/hire-detail';
 
-type IssuedLink = { url: string; expiresAt: string; notBefore: string; deviceSerial: string; qrSvg: string };
+type IssuedLink = {
+  url: string;
+  expiresAt: string;
+  notBefore: string;
+  deviceSerial: string;
+  qrSvg: string;
+};
 type Props = { employeeId: string; hasDevice: boolean; hasOpenLink: boolean; issueLink: Offer };
 
 const TTL_CHOICES = [
@@ -19,7 +25,8 @@ const TTL_CHOICES = [
 ];
 
 const field = 'mt-1 block w-full rounded border border-slate-300 px-2 py-1';
-const button = 'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
+const button =
+  'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
 
 /** The IT actions on a hire's page: device, link (shown once, with a QR code), revoke. */
 export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: Props) {
@@ -44,46 +51,69 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: P
     const form = new FormData(event.currentTarget);
     const file = form.get('certificate');
     const certificatePem = file instanceof File && file.size > 0 ? await file.text() : '';
-    await run<{ serial: string; replaced: string | null }>(`${base}/device`, { serial: String(form.get('serial') ?? ''), certificatePem }, (device) =>
-      device.replaced ? `Device ${device.serial} registered; ${device.replaced} retired.` : `Device ${device.serial} registered.`,
+    await run<{ serial: string; replaced: string | null }>(
+      `${base}/device`,
+      { serial: String(form.get('serial') ?? ''), certificatePem },
+      (device) =>
+        device.replaced
+          ? `Device ${device.serial} registered; ${device.replaced} retired.`
+          : `Device ${device.serial} registered.`,
     );
   }
 
   async function onIssue(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    await run<IssuedLink>(`${base}/links`, { ttlMinutes: Number(form.get('ttl')), reason: String(form.get('reason') ?? '') }, (issued) => {
-      setLink(issued);
-      return 'Link issued. It is shown only once: hand it over now.';
-    });
+    await run<IssuedLink>(
+      `${base}/links`,
+      { ttlMinutes: Number(form.get('ttl')), reason: String(form.get('reason') ?? '') },
+      (issued) => {
+        setLink(issued);
+        return 'Link issued. It is shown only once: hand it over now.';
+      },
+    );
   }
 
   async function onRevoke(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    await run<{ revoked: number }>(`${base}/links/revoke`, { reason: String(form.get('reason') ?? '') }, () => {
-      setLink(null);
-      return 'Link revoked.';
-    });
+    await run<{ revoked: number }>(
+      `${base}/links/revoke`,
+      { reason: String(form.get('reason') ?? '') },
+      () => {
+        setLink(null);
+        return 'Link revoked.';
+      },
+    );
   }
 
   return (
-    <section aria-labelledby="actions-title" className="mt-8 rounded-lg border border-slate-200 bg-white p-4">
+    <section
+      aria-labelledby="actions-title"
+      className="mt-8 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <h2 id="actions-title" className="text-xl font-semibold">
         Actions
       </h2>
       <Notice message={message} />
       {link && (
         <div className="mt-4 rounded-lg border-2 border-brand-600 p-4" aria-label="Enrollment link">
-          <p className="font-semibold">Open this link on the laptop {link.deviceSerial} — it works only there, once.</p>
+          <p className="font-semibold">
+            Open this link on the laptop {link.deviceSerial} — it works only there, once.
+          </p>
           <p className="mt-2 break-all font-mono text-sm" data-testid="issued-link">
             {link.url}
           </p>
           <p className="mt-1 text-sm text-slate-700">
-            Valid {new Date(link.notBefore).toLocaleString()} – {new Date(link.expiresAt).toLocaleString()}. Firstkey never emails it.
+            Valid {new Date(link.notBefore).toLocaleString()} –{' '}
+            {new Date(link.expiresAt).toLocaleString()}. Firstkey never emails it.
           </p>
           <div className="mt-3 flex flex-wrap items-start gap-4">
-            <button type="button" className={button} onClick={() => void navigator.clipboard.writeText(link.url)}>
+            <button
+              type="button"
+              className={button}
+              onClick={() => void navigator.clipboard.writeText(link.url)}
+            >
               Copy link
             </button>
             <div
@@ -104,7 +134,13 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: P
           </label>
           <label className="block text-sm">
             Device certificate (PEM)
-            <input name="certificate" type="file" accept=".pem,.crt,.cer" required className={field} />
+            <input
+              name="certificate"
+              type="file"
+              accept=".pem,.crt,.cer"
+              required
+              className={field}
+            />
           </label>
           <button type="submit" disabled={busy} className={button}>
             {hasDevice ? 'Replace device' : 'Register device'}
@@ -125,7 +161,13 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: P
           </label>
           <label className="block text-sm">
             Reason
-            <input name="reason" required minLength={3} defaultValue={hasOpenLink ? '' : 'First link'} className={field} />
+            <input
+              name="reason"
+              required
+              minLength={3}
+              defaultValue={hasOpenLink ? '' : 'First link'}
+              className={field}
+            />
           </label>
           <button type="submit" disabled={busy || !issueLink.allowed} className={button}>
             {hasOpenLink ? 'Reissue link' : 'Issue link'}

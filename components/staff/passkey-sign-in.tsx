@@ -1,22 +1,49 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication } from '@simplewebauthn/browser';
+import {
+  browserSupportsWebAuthn,
+  browserSupportsWebAuthnAutofill,
+  startAuthentication,
+} from '@simplewebauthn/browser';
 import { signIn } from 'next-auth/react';
 
 type Props = { callbackUrl: string };
 
-async function signInWith(useBrowserAutofill: boolean): Promise<{ ok: true } | { ok: false; message: string }> {
-  const options = await fetch('/api/passkeys/authenticate/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  if (!options.ok) return { ok: false, message: 'Firstkey could not start the sign-in. Reload the page and try again.' };
+async function signInWith(
+  useBrowserAutofill: boolean,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const options = await fetch('/api/passkeys/authenticate/options', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (!options.ok)
+    return {
+      ok: false,
+      message: 'Firstkey could not start the sign-in. Reload the page and try again.',
+    };
   let assertion;
   try {
-    assertion = await startAuthentication({ optionsJSON: await options.json(), useBrowserAutofill });
+    assertion = await startAuthentication({
+      optionsJSON: await options.json(),
+      useBrowserAutofill,
+    });
   } catch {
-    return { ok: false, message: 'The passkey prompt was closed. Try again when you\u2019re ready.' };
+    return {
+      ok: false,
+      message: 'The passkey prompt was closed. Try again when you\u2019re ready.',
+    };
   }
   const result = await signIn('passkey', { response: JSON.stringify(assertion), redirect: false });
-  if (!result || result.error) return { ok: false, message: result?.error && result.error !== 'CredentialsSignin' ? result.error : 'That passkey could not sign you in.' };
+  if (!result || result.error)
+    return {
+      ok: false,
+      message:
+        result?.error && result.error !== 'CredentialsSignin'
+          ? result.error
+          : 'That passkey could not sign you in.',
+    };
   return { ok: true };
 }
 
@@ -39,7 +66,9 @@ export function PasskeySignIn({ callbackUrl }: Props) {
   useEffect(() => {
     supported.current = browserSupportsWebAuthn();
     if (!supported.current) {
-      setMessage('This browser can\u2019t use passkeys. Use an up-to-date Chrome, Edge, Safari or Firefox.');
+      setMessage(
+        'This browser can\u2019t use passkeys. Use an up-to-date Chrome, Edge, Safari or Firefox.',
+      );
       return;
     }
     // Conditional mediation: passkeys offered in the field's autofill, without a modal prompt.
@@ -76,7 +105,10 @@ export function PasskeySignIn({ callbackUrl }: Props) {
         Sign in with a passkey
       </button>
       {message && (
-        <p role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-slate-800">
+        <p
+          role="alert"
+          className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-slate-800"
+        >
           {message}
         </p>
       )}

@@ -7,13 +7,29 @@ import { Notice, type NoticeMessage } from '@/components/ui/notice';
 import type { Offer } from '@/lib/console/hire-detail';
 import { RequestDecision } from '@/components/staff/request-decision';
 
-type Pending = { id: string; reason: string; requestedBy: string; requestedByMe: boolean; createdAt: string; revokePasskeys: boolean };
+type Pending = {
+  id: string;
+  reason: string;
+  requestedBy: string;
+  requestedByMe: boolean;
+  createdAt: string;
+  revokePasskeys: boolean;
+};
 type Approved = { url: string; expiresAt: string; deviceSerial: string; qrSvg: string };
 
-const button = 'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
+const button =
+  'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
 
 /** Two-person recovery: request it here; a second person approves it (with a fresh passkey prompt). */
-export function RecoveryPanel({ employeeId, pending, request }: { employeeId: string; pending: Pending[]; request: Offer }) {
+export function RecoveryPanel({
+  employeeId,
+  pending,
+  request,
+}: {
+  employeeId: string;
+  pending: Pending[];
+  request: Offer;
+}) {
   const router = useRouter();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [approved, setApproved] = useState<Approved | null>(null);
@@ -25,38 +41,65 @@ export function RecoveryPanel({ employeeId, pending, request }: { employeeId: st
       reason: String(form.get('reason') ?? ''),
       revokePasskeys: form.get('revokePasskeys') === 'on',
     });
-    setMessage(result.ok ? { tone: 'ok', text: 'Recovery requested. A second person (another IT member or the manager) must approve it.' } : { tone: 'error', text: result.message });
+    setMessage(
+      result.ok
+        ? {
+            tone: 'ok',
+            text: 'Recovery requested. A second person (another IT member or the manager) must approve it.',
+          }
+        : { tone: 'error', text: result.message },
+    );
     router.refresh();
   }
 
   async function decide(id: string, decision: 'approve' | 'decline' | 'withdraw') {
-    const result = await staffRequest<Approved & { decision: string }>(`/api/recovery/${id}`, { decision });
+    const result = await staffRequest<Approved & { decision: string }>(`/api/recovery/${id}`, {
+      decision,
+    });
     if (!result.ok) return setMessage({ tone: 'error', text: result.message });
     if (result.body.decision === 'approved') setApproved(result.body);
-    const done = { approved: 'Approved: the recovery link is shown once below.', declined: 'Declined.', withdrawn: 'Request withdrawn.' };
+    const done = {
+      approved: 'Approved: the recovery link is shown once below.',
+      declined: 'Declined.',
+      withdrawn: 'Request withdrawn.',
+    };
     setMessage({ tone: 'ok', text: done[result.body.decision as keyof typeof done] ?? 'Done.' });
     router.refresh();
   }
 
   return (
-    <section aria-labelledby="recovery-title" className="mt-8 rounded-lg border border-slate-200 bg-white p-4">
+    <section
+      aria-labelledby="recovery-title"
+      className="mt-8 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <h2 id="recovery-title" className="text-xl font-semibold">
         Recovery (two people)
       </h2>
       <Notice message={message} />
       {approved && (
         <div className="mt-4 rounded-lg border-2 border-brand-600 p-4">
-          <p className="font-semibold">Recovery link for laptop {approved.deviceSerial} — works only there, once.</p>
+          <p className="font-semibold">
+            Recovery link for laptop {approved.deviceSerial} — works only there, once.
+          </p>
           <p className="mt-2 break-all font-mono text-sm" data-testid="recovery-link">
             {approved.url}
           </p>
-          <div className="mt-3 h-48 w-48" role="img" aria-label="QR code of the recovery link" dangerouslySetInnerHTML={{ __html: approved.qrSvg }} />
+          <div
+            className="mt-3 h-48 w-48"
+            role="img"
+            aria-label="QR code of the recovery link"
+            dangerouslySetInnerHTML={{ __html: approved.qrSvg }}
+          />
         </div>
       )}
       {pending.length > 0 && (
         <ul className="mt-3 space-y-2">
           {pending.map((request) => (
-            <li key={request.id} className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-recovery-request={request.id}>
+            <li
+              key={request.id}
+              className="rounded border border-amber-300 bg-amber-50 p-3 text-sm"
+              data-recovery-request={request.id}
+            >
               Requested by <strong>{request.requestedBy}</strong>: &ldquo;{request.reason}&rdquo;
               {request.revokePasskeys ? ' (revokes the current passkeys)' : ''}
               <RequestDecision
@@ -69,15 +112,23 @@ export function RecoveryPanel({ employeeId, pending, request }: { employeeId: st
           ))}
         </ul>
       )}
-      {!request.allowed && pending.length === 0 && request.why && <p className="mt-3 text-sm text-slate-700">{request.why}</p>}
+      {!request.allowed && pending.length === 0 && request.why && (
+        <p className="mt-3 text-sm text-slate-700">{request.why}</p>
+      )}
       {request.allowed && (
         <form onSubmit={onRequest} className="mt-3 space-y-2" aria-label="Request recovery">
           <label className="block text-sm">
             Reason
-            <input name="reason" required minLength={3} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+            <input
+              name="reason"
+              required
+              minLength={3}
+              className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
+            />
           </label>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="revokePasskeys" defaultChecked /> Revoke the current passkeys when approved (lost or stolen device)
+            <input type="checkbox" name="revokePasskeys" defaultChecked /> Revoke the current
+            passkeys when approved (lost or stolen device)
           </label>
           <button type="submit" className={button}>
             Request recovery

@@ -7,7 +7,11 @@ type Props = { signOutEverywhere: () => Promise<void> };
 export function SignOutButtons({ signOutEverywhere }: Props) {
   return (
     <div className="flex gap-3">
-      <button type="button" onClick={() => void signOut({ callbackUrl: '/signin' })} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100">
+      <button
+        type="button"
+        onClick={() => void signOut({ callbackUrl: '/signin' })}
+        className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100"
+      >
         Sign out
       </button>
       <button

@@ -7,11 +7,18 @@ export type ActionResult<T> = { ok: true; body: T } | { ok: false; message: stri
 
 /** Confirms it is still you: a passkey assertion, which renews the staff session's freshness. */
 async function confirmWithPasskey(): Promise<boolean> {
-  const options = await fetch('/api/passkeys/authenticate/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const options = await fetch('/api/passkeys/authenticate/options', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (!options.ok) return false;
   try {
     const assertion = await startAuthentication({ optionsJSON: await options.json() });
-    const result = await signIn('passkey', { response: JSON.stringify(assertion), redirect: false });
+    const result = await signIn('passkey', {
+      response: JSON.stringify(assertion),
+      redirect: false,
+    });
     return Boolean(result && !result.error);
   } catch {
     return false;
@@ -26,16 +33,30 @@ export async function staffRequest<T>(path: string, body: unknown): Promise<Acti
   for (let attempt = 0; attempt < 2; attempt += 1) {
     let response: Response;
     try {
-      response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      response = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     } catch {
-      return { ok: false, message: 'Firstkey could not be reached. Check your connection and try again.' };
+      return {
+        ok: false,
+        message: 'Firstkey could not be reached. Check your connection and try again.',
+      };
     }
-    const json = (await response.json().catch(() => null)) as (T & { error?: { code: string; message: string } }) | null;
+    const json = (await response.json().catch(() => null)) as
+      (T & { error?: { code: string; message: string } }) | null;
     if (response.ok) return { ok: true, body: json as T };
-    const error = json?.error ?? { code: 'unknown', message: `Unexpected answer (HTTP ${response.status})` };
+    const error = json?.error ?? {
+      code: 'unknown',
+      message: `Unexpected answer (HTTP ${response.status})`,
+    };
     if (error.code === 'stale_assertion' && attempt === 0) {
       if (await confirmWithPasskey()) continue;
-      return { ok: false, message: 'This action needs you to confirm with your passkey. Try again.' };
+      return {
+        ok: false,
+        message: 'This action needs you to confirm with your passkey. Try again.',
+      };
     }
     return { ok: false, message: error.message };
   }

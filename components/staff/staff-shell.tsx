@@ -3,7 +3,12 @@ import type { ReactNode } from 'react';
 import { SessionKeeper } from '@/components/staff/session-keeper';
 import { SignOutButtons } from '@/components/staff/sign-out';
 
-type Props = { name: string; roles: string[]; signOutEverywhere: () => Promise<void>; children: ReactNode };
+type Props = {
+  name: string;
+  roles: string[];
+  signOutEverywhere: () => Promise<void>;
+  children: ReactNode;
+};
 
 /** The frame of staff pages: who is signed in, navigation, sign-out. */
 export function StaffShell({ name, roles, signOutEverywhere, children }: Props) {
@@ -11,7 +16,10 @@ export function StaffShell({ name, roles, signOutEverywhere, children }: Props) 
     <>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-6 py-3">
-          <Link href="/console" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+          <Link
+            href="/console"
+            className="flex items-center gap-2 text-lg font-semibold tracking-tight"
+          >
             <span aria-hidden="true" className="inline-block h-6 w-6 rounded-md bg-brand-600" />
             Firstkey
           </Link>

@@ -11,5 +11,11 @@ const TONES: Record<string, string> = {
 };
 
 export function StateBadge({ state }: { state: string }) {
-  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-semibold ${TONES[state] ?? 'bg-slate-200'}`}>{state.replace('_', ' ')}</span>;
+  return (
+    <span
+      className={`inline-block rounded px-2 py-0.5 text-xs font-semibold ${TONES[state] ?? 'bg-slate-200'}`}
+    >
+      {state.replace('_', ' ')}
+    </span>
+  );
 }

@@ -25,24 +25,83 @@ export type FuzzRequest = {
 export type World = { origin: string; employeeIds: string[]; actionIds: string[] };
 
 /** `broad`: the route stands for many paths or methods, so it deserves more cases. */
-export type Route = { name: string; broad?: boolean; requests: (world: World) => fc.Arbitrary<FuzzRequest> };
+export type Route = {
+  name: string;
+  broad?: boolean;
+  requests: (world: World) => fc.Arbitrary<FuzzRequest>;
+};
 
 // ─── building blocks ────────────────────────────────────────────────────────────────────────────
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND', 'QUERY', 'SEARCH', 'PURGE', 'MKCOL', 'LOCK', 'FUZZ'];
+const METHODS = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'PROPFIND',
+  'QUERY',
+  'SEARCH',
+  'PURGE',
+  'MKCOL',
+  'LOCK',
+  'FUZZ',
+];
 const anyMethod = fc.constantFrom(...METHODS);
 
-const MALFORMED_PERCENT = ['%', '%E0%A4%A', '%zz', '%C0%AF', '%FF', '%E0%80', '%ED%A0%80', '%%', '%2', '%u0041', '%F4%90%80%80'];
-const latin1 = fc.string({ unit: fc.integer({ min: 0x21, max: 0xff }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: 12 });
+const MALFORMED_PERCENT = [
+  '%',
+  '%E0%A4%A',
+  '%zz',
+  '%C0%AF',
+  '%FF',
+  '%E0%80',
+  '%ED%A0%80',
+  '%%',
+  '%2',
+  '%u0041',
+  '%F4%90%80%80',
+];
+const latin1 = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0xff }).map((code) => String.fromCharCode(code)),
+  minLength: 1,
+  maxLength: 12,
+});
 
 /** One path segment: ordinary, percent-encoded Unicode, malformed, dot segments, very long, raw Latin-1. */
 function segment(known: string[] = []): fc.Arbitrary<string> {
   return fc.oneof(
     ...(known.length > 0 ? [{ weight: 4, arbitrary: fc.constantFrom(...known) }] : []),
     { weight: 3, arbitrary: fc.stringMatching(/^[A-Za-z0-9._-]{1,16}$/) },
-    { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }).map(encodeURIComponent) },
-    { weight: 2, arbitrary: fc.tuple(fc.stringMatching(/^[a-z]{0,4}$/), fc.constantFrom(...MALFORMED_PERCENT)).map(([a, b]) => a + b) },
-    { weight: 1, arbitrary: fc.constantFrom('..', '.', '', '%2e%2e', '%2F', 'a%2Fb', '%00', '~', '[id]', '__proto__', 'constructor') },
+    {
+      weight: 2,
+      arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }).map(encodeURIComponent),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.stringMatching(/^[a-z]{0,4}$/), fc.constantFrom(...MALFORMED_PERCENT))
+        .map(([a, b]) => a + b),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '..',
+        '.',
+        '',
+        '%2e%2e',
+        '%2F',
+        'a%2Fb',
+        '%00',
+        '~',
+        '[id]',
+        '__proto__',
+        'constructor',
+      ),
+    },
     { weight: 1, arbitrary: fc.integer({ min: 200, max: 9_000 }).map((n) => 'x'.repeat(n)) },
     { weight: 1, arbitrary: latin1.map((text) => text.replace(/[?#/]/g, '_')) },
   );
@@ -51,25 +110,67 @@ function segment(known: string[] = []): fc.Arbitrary<string> {
 const queryValue = fc.oneof(
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
   fc.constantFrom(...MALFORMED_PERCENT),
-  fc.constantFrom('/it', '//evil.example', 'https://evil.example', 'javascript:alert(1)', 'http://[', '/%E0%A4%A', '', '1', '-1', '99999999999999999999', 'NaN'),
+  fc.constantFrom(
+    '/it',
+    '//evil.example',
+    'https://evil.example',
+    'javascript:alert(1)',
+    'http://[',
+    '/%E0%A4%A',
+    '',
+    '1',
+    '-1',
+    '99999999999999999999',
+    'NaN',
+  ),
 );
-const QUERY_KEYS = ['q', 'state', 'department', 'manager', 'sort', 'dir', 'page', 'callbackUrl', 'error', 'csrf', 'token', '__proto__', '_rsc', 'x'];
+const QUERY_KEYS = [
+  'q',
+  'state',
+  'department',
+  'manager',
+  'sort',
+  'dir',
+  'page',
+  'callbackUrl',
+  'error',
+  'csrf',
+  'token',
+  '__proto__',
+  '_rsc',
+  'x',
+];
 const query = fc.oneof(
   { weight: 3, arbitrary: fc.constant('') },
-  { weight: 2, arbitrary: fc.array(fc.tuple(fc.constantFrom(...QUERY_KEYS), queryValue), { minLength: 1, maxLength: 4 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`) },
-  { weight: 1, arbitrary: fc.constantFrom('?', '?&&', '?=', '?a', `?${'q='.repeat(500)}`, '?%', '?q=%E0%A4%A') },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.tuple(fc.constantFrom(...QUERY_KEYS), queryValue), { minLength: 1, maxLength: 4 })
+      .map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('?', '?&&', '?=', '?a', `?${'q='.repeat(500)}`, '?%', '?q=%E0%A4%A'),
+  },
 );
 
 /** A path template's `[param]`s filled with segments; then a query. */
 function target(template: string, known: string[]): fc.Arbitrary<string> {
   const params = template.match(/\[[^\]]+\]/g) ?? [];
-  return fc.tuple(fc.array(segment(known), { minLength: params.length, maxLength: params.length }), query).map(([values, search]) => {
-    let index = 0;
-    return template.replace(/\[[^\]]+\]/g, () => values[index++]!) + search;
-  });
+  return fc
+    .tuple(fc.array(segment(known), { minLength: params.length, maxLength: params.length }), query)
+    .map(([values, search]) => {
+      let index = 0;
+      return template.replace(/\[[^\]]+\]/g, () => values[index++]!) + search;
+    });
 }
 
-const headerText = fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) => String.fromCharCode(c)), maxLength: 40 });
+const headerText = fc.string({
+  unit: fc
+    .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }))
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 40,
+});
 const huge = fc.integer({ min: 1_000, max: 20_000 }).map((n) => 'h'.repeat(n));
 const forgedPeer = fc.constantFrom(
   `${Buffer.from(JSON.stringify({ fingerprint: 'ab'.repeat(32), ip: '10.0.0.1' })).toString('base64url')}.forged`,
@@ -87,31 +188,114 @@ const COOKIE_NAMES = [
   'x',
 ];
 const cookieHeader = fc
-  .array(fc.tuple(fc.constantFrom(...COOKIE_NAMES), fc.oneof(queryValue, headerText.map((text) => text.replace(/[;,]/g, '')))), { minLength: 1, maxLength: 3 })
+  .array(
+    fc.tuple(
+      fc.constantFrom(...COOKIE_NAMES),
+      fc.oneof(
+        queryValue,
+        headerText.map((text) => text.replace(/[;,]/g, '')),
+      ),
+    ),
+    { minLength: 1, maxLength: 3 },
+  )
   .map((pairs) => pairs.map(([name, value]) => `${name}=${value}`).join('; '));
 
 /** A few odd headers per request: forged internal ones, Next.js' own, proxies', cookies, junk. */
 function oddHeaders(world: World): fc.Arbitrary<[string, string][]> {
   const entry: fc.Arbitrary<[string, string]> = fc.oneof(
-    fc.tuple(fc.constant('origin'), fc.constantFrom(world.origin, 'https://evil.example', 'null', 'garbage', 'https://localhost:1', '', 'https://[')),
+    fc.tuple(
+      fc.constant('origin'),
+      fc.constantFrom(
+        world.origin,
+        'https://evil.example',
+        'null',
+        'garbage',
+        'https://localhost:1',
+        '',
+        'https://[',
+      ),
+    ),
     fc.tuple(fc.constant('x-firstkey-peer'), forgedPeer),
-    fc.tuple(fc.constantFrom('x-firstkey-proxy-secret', 'x-client-cert-sha256'), fc.constantFrom('ab'.repeat(32), 'guess', '')),
-    fc.tuple(fc.constantFrom('x-forwarded-for', 'x-real-ip'), fc.constantFrom('10.0.0.1, 1.2.3.4', 'garbage', '', '::1')),
-    fc.tuple(fc.constant('x-forwarded-host'), fc.constantFrom('evil.example', new URL(world.origin).host, 'a,b', '')),
+    fc.tuple(
+      fc.constantFrom('x-firstkey-proxy-secret', 'x-client-cert-sha256'),
+      fc.constantFrom('ab'.repeat(32), 'guess', ''),
+    ),
+    fc.tuple(
+      fc.constantFrom('x-forwarded-for', 'x-real-ip'),
+      fc.constantFrom('10.0.0.1, 1.2.3.4', 'garbage', '', '::1'),
+    ),
+    fc.tuple(
+      fc.constant('x-forwarded-host'),
+      fc.constantFrom('evil.example', new URL(world.origin).host, 'a,b', ''),
+    ),
     fc.tuple(fc.constant('x-forwarded-proto'), fc.constantFrom('http', 'https', 'gopher', '')),
     fc.tuple(fc.constant('host'), fc.constantFrom('evil.example', 'localhost', '[::1', 'a b', '')),
-    fc.tuple(fc.constant('accept'), fc.constantFrom('text/x-component', 'application/json', '*/*', 'text/html', '')),
+    fc.tuple(
+      fc.constant('accept'),
+      fc.constantFrom('text/x-component', 'application/json', '*/*', 'text/html', ''),
+    ),
     fc.tuple(fc.constant('rsc'), fc.constantFrom('1', '0', 'x')),
-    fc.tuple(fc.constant('next-router-state-tree'), fc.oneof(headerText, fc.constantFrom('%5B%22%22%5D', '[', encodeURIComponent('["",{"children":["__PAGE__",{}]},null,null,true]')))),
-    fc.tuple(fc.constantFrom('next-router-prefetch', 'next-router-segment-prefetch', 'next-url', 'next-hmr-refresh'), fc.constantFrom('1', '/_tree', '/it', '%', '')),
-    fc.tuple(fc.constant('next-action'), fc.oneof(fc.constantFrom(...world.actionIds), fc.stringMatching(/^[0-9a-f]{42}$/), headerText)),
-    fc.tuple(fc.constant('x-middleware-subrequest'), fc.constantFrom('middleware:middleware:middleware:middleware:middleware', 'proxy:proxy:proxy:proxy:proxy', 'src/middleware')),
-    fc.tuple(fc.constantFrom('x-nextjs-data', 'x-matched-path', 'x-now-route-matches', 'x-invoke-path', 'x-prerender-revalidate', 'x-action-forwarded'), fc.constantFrom('1', '/api/device', '/it/hires/[employeeId]', '%', 'x')),
+    fc.tuple(
+      fc.constant('next-router-state-tree'),
+      fc.oneof(
+        headerText,
+        fc.constantFrom(
+          '%5B%22%22%5D',
+          '[',
+          encodeURIComponent('["",{"children":["__PAGE__",{}]},null,null,true]'),
+        ),
+      ),
+    ),
+    fc.tuple(
+      fc.constantFrom(
+        'next-router-prefetch',
+        'next-router-segment-prefetch',
+        'next-url',
+        'next-hmr-refresh',
+      ),
+      fc.constantFrom('1', '/_tree', '/it', '%', ''),
+    ),
+    fc.tuple(
+      fc.constant('next-action'),
+      fc.oneof(
+        fc.constantFrom(...world.actionIds),
+        fc.stringMatching(/^[0-9a-f]{42}$/),
+        headerText,
+      ),
+    ),
+    fc.tuple(
+      fc.constant('x-middleware-subrequest'),
+      fc.constantFrom(
+        'middleware:middleware:middleware:middleware:middleware',
+        'proxy:proxy:proxy:proxy:proxy',
+        'src/middleware',
+      ),
+    ),
+    fc.tuple(
+      fc.constantFrom(
+        'x-nextjs-data',
+        'x-matched-path',
+        'x-now-route-matches',
+        'x-invoke-path',
+        'x-prerender-revalidate',
+        'x-action-forwarded',
+      ),
+      fc.constantFrom('1', '/api/device', '/it/hires/[employeeId]', '%', 'x'),
+    ),
     fc.tuple(fc.constant('cookie'), cookieHeader),
     fc.tuple(fc.constantFrom('user-agent', 'referer', 'x-junk'), fc.oneof(headerText, huge)),
-    fc.tuple(fc.constantFrom('content-encoding', 'accept-encoding'), fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'x')),
-    fc.tuple(fc.constantFrom('range', 'if-none-match', 'if-modified-since'), fc.constantFrom('bytes=0-1', 'bytes=x', '*', 'garbage')),
-    fc.tuple(fc.constantFrom('webhook-id', 'webhook-timestamp', 'webhook-signature'), fc.oneof(headerText, fc.constantFrom('v1,AAAA', 'v1,', '1e99', '-1', 'NaN'))),
+    fc.tuple(
+      fc.constantFrom('content-encoding', 'accept-encoding'),
+      fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'x'),
+    ),
+    fc.tuple(
+      fc.constantFrom('range', 'if-none-match', 'if-modified-since'),
+      fc.constantFrom('bytes=0-1', 'bytes=x', '*', 'garbage'),
+    ),
+    fc.tuple(
+      fc.constantFrom('webhook-id', 'webhook-timestamp', 'webhook-signature'),
+      fc.oneof(headerText, fc.constantFrom('v1,AAAA', 'v1,', '1e99', '-1', 'NaN')),
+    ),
   );
   return fc.array(entry, { maxLength: 3 });
 }
@@ -140,16 +324,41 @@ const contentType = fc.oneof(fc.constantFrom(...CONTENT_TYPES), headerText, huge
 const shortText = fc.oneof(
   fc.string({ maxLength: 16 }),
   fc.string({ unit: 'binary', maxLength: 16 }),
-  fc.constantFrom('', ' ', 'Lost laptop', '2026-02-30', '2026-01-01', 'it', 'manager', 'approve', 'public-key', '$$', '__proto__'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'Lost laptop',
+    '2026-02-30',
+    '2026-01-01',
+    'it',
+    'manager',
+    'approve',
+    'public-key',
+    '$$',
+    '__proto__',
+  ),
 );
 const anyJson: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 3 });
 /** A field of the right kind most of the time, anything else sometimes. */
-const field = <T>(right: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: right as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: anyJson }, { weight: 1, arbitrary: fc.integer({ min: 5_000, max: 200_000 }).map((n) => 'y'.repeat(n)) });
+const field = <T>(right: fc.Arbitrary<T>) =>
+  fc.oneof(
+    { weight: 3, arbitrary: right as fc.Arbitrary<unknown> },
+    { weight: 1, arbitrary: anyJson },
+    { weight: 1, arbitrary: fc.integer({ min: 5_000, max: 200_000 }).map((n) => 'y'.repeat(n)) },
+  );
 function shaped(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> {
-  const record = fc.record(Object.fromEntries(Object.entries(fields).map(([key, arbitrary]) => [key, field(arbitrary)])), { requiredKeys: [] });
+  const record = fc.record(
+    Object.fromEntries(Object.entries(fields).map(([key, arbitrary]) => [key, field(arbitrary)])),
+    { requiredKeys: [] },
+  );
   return fc.oneof(
     { weight: 4, arbitrary: record },
-    { weight: 1, arbitrary: fc.tuple(record, fc.string({ maxLength: 8 }), anyJson).map(([value, key, extra]) => ({ ...(value as object), [key]: extra })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(record, fc.string({ maxLength: 8 }), anyJson)
+        .map(([value, key, extra]) => ({ ...(value as object), [key]: extra })),
+    },
   );
 }
 
@@ -158,71 +367,178 @@ function multipart(fields: fc.Arbitrary<[string, string][]>): fc.Arbitrary<Paylo
     .tuple(fields, fc.constantFrom('fuzz', 'other', ''), fc.boolean(), fc.boolean(), fc.nat())
     .map(([pairs, headerBoundary, asFile, truncate, cut]) => {
       const body =
-        pairs.map(([name, value]) => `--fuzz\r\nContent-Disposition: form-data; name="${name}"${asFile ? '; filename="f.txt"' : ''}\r\n\r\n${value}\r\n`).join('') + '--fuzz--\r\n';
-      return { contentType: `multipart/form-data; boundary=${headerBoundary}`, body: truncate ? body.slice(0, cut % (body.length + 1)) : body };
+        pairs
+          .map(
+            ([name, value]) =>
+              `--fuzz\r\nContent-Disposition: form-data; name="${name}"${asFile ? '; filename="f.txt"' : ''}\r\n\r\n${value}\r\n`,
+          )
+          .join('') + '--fuzz--\r\n';
+      return {
+        contentType: `multipart/form-data; boundary=${headerBoundary}`,
+        body: truncate ? body.slice(0, cut % (body.length + 1)) : body,
+      };
     });
 }
 
-const formPairs = fc.array(fc.tuple(fc.constantFrom('0', '1_x', '$ACTION_ID_x', 'csrfToken', 'callbackUrl', 'json', 'token', 'response', 'a'), shortText), { maxLength: 4 });
+const formPairs = fc.array(
+  fc.tuple(
+    fc.constantFrom(
+      '0',
+      '1_x',
+      '$ACTION_ID_x',
+      'csrfToken',
+      'callbackUrl',
+      'json',
+      'token',
+      'response',
+      'a',
+    ),
+    shortText,
+  ),
+  { maxLength: 4 },
+);
 
 function form(pairs: fc.Arbitrary<[string, string][]>): fc.Arbitrary<Payload> {
   return fc.tuple(pairs, fc.boolean()).map(([entries, encode]) => ({
     contentType: 'application/x-www-form-urlencoded',
-    body: entries.map(([k, v]) => (encode ? `${encodeURIComponent(k)}=${encodeURIComponent(v)}` : `${k}=${v}`)).join('&'),
+    body: entries
+      .map(([k, v]) => (encode ? `${encodeURIComponent(k)}=${encodeURIComponent(v)}` : `${k}=${v}`))
+      .join('&'),
   }));
 }
 
-const deepNesting = fc.tuple(fc.integer({ min: 100, max: 60_000 }), fc.boolean()).map(([depth, array]) => (array ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)));
-const hugeJson = fc.integer({ min: 20_000, max: 1_200_000 }).map((n) => JSON.stringify({ token: 'z'.repeat(n) }));
-const invalidUtf8 = fc.tuple(fc.string({ maxLength: 10 }), fc.uint8Array({ minLength: 1, maxLength: 24 })).map(([text, bytes]) => Buffer.concat([Buffer.from(`{"token":"${text}`), Buffer.from([0xff, 0xfe]), Buffer.from(bytes), Buffer.from('"}')]));
+const deepNesting = fc
+  .tuple(fc.integer({ min: 100, max: 60_000 }), fc.boolean())
+  .map(([depth, array]) =>
+    array ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
+  );
+const hugeJson = fc
+  .integer({ min: 20_000, max: 1_200_000 })
+  .map((n) => JSON.stringify({ token: 'z'.repeat(n) }));
+const invalidUtf8 = fc
+  .tuple(fc.string({ maxLength: 10 }), fc.uint8Array({ minLength: 1, maxLength: 24 }))
+  .map(([text, bytes]) =>
+    Buffer.concat([
+      Buffer.from(`{"token":"${text}`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(bytes),
+      Buffer.from('"}'),
+    ]),
+  );
 
 /** A body for a route expecting `json` (the shaped value) — and all the ways it can go wrong. */
-function payload(json: fc.Arbitrary<unknown>, extra: fc.Arbitrary<Payload>[] = []): fc.Arbitrary<Payload> {
-  const asJson = (value: fc.Arbitrary<unknown>) => value.map((v): Payload => ({ contentType: 'application/json', body: JSON.stringify(v) ?? 'null' }));
+function payload(
+  json: fc.Arbitrary<unknown>,
+  extra: fc.Arbitrary<Payload>[] = [],
+): fc.Arbitrary<Payload> {
+  const asJson = (value: fc.Arbitrary<unknown>) =>
+    value.map((v): Payload => ({
+      contentType: 'application/json',
+      body: JSON.stringify(v) ?? 'null',
+    }));
   return fc.oneof(
     { weight: 6, arbitrary: asJson(json) },
     { weight: 2, arbitrary: asJson(anyJson) },
-    { weight: 2, arbitrary: fc.tuple(contentType, json).map(([type, value]): Payload => ({ contentType: type, body: JSON.stringify(value) ?? '' })) },
-    { weight: 1, arbitrary: fc.tuple(fc.option(contentType), deepNesting).map(([type, body]): Payload => ({ contentType: type ?? 'application/json', body })) },
-    { weight: 1, arbitrary: hugeJson.map((body): Payload => ({ contentType: 'application/json', body })) },
-    { weight: 1, arbitrary: fc.tuple(fc.option(contentType), invalidUtf8).map(([type, body]): Payload => ({ contentType: type ?? 'application/json', body })) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(contentType, json).map(([type, value]): Payload => ({
+        contentType: type,
+        body: JSON.stringify(value) ?? '',
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.option(contentType), deepNesting)
+        .map(([type, body]): Payload => ({ contentType: type ?? 'application/json', body })),
+    },
+    {
+      weight: 1,
+      arbitrary: hugeJson.map((body): Payload => ({ contentType: 'application/json', body })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.option(contentType), invalidUtf8)
+        .map(([type, body]): Payload => ({ contentType: type ?? 'application/json', body })),
+    },
     { weight: 1, arbitrary: multipart(formPairs) },
     { weight: 1, arbitrary: form(formPairs) },
-    { weight: 1, arbitrary: fc.tuple(fc.option(contentType), fc.string({ maxLength: 30 })).map(([type, body]): Payload => ({ contentType: type, body })) },
-    { weight: 1, arbitrary: fc.option(contentType).map((type): Payload => ({ contentType: type, body: null })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.option(contentType), fc.string({ maxLength: 30 }))
+        .map(([type, body]): Payload => ({ contentType: type, body })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.option(contentType).map((type): Payload => ({ contentType: type, body: null })),
+    },
     ...extra.map((arbitrary) => ({ weight: 2, arbitrary })),
   );
 }
 
 // ─── routes ─────────────────────────────────────────────────────────────────────────────────────
 
-const base64url = fc.oneof(fc.base64String({ maxLength: 40 }).map((text) => text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')), shortText);
+const base64url = fc.oneof(
+  fc
+    .base64String({ maxLength: 40 })
+    .map((text) => text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')),
+  shortText,
+);
 const clientData = fc
-  .record({ type: fc.constantFrom('webauthn.get', 'webauthn.create', 'x'), challenge: base64url, origin: fc.constantFrom('https://localhost:3530', 'https://evil.example', '') }, { requiredKeys: [] })
+  .record(
+    {
+      type: fc.constantFrom('webauthn.get', 'webauthn.create', 'x'),
+      challenge: base64url,
+      origin: fc.constantFrom('https://localhost:3530', 'https://evil.example', ''),
+    },
+    { requiredKeys: [] },
+  )
   .map((data) => Buffer.from(JSON.stringify(data)).toString('base64url'));
 const webauthnResponse = shaped({
   id: base64url,
   rawId: base64url,
   type: fc.constant('public-key'),
-  response: shaped({ clientDataJSON: fc.oneof(clientData, base64url), attestationObject: base64url, authenticatorData: base64url, signature: base64url, userHandle: base64url, transports: fc.array(fc.constantFrom('internal', 'usb', 'x')) }),
+  response: shaped({
+    clientDataJSON: fc.oneof(clientData, base64url),
+    attestationObject: base64url,
+    authenticatorData: base64url,
+    signature: base64url,
+    userHandle: base64url,
+    transports: fc.array(fc.constantFrom('internal', 'usb', 'x')),
+  }),
   authenticatorAttachment: fc.constantFrom('platform', 'cross-platform', 'x'),
   clientExtensionResults: fc.constant({}),
 });
 const token = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), shortText);
 const reason = fc.oneof(fc.constant('Fuzzing the console'), shortText);
-const employeeIdValue = (world: World) => fc.oneof(fc.constantFrom(...world.employeeIds), fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/), shortText);
+const employeeIdValue = (world: World) =>
+  fc.oneof(
+    fc.constantFrom(...world.employeeIds),
+    fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/),
+    shortText,
+  );
 const hireInput = (world: World) =>
   shaped({
     employeeId: employeeIdValue(world),
     name: shortText,
     email: fc.oneof(fc.emailAddress(), shortText),
-    startDate: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), shortText),
+    startDate: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      shortText,
+    ),
     managerEmployeeId: employeeIdValue(world),
     department: shortText,
     role: fc.constantFrom('it', 'manager', 'root'),
   });
 
-type ApiRoute = { method: string; path: string; body?: (world: World) => fc.Arbitrary<unknown>; staff?: Staff };
+type ApiRoute = {
+  method: string;
+  path: string;
+  body?: (world: World) => fc.Arbitrary<unknown>;
+  staff?: Staff;
+};
 
 /** Every route handler under app/api except next-auth's (below), with the body shape it expects. */
 const API: ApiRoute[] = [
@@ -230,27 +546,120 @@ const API: ApiRoute[] = [
   { method: 'POST', path: '/api/enroll/peek', body: () => shaped({ token }) },
   { method: 'POST', path: '/api/enroll/redeem', body: () => shaped({ token }) },
   { method: 'POST', path: '/api/enroll/passkey/options', body: () => shaped({}) },
-  { method: 'POST', path: '/api/enroll/passkey/verify', body: () => shaped({ response: webauthnResponse }) },
+  {
+    method: 'POST',
+    path: '/api/enroll/passkey/verify',
+    body: () => shaped({ response: webauthnResponse }),
+  },
   { method: 'POST', path: '/api/passkeys/authenticate/options', body: () => shaped({}) },
-  { method: 'POST', path: '/api/passkeys/authenticate/verify', body: () => shaped({ response: webauthnResponse }) },
+  {
+    method: 'POST',
+    path: '/api/passkeys/authenticate/verify',
+    body: () => shaped({ response: webauthnResponse }),
+  },
   { method: 'POST', path: '/api/it/hires', body: hireInput, staff: 'it' },
   { method: 'GET', path: '/api/it/hires/export', staff: 'it' },
-  { method: 'POST', path: '/api/it/hires/import', body: () => shaped({ csv: fc.oneof(shortText, fc.array(fc.array(shortText, { maxLength: 6 }), { maxLength: 4 }).map((rows) => ['employee_id,name,email,start_date', ...rows.map((row) => row.join(','))].join('\n'))) }), staff: 'it' },
-  { method: 'POST', path: '/api/it/hires/[employeeId]/device', body: () => shaped({ serial: shortText, certificatePem: fc.oneof(shortText, fc.constant('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----')) }), staff: 'it' },
-  { method: 'POST', path: '/api/it/hires/[employeeId]/links', body: () => shaped({ ttlMinutes: fc.oneof(fc.integer(), fc.double()), reason }), staff: 'it' },
-  { method: 'POST', path: '/api/it/hires/[employeeId]/links/revoke', body: () => shaped({ reason }), staff: 'it' },
-  { method: 'POST', path: '/api/it/hires/[employeeId]/recovery', body: () => shaped({ reason, revokePasskeys: fc.boolean() }), staff: 'it' },
-  { method: 'POST', path: '/api/it/hires/[employeeId]/roles', body: () => shaped({ role: fc.constantFrom('it', 'manager', 'root'), grant: fc.boolean(), reason }), staff: 'it' },
-  { method: 'POST', path: '/api/it/passkeys/[passkeyId]/revoke', body: () => shaped({ reason }), staff: 'it' },
-  { method: 'POST', path: '/api/it/attention/[itemId]/resolve', body: () => shaped({}), staff: 'it' },
-  { method: 'POST', path: '/api/recovery/[requestId]', body: () => shaped({ decision: fc.constantFrom('approve', 'decline', 'maybe') }), staff: 'manager' },
-  { method: 'POST', path: '/api/manager/help', body: (world) => shaped({ employeeId: employeeIdValue(world), message: fc.oneof(fc.constant('Laptop will not boot'), shortText) }), staff: 'manager' },
+  {
+    method: 'POST',
+    path: '/api/it/hires/import',
+    body: () =>
+      shaped({
+        csv: fc.oneof(
+          shortText,
+          fc
+            .array(fc.array(shortText, { maxLength: 6 }), { maxLength: 4 })
+            .map((rows) =>
+              ['employee_id,name,email,start_date', ...rows.map((row) => row.join(','))].join('\n'),
+            ),
+        ),
+      }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/hires/[employeeId]/device',
+    body: () =>
+      shaped({
+        serial: shortText,
+        certificatePem: fc.oneof(
+          shortText,
+          fc.constant('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'),
+        ),
+      }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/hires/[employeeId]/links',
+    body: () => shaped({ ttlMinutes: fc.oneof(fc.integer(), fc.double()), reason }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/hires/[employeeId]/links/revoke',
+    body: () => shaped({ reason }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/hires/[employeeId]/recovery',
+    body: () => shaped({ reason, revokePasskeys: fc.boolean() }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/hires/[employeeId]/roles',
+    body: () =>
+      shaped({ role: fc.constantFrom('it', 'manager', 'root'), grant: fc.boolean(), reason }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/passkeys/[passkeyId]/revoke',
+    body: () => shaped({ reason }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/attention/[itemId]/resolve',
+    body: () => shaped({}),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/recovery/[requestId]',
+    body: () => shaped({ decision: fc.constantFrom('approve', 'decline', 'maybe') }),
+    staff: 'manager',
+  },
+  {
+    method: 'POST',
+    path: '/api/manager/help',
+    body: (world) =>
+      shaped({
+        employeeId: employeeIdValue(world),
+        message: fc.oneof(fc.constant('Laptop will not boot'), shortText),
+      }),
+    staff: 'manager',
+  },
 ];
 
 const staffFor = (usual: Staff | undefined): fc.Arbitrary<Staff> =>
-  fc.oneof({ weight: usual ? 3 : 1, arbitrary: fc.constant(usual ?? 'none') }, { weight: 2, arbitrary: fc.constantFrom<Staff>('none', 'it', 'manager', 'forged') });
+  fc.oneof(
+    { weight: usual ? 3 : 1, arbitrary: fc.constant(usual ?? 'none') },
+    { weight: 2, arbitrary: fc.constantFrom<Staff>('none', 'it', 'manager', 'forged') },
+  );
 
-function request(world: World, parts: { method: fc.Arbitrary<string>; target: fc.Arbitrary<string>; payload: fc.Arbitrary<Payload>; staff?: fc.Arbitrary<Staff>; hrSignature?: fc.Arbitrary<boolean>; headers?: fc.Arbitrary<[string, string][]> }): fc.Arbitrary<FuzzRequest> {
+function request(
+  world: World,
+  parts: {
+    method: fc.Arbitrary<string>;
+    target: fc.Arbitrary<string>;
+    payload: fc.Arbitrary<Payload>;
+    staff?: fc.Arbitrary<Staff>;
+    hrSignature?: fc.Arbitrary<boolean>;
+    headers?: fc.Arbitrary<[string, string][]>;
+  },
+): fc.Arbitrary<FuzzRequest> {
   return fc.record({
     method: parts.method,
     target: parts.target,
@@ -262,7 +671,8 @@ function request(world: World, parts: { method: fc.Arbitrary<string>; target: fc
   });
 }
 
-const usually = (method: string) => fc.oneof({ weight: 5, arbitrary: fc.constant(method) }, { weight: 1, arbitrary: anyMethod });
+const usually = (method: string) =>
+  fc.oneof({ weight: 5, arbitrary: fc.constant(method) }, { weight: 1, arbitrary: anyMethod });
 
 const apiRoutes: Route[] = API.map((route) => ({
   name: `${route.method} ${route.path}`,
@@ -290,19 +700,55 @@ const hrEvents: Route = {
     return request(world, {
       method: usually('POST'),
       target: target('/api/hr/events', []),
-      payload: payload(shaped({ type: fc.constantFrom('joiner', 'change', 'leaver', 'hire'), data: person })),
-      hrSignature: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      payload: payload(
+        shaped({ type: fc.constantFrom('joiner', 'change', 'leaver', 'hire'), data: person }),
+      ),
+      hrSignature: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(true) },
+        { weight: 1, arbitrary: fc.constant(false) },
+      ),
     });
   },
 };
 
-const NEXT_AUTH_PATHS = ['csrf', 'session', 'providers', 'signin', 'signin/passkey', 'signout', 'callback/passkey', 'callback/[provider]', 'error', 'verify-request', '_log', '[action]', 'callback/passkey/[extra]'];
-const callbackUrl = fc.oneof(fc.constantFrom('/it', '/console', 'https://localhost:3530/it', '//evil.example', 'https://evil.example', 'javascript:alert(1)', 'http://[', '/%E0%A4%A', '\uFFFD%A', ''), shortText);
+const NEXT_AUTH_PATHS = [
+  'csrf',
+  'session',
+  'providers',
+  'signin',
+  'signin/passkey',
+  'signout',
+  'callback/passkey',
+  'callback/[provider]',
+  'error',
+  'verify-request',
+  '_log',
+  '[action]',
+  'callback/passkey/[extra]',
+];
+const callbackUrl = fc.oneof(
+  fc.constantFrom(
+    '/it',
+    '/console',
+    'https://localhost:3530/it',
+    '//evil.example',
+    'https://evil.example',
+    'javascript:alert(1)',
+    'http://[',
+    '/%E0%A4%A',
+    '\uFFFD%A',
+    '',
+  ),
+  shortText,
+);
 const nextAuthFields = {
   csrfToken: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), shortText),
   callbackUrl,
   json: fc.constantFrom('true', 'false'),
-  response: fc.oneof(webauthnResponse.map((value) => JSON.stringify(value)), shortText),
+  response: fc.oneof(
+    webauthnResponse.map((value) => JSON.stringify(value)),
+    shortText,
+  ),
   redirect: fc.constantFrom('false', 'true'),
   level: fc.constantFrom('error', 'warn', 'debug', 'toString', '__proto__', 'x'),
   code: shortText,
@@ -314,38 +760,116 @@ const nextAuth: Route = {
   broad: true,
   requests: (world) =>
     request(world, {
-      method: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('GET', 'POST') }, { weight: 1, arbitrary: anyMethod }),
-      target: fc.constantFrom(...NEXT_AUTH_PATHS).chain((path) => target(`/api/auth/${path}`, ['passkey', 'credentials', 'signin'])),
+      method: fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom('GET', 'POST') },
+        { weight: 1, arbitrary: anyMethod },
+      ),
+      target: fc
+        .constantFrom(...NEXT_AUTH_PATHS)
+        .chain((path) => target(`/api/auth/${path}`, ['passkey', 'credentials', 'signin'])),
       payload: payload(shaped(nextAuthFields), [
-        form(fc.array(fc.tuple(fc.constantFrom(...Object.keys(nextAuthFields)), fc.oneof(shortText, callbackUrl)), { maxLength: 5 })),
+        form(
+          fc.array(
+            fc.tuple(
+              fc.constantFrom(...Object.keys(nextAuthFields)),
+              fc.oneof(shortText, callbackUrl),
+            ),
+            { maxLength: 5 },
+          ),
+        ),
       ]),
     }),
 };
 
-const PAGES = ['/', '/enroll', '/signin', '/console', '/it', '/it/add-hire', '/it/hires/[employeeId]', '/it/metrics', '/manager', '/forbidden', '/nope/[x]'];
+const PAGES = [
+  '/',
+  '/enroll',
+  '/signin',
+  '/console',
+  '/it',
+  '/it/add-hire',
+  '/it/hires/[employeeId]',
+  '/it/metrics',
+  '/manager',
+  '/forbidden',
+  '/nope/[x]',
+];
 
 const pages: Route = {
   name: 'pages with any method',
   broad: true,
   requests: (world) =>
     request(world, {
-      method: fc.oneof({ weight: 3, arbitrary: fc.constant('GET') }, { weight: 3, arbitrary: anyMethod }),
+      method: fc.oneof(
+        { weight: 3, arbitrary: fc.constant('GET') },
+        { weight: 3, arbitrary: anyMethod },
+      ),
       target: fc.constantFrom(...PAGES).chain((path) => target(path, world.employeeIds)),
-      payload: fc.oneof({ weight: 2, arbitrary: fc.constant<Payload>({ contentType: null, body: null }) }, { weight: 1, arbitrary: payload(anyJson) }),
+      payload: fc.oneof(
+        { weight: 2, arbitrary: fc.constant<Payload>({ contentType: null, body: null }) },
+        { weight: 1, arbitrary: payload(anyJson) },
+      ),
     }),
 };
 
 /** What React's client sends to a server action — `[]` for Firstkey's — and what it never would. */
 const actionReply: fc.Arbitrary<Payload> = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom<Payload>({ contentType: 'text/plain;charset=UTF-8', body: '[]' }, { contentType: 'text/plain', body: '[]' }) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<Payload>(
+      { contentType: 'text/plain;charset=UTF-8', body: '[]' },
+      { contentType: 'text/plain', body: '[]' },
+    ),
+  },
   {
     weight: 3,
     arbitrary: fc
-      .tuple(fc.constantFrom('text/plain;charset=UTF-8', 'text/plain', 'application/json', ''), fc.array(fc.oneof(anyJson, fc.constantFrom('$1', '$@1', '$Q1', '$K1', '$F1', '$T', '$n', '$nX', '$D', '$undefined', '$$x', '$Infinity', '$-0', '$B1', '$h1'))))
+      .tuple(
+        fc.constantFrom('text/plain;charset=UTF-8', 'text/plain', 'application/json', ''),
+        fc.array(
+          fc.oneof(
+            anyJson,
+            fc.constantFrom(
+              '$1',
+              '$@1',
+              '$Q1',
+              '$K1',
+              '$F1',
+              '$T',
+              '$n',
+              '$nX',
+              '$D',
+              '$undefined',
+              '$$x',
+              '$Infinity',
+              '$-0',
+              '$B1',
+              '$h1',
+            ),
+          ),
+        ),
+      )
       .map(([type, args]) => ({ contentType: type, body: JSON.stringify(args) })),
   },
-  { weight: 1, arbitrary: fc.integer({ min: 1_001, max: 1_500 }).map((n) => ({ contentType: 'text/plain', body: JSON.stringify(Array.from({ length: n }, () => 0)) })) },
-  { weight: 2, arbitrary: multipart(fc.array(fc.tuple(fc.constantFrom('0', '1', '1_a', '$ACTION_ID_0', '$ACTION_REF_1', '$ACTION_1:0'), fc.constantFrom('[]', '["$K1"]', '["$1"]', '{', '"x"', '{"id":"x","bound":null}', '')), { maxLength: 3 })) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 1_001, max: 1_500 }).map((n) => ({
+      contentType: 'text/plain',
+      body: JSON.stringify(Array.from({ length: n }, () => 0)),
+    })),
+  },
+  {
+    weight: 2,
+    arbitrary: multipart(
+      fc.array(
+        fc.tuple(
+          fc.constantFrom('0', '1', '1_a', '$ACTION_ID_0', '$ACTION_REF_1', '$ACTION_1:0'),
+          fc.constantFrom('[]', '["$K1"]', '["$1"]', '{', '"x"', '{"id":"x","bound":null}', ''),
+        ),
+        { maxLength: 3 },
+      ),
+    ),
+  },
   { weight: 2, arbitrary: payload(anyJson) },
 );
 
@@ -354,15 +878,46 @@ const serverActions: Route = {
   broad: true,
   requests: (world) =>
     request(world, {
-      method: fc.oneof({ weight: 5, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: anyMethod }),
-      target: fc.constantFrom('/it', '/manager', '/it/hires/[employeeId]', '/', '/enroll', '/signin').chain((path) => target(path, world.employeeIds)),
+      method: fc.oneof(
+        { weight: 5, arbitrary: fc.constant('POST') },
+        { weight: 1, arbitrary: anyMethod },
+      ),
+      target: fc
+        .constantFrom('/it', '/manager', '/it/hires/[employeeId]', '/', '/enroll', '/signin')
+        .chain((path) => target(path, world.employeeIds)),
       payload: actionReply,
       staff: staffFor('it'),
-      headers: fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...world.actionIds) }, { weight: 1, arbitrary: fc.stringMatching(/^[0-9a-f]{42}$/) }, { weight: 1, arbitrary: headerText }), oddHeaders(world)).map(([action, rest]) => [['next-action', action] as [string, string], ...rest]),
+      headers: fc
+        .tuple(
+          fc.oneof(
+            { weight: 4, arbitrary: fc.constantFrom(...world.actionIds) },
+            { weight: 1, arbitrary: fc.stringMatching(/^[0-9a-f]{42}$/) },
+            { weight: 1, arbitrary: headerText },
+          ),
+          oddHeaders(world),
+        )
+        .map(([action, rest]) => [['next-action', action] as [string, string], ...rest]),
     }),
 };
 
-const WORDS = ['api', 'auth', 'enroll', 'it', 'hires', 'manager', 'recovery', 'passkeys', '_next', 'static', 'image', 'data', 'console', 'favicon.ico', 'robots.txt', '.well-known'];
+const WORDS = [
+  'api',
+  'auth',
+  'enroll',
+  'it',
+  'hires',
+  'manager',
+  'recovery',
+  'passkeys',
+  '_next',
+  'static',
+  'image',
+  'data',
+  'console',
+  'favicon.ico',
+  'robots.txt',
+  '.well-known',
+];
 
 /** Anything at all: random paths built from the portal's words and junk, any method, body, headers. */
 const anything: Route = {
@@ -371,7 +926,16 @@ const anything: Route = {
   requests: (world) =>
     request(world, {
       method: anyMethod,
-      target: fc.tuple(fc.array(fc.oneof(fc.constantFrom(...WORDS), segment(world.employeeIds)), { minLength: 0, maxLength: 5 }), query, fc.constantFrom('', '/')).map(([parts, search, slash]) => `/${parts.join('/')}${slash}${search}`),
+      target: fc
+        .tuple(
+          fc.array(fc.oneof(fc.constantFrom(...WORDS), segment(world.employeeIds)), {
+            minLength: 0,
+            maxLength: 5,
+          }),
+          query,
+          fc.constantFrom('', '/'),
+        )
+        .map(([parts, search, slash]) => `/${parts.join('/')}${slash}${search}`),
       payload: payload(anyJson, [actionReply]),
     }),
 };

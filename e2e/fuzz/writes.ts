@@ -29,8 +29,14 @@ const ALL = Object.keys(TABLES);
 
 /** Writes an accepted request of this shape may make: an open ceremony's challenge, an action's effect. */
 const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
-  { route: /^POST \/api\/(enroll\/passkey|passkeys\/authenticate)\/options$/, tables: ['WebAuthnChallenge'] },
-  { route: /^POST \/api\/(enroll\/(peek|redeem|passkey\/verify)|passkeys\/authenticate\/verify)$/, tables: ALL },
+  {
+    route: /^POST \/api\/(enroll\/passkey|passkeys\/authenticate)\/options$/,
+    tables: ['WebAuthnChallenge'],
+  },
+  {
+    route: /^POST \/api\/(enroll\/(peek|redeem|passkey\/verify)|passkeys\/authenticate\/verify)$/,
+    tables: ALL,
+  },
   { route: /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+|manager\/help)$/, tables: ALL },
   // A server action: Firstkey's only one is "sign out everywhere", which moves the person's session epoch.
   { route: /^POST \/(it|manager)(\/.*)?$/, tables: ['User'] },
@@ -45,7 +51,10 @@ export class BusinessTables {
 
   constructor(file: string) {
     this.db = new Database(file, { readonly: true, fileMustExist: true });
-    this.reads = ALL.map((table) => ({ table, statement: this.db.prepare(`SELECT ${TABLES[table]} FROM "${table}" ORDER BY rowid`).raw() }));
+    this.reads = ALL.map((table) => ({
+      table,
+      statement: this.db.prepare(`SELECT ${TABLES[table]} FROM "${table}" ORDER BY rowid`).raw(),
+    }));
   }
 
   fingerprint(): Fingerprint {
@@ -73,9 +82,16 @@ export function changedTables(before: Fingerprint, after: Fingerprint): string[]
 }
 
 /** The tables that changed although nothing allowed it (empty when every change was intended). */
-export function unintendedWrites(changed: string[], request: { method: string; pathname: string; status: number }): string[] {
+export function unintendedWrites(
+  changed: string[],
+  request: { method: string; pathname: string; status: number },
+): string[] {
   if (changed.length === 0) return [];
   const accepted = request.status >= 200 && request.status < 300;
-  const allowed = accepted ? INTENDED_WRITES.filter((write) => write.route.test(`${request.method} ${request.pathname}`)).flatMap((write) => write.tables) : [];
+  const allowed = accepted
+    ? INTENDED_WRITES.filter((write) =>
+        write.route.test(`${request.method} ${request.pathname}`),
+      ).flatMap((write) => write.tables)
+    : [];
   return changed.filter((table) => !allowed.includes(table));
 }

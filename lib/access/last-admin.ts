@@ -23,4 +23,5 @@ export async function isLastItAdmin(db: DbOrTx, userId: string): Promise<boolean
   return admins.length === 1 && admins[0]!.id === userId;
 }
 
-export const LAST_ADMIN_MESSAGE = 'This is the last IT member who can sign in; give the IT role to someone else first';
+export const LAST_ADMIN_MESSAGE =
+  'This is the last IT member who can sign in; give the IT role to someone else first';

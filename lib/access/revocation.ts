@@ -22,7 +22,8 @@ export async function endSessions(tx: Tx, userId: string): Promise<void> {
   await endProviderSessions(tx, userId);
 }
 
-export type RevokePasskeysResult = { ok: true; revoked: number } | { ok: false; reason: 'last_admin'; message: string };
+export type RevokePasskeysResult =
+  { ok: true; revoked: number } | { ok: false; reason: 'last_admin'; message: string };
 
 /**
  * Revokes some (`passkeyIds`) or all of a person's active passkeys, ends their sessions (a revoked
@@ -31,14 +32,29 @@ export type RevokePasskeysResult = { ok: true; revoked: number } | { ok: false; 
  * console (lib/staff/last-admin.ts). Audited as one event by the caller's actor. `leaving`: the
  * caller is offboarding the person and moves them to `offboarded` itself.
  */
-export async function revokePasskeys(tx: Tx, change: Change & { passkeyIds?: string[]; leaving?: boolean }): Promise<RevokePasskeysResult> {
+export async function revokePasskeys(
+  tx: Tx,
+  change: Change & { passkeyIds?: string[]; leaving?: boolean },
+): Promise<RevokePasskeysResult> {
   const { userId, at, actor, request, reason } = change;
-  const active = { userId, revokedAt: null, ...(change.passkeyIds ? { id: { in: change.passkeyIds } } : {}) };
-  const remaining = change.passkeyIds ? await tx.passkey.count({ where: { userId, revokedAt: null, id: { notIn: change.passkeyIds } } }) : 0;
-  if (remaining === 0 && (await isLastItAdmin(tx, userId))) return { ok: false, reason: 'last_admin', message: LAST_ADMIN_MESSAGE };
+  const active = {
+    userId,
+    revokedAt: null,
+    ...(change.passkeyIds ? { id: { in: change.passkeyIds } } : {}),
+  };
+  const remaining = change.passkeyIds
+    ? await tx.passkey.count({
+        where: { userId, revokedAt: null, id: { notIn: change.passkeyIds } },
+      })
+    : 0;
+  if (remaining === 0 && (await isLastItAdmin(tx, userId)))
+    return { ok: false, reason: 'last_admin', message: LAST_ADMIN_MESSAGE };
   const targets = await tx.passkey.findMany({ where: active, select: { id: true, name: true } });
   if (targets.length === 0) return { ok: true, revoked: 0 };
-  await tx.passkey.updateMany({ where: { id: { in: targets.map((passkey) => passkey.id) } }, data: { revokedAt: at, revokedReason: reason } });
+  await tx.passkey.updateMany({
+    where: { id: { in: targets.map((passkey) => passkey.id) } },
+    data: { revokedAt: at, revokedReason: reason },
+  });
   await endSessions(tx, userId);
   const single = change.passkeyIds?.length === 1 ? targets[0] : undefined;
   await appendAudit(tx, {
@@ -50,6 +66,14 @@ export async function revokePasskeys(tx: Tx, change: Change & { passkeyIds?: str
     request,
     details: single ? { reason, provider: single.name } : { reason, count: targets.length },
   });
-  if (remaining === 0 && !change.leaving) await applyEnrollmentEvent(tx, { userId, event: 'passkeys_gone', at, actor, request, reason: 'last_passkey_revoked' });
+  if (remaining === 0 && !change.leaving)
+    await applyEnrollmentEvent(tx, {
+      userId,
+      event: 'passkeys_gone',
+      at,
+      actor,
+      request,
+      reason: 'last_passkey_revoked',
+    });
   return { ok: true, revoked: targets.length };
 }

@@ -75,10 +75,18 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
 export async function appendAuditEvents(tx: Tx, inputs: AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
   for (const input of inputs) {
-    const forbidden = Object.keys(input.details ?? {}).find((key) => FORBIDDEN_DETAIL_KEYS.test(key));
-    if (forbidden) throw new Error(`Audit details must not carry secrets; got key "${forbidden}" on ${input.action}`);
+    const forbidden = Object.keys(input.details ?? {}).find((key) =>
+      FORBIDDEN_DETAIL_KEYS.test(key),
+    );
+    if (forbidden)
+      throw new Error(
+        `Audit details must not carry secrets; got key "${forbidden}" on ${input.action}`,
+      );
   }
-  const head = await tx.auditHead.update({ where: { id: 1 }, data: { seq: { increment: inputs.length } } });
+  const head = await tx.auditHead.update({
+    where: { id: 1 },
+    data: { seq: { increment: inputs.length } },
+  });
   let prevHash = head.hash;
   const rows = inputs.map((input, index) => {
     const row: ChainedRow = {

@@ -13,15 +13,35 @@ export async function verifyAuditChain(db: Db, batchSize = 1_000): Promise<Audit
   let expectedPrev = GENESIS_HASH;
   let expectedSeq = 1;
   for (;;) {
-    const rows = await db.auditEvent.findMany({ where: { seq: { gte: expectedSeq } }, orderBy: { seq: 'asc' }, take: batchSize });
+    const rows = await db.auditEvent.findMany({
+      where: { seq: { gte: expectedSeq } },
+      orderBy: { seq: 'asc' },
+      take: batchSize,
+    });
     for (const row of rows) {
       const events = expectedSeq - 1;
-      if (row.seq !== expectedSeq) return { ok: false, events, brokenAt: expectedSeq, problem: `event ${expectedSeq} is missing` };
+      if (row.seq !== expectedSeq)
+        return {
+          ok: false,
+          events,
+          brokenAt: expectedSeq,
+          problem: `event ${expectedSeq} is missing`,
+        };
       if (row.prevHash !== expectedPrev) {
-        return { ok: false, events, brokenAt: row.seq, problem: `event ${row.seq} does not point at the hash of event ${row.seq - 1}` };
+        return {
+          ok: false,
+          events,
+          brokenAt: row.seq,
+          problem: `event ${row.seq} does not point at the hash of event ${row.seq - 1}`,
+        };
       }
       if (hashAuditRow(row) !== row.hash) {
-        return { ok: false, events, brokenAt: row.seq, problem: `event ${row.seq} was changed after it was written` };
+        return {
+          ok: false,
+          events,
+          brokenAt: row.seq,
+          problem: `event ${row.seq} was changed after it was written`,
+        };
       }
       expectedPrev = row.hash;
       expectedSeq += 1;
@@ -31,7 +51,12 @@ export async function verifyAuditChain(db: Db, batchSize = 1_000): Promise<Audit
   const events = expectedSeq - 1;
   const head = await db.auditHead.findUniqueOrThrow({ where: { id: 1 } });
   if (head.seq !== events || head.hash !== expectedPrev) {
-    return { ok: false, events, brokenAt: events + 1, problem: `the chain ends at event ${events} but its head says ${head.seq}: events were deleted` };
+    return {
+      ok: false,
+      events,
+      brokenAt: events + 1,
+      problem: `the chain ends at event ${events} but its head says ${head.seq}: events were deleted`,
+    };
   }
   return { ok: true, events, head: expectedPrev };
 }

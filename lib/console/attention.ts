@@ -11,8 +11,19 @@ export type AttentionPanel = {
   startingSoon: { employeeId: string; name: string; startDate: string; state: string }[];
   deviceMismatches: { employeeId: string; name: string; attempts: number; lastAt: Date }[];
   linksExpiringSoon: { employeeId: string; name: string; expiresAt: Date }[];
-  failedDeliveries: { employeeId: string | null; channel: string; attempts: number; lastError: string | null }[];
-  helpRequests: { id: string; employeeId: string | null; name: string | null; message: string; createdAt: Date }[];
+  failedDeliveries: {
+    employeeId: string | null;
+    channel: string;
+    attempts: number;
+    lastError: string | null;
+  }[];
+  helpRequests: {
+    id: string;
+    employeeId: string | null;
+    name: string | null;
+    message: string;
+    createdAt: Date;
+  }[];
 };
 
 function isoDate(at: Date, plusDays = 0): string {
@@ -22,21 +33,32 @@ function isoDate(at: Date, plusDays = 0): string {
 export async function attentionPanel(db: Db, at: Date, limit = 20): Promise<AttentionPanel> {
   const [startingSoon, mismatches, expiring, failed, help] = await Promise.all([
     db.user.findMany({
-      where: { startDate: { gte: isoDate(at), lte: isoDate(at, 2) }, enrollmentState: { notIn: ['enrolled', 'offboarded'] } },
+      where: {
+        startDate: { gte: isoDate(at), lte: isoDate(at, 2) },
+        enrollmentState: { notIn: ['enrolled', 'offboarded'] },
+      },
       orderBy: { startDate: 'asc' },
       take: limit,
       select: { employeeId: true, name: true, startDate: true, enrollmentState: true },
     }),
     db.auditEvent.groupBy({
       by: ['userId'],
-      where: { action: DEVICE_MISMATCH, at: { gt: new Date(at.getTime() - 24 * HOUR) }, userId: { not: null } },
+      where: {
+        action: DEVICE_MISMATCH,
+        at: { gt: new Date(at.getTime() - 24 * HOUR) },
+        userId: { not: null },
+      },
       _count: { _all: true },
       _max: { at: true },
       orderBy: { _max: { at: 'desc' } },
       take: limit,
     }),
     db.bridgeToken.findMany({
-      where: { consumedAt: null, revokedAt: null, expiresAt: { gt: at, lte: new Date(at.getTime() + 12 * HOUR) } },
+      where: {
+        consumedAt: null,
+        revokedAt: null,
+        expiresAt: { gt: at, lte: new Date(at.getTime() + 12 * HOUR) },
+      },
       orderBy: { expiresAt: 'asc' },
       take: limit,
       select: { expiresAt: true, user: { select: { employeeId: true, name: true } } },
@@ -51,32 +73,66 @@ export async function attentionPanel(db: Db, at: Date, limit = 20): Promise<Atte
       where: { resolvedAt: null },
       orderBy: { createdAt: 'desc' },
       take: limit,
-      select: { id: true, message: true, createdAt: true, user: { select: { employeeId: true, name: true } } },
+      select: {
+        id: true,
+        message: true,
+        createdAt: true,
+        user: { select: { employeeId: true, name: true } },
+      },
     }),
   ]);
   // Audit events and outbox messages name their hire by id only (no relation to join through).
   const mismatchUsers = await inChunks(
     mismatches.map((row) => row.userId!),
-    (ids) => db.user.findMany({ where: { id: { in: ids } }, select: { id: true, employeeId: true, name: true } }),
+    (ids) =>
+      db.user.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, employeeId: true, name: true },
+      }),
   );
   const failedUsers = await inChunks(
     failed.flatMap((row) => row.userId ?? []),
-    (ids) => db.user.findMany({ where: { id: { in: ids } }, select: { id: true, employeeId: true } }),
+    (ids) =>
+      db.user.findMany({ where: { id: { in: ids } }, select: { id: true, employeeId: true } }),
   );
   const byId = new Map(mismatchUsers.map((user) => [user.id, user]));
   return {
-    startingSoon: startingSoon.map((user) => ({ employeeId: user.employeeId, name: user.name, startDate: user.startDate, state: user.enrollmentState })),
+    startingSoon: startingSoon.map((user) => ({
+      employeeId: user.employeeId,
+      name: user.name,
+      startDate: user.startDate,
+      state: user.enrollmentState,
+    })),
     deviceMismatches: mismatches.flatMap((row) => {
       const user = byId.get(row.userId!);
-      return user ? [{ employeeId: user.employeeId, name: user.name, attempts: row._count._all, lastAt: row._max.at! }] : [];
+      return user
+        ? [
+            {
+              employeeId: user.employeeId,
+              name: user.name,
+              attempts: row._count._all,
+              lastAt: row._max.at!,
+            },
+          ]
+        : [];
     }),
-    linksExpiringSoon: expiring.map((link) => ({ employeeId: link.user.employeeId, name: link.user.name, expiresAt: link.expiresAt })),
+    linksExpiringSoon: expiring.map((link) => ({
+      employeeId: link.user.employeeId,
+      name: link.user.name,
+      expiresAt: link.expiresAt,
+    })),
     failedDeliveries: failed.map((row) => ({
       employeeId: failedUsers.find((user) => user.id === row.userId)?.employeeId ?? null,
       channel: row.channel,
       attempts: row.attempts,
       lastError: row.lastError,
     })),
-    helpRequests: help.map((item) => ({ id: item.id, employeeId: item.user?.employeeId ?? null, name: item.user?.name ?? null, message: item.message, createdAt: item.createdAt })),
+    helpRequests: help.map((item) => ({
+      id: item.id,
+      employeeId: item.user?.employeeId ?? null,
+      name: item.user?.name ?? null,
+      message: item.message,
+      createdAt: item.createdAt,
+    })),
   };
 }

@@ -19,7 +19,15 @@ describe(`the IT console with ${HIRES} hires`, () => {
     hires = seedHires(HIRES, { prefix: 'CS', startDate: '2026-11-26', at, enrolled: ENROLLED });
     // Device mismatches for hires far apart in the table, so the panel has names to look up.
     for (const hire of [hires[ENROLLED]!, hires.at(-1)!]) {
-      await writeTransaction(db(), (tx) => appendAudit(tx, { at: new Date(at.getTime() - 3_600_000), actor: { type: 'anonymous' }, action: 'device_mismatch', userId: hire.id, result: 'denied' }));
+      await writeTransaction(db(), (tx) =>
+        appendAudit(tx, {
+          at: new Date(at.getTime() - 3_600_000),
+          actor: { type: 'anonymous' },
+          action: 'device_mismatch',
+          userId: hire.id,
+          result: 'denied',
+        }),
+      );
     }
     console.log(`seeded ${HIRES} hires in ${Math.round(performance.now() - started)} ms`);
   });
@@ -29,7 +37,11 @@ describe(`the IT console with ${HIRES} hires`, () => {
     const metrics = await enrollmentMetrics(db(), at);
     console.log(`metrics in ${Math.round(performance.now() - started)} ms`);
     assert.deepEqual(metrics.funnel, { invited: ENROLLED, opened: ENROLLED, enrolled: ENROLLED });
-    assert.deepEqual(metrics.timeToPasskey, { medianMinutes: 30, p90Minutes: 30, samples: ENROLLED });
+    assert.deepEqual(metrics.timeToPasskey, {
+      medianMinutes: 30,
+      p90Minutes: 30,
+      samples: ENROLLED,
+    });
     assert.deepEqual(metrics.secretFree, { enrolled: ENROLLED, withoutHelp: ENROLLED, rate: 1 });
     assert.equal(metrics.mismatchesPerDay.at(-1)?.count, 2);
   });
@@ -40,6 +52,9 @@ describe(`the IT console with ${HIRES} hires`, () => {
     console.log(`attention panel in ${Math.round(performance.now() - started)} ms`);
     assert.equal(panel.startingSoon.length, 20);
     assert.ok(panel.startingSoon.every((row) => row.state === 'ready'));
-    assert.deepEqual(panel.deviceMismatches.map((row) => row.employeeId).sort(), [hires[ENROLLED]!.employeeId, hires.at(-1)!.employeeId].sort());
+    assert.deepEqual(
+      panel.deviceMismatches.map((row) => row.employeeId).sort(),
+      [hires[ENROLLED]!.employeeId, hires.at(-1)!.employeeId].sort(),
+    );
   });
 });

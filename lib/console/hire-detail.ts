@@ -16,7 +16,11 @@ function offer(refusal: { message: string } | null): Offer {
  * Everything the IT console's hire page shows to `viewer`, including the full audit timeline and
  * which actions to offer — decided by the same functions that perform them.
  */
-export async function hireDetail(db: Db, employeeId: string, context: { at: Date; viewer: { id: string } }) {
+export async function hireDetail(
+  db: Db,
+  employeeId: string,
+  context: { at: Date; viewer: { id: string } },
+) {
   const { at } = context;
   const user = await db.user.findUnique({
     where: { employeeId },
@@ -39,21 +43,35 @@ export async function hireDetail(db: Db, employeeId: string, context: { at: Date
     },
   });
   if (!user) return null;
-  const timeline = await db.auditEvent.findMany({ where: { userId: user.id }, orderBy: { seq: 'desc' }, take: 500 });
+  const timeline = await db.auditEvent.findMany({
+    where: { userId: user.id },
+    orderBy: { seq: 'desc' },
+    take: 500,
+  });
   const devices = user.devices.filter((device) => !device.retiredAt);
   const allowed = {
-    issueLink: offer(linkRefusal({ ...user, devices, everHadPasskey: user.passkeys.length > 0 }, 'enrollment')),
-    requestRecovery: offer(await recoveryRequestRefusal(db, { ...user, devices }, context.viewer, at)),
+    issueLink: offer(
+      linkRefusal({ ...user, devices, everHadPasskey: user.passkeys.length > 0 }, 'enrollment'),
+    ),
+    requestRecovery: offer(
+      await recoveryRequestRefusal(db, { ...user, devices }, context.viewer, at),
+    ),
   };
   return {
     user,
     device: devices[0] ?? null,
     allowed,
-    passkeys: user.passkeys.map((passkey) => ({ ...passkey, provider: passkey.name ?? providerName(passkey.aaguid) })),
+    passkeys: user.passkeys.map((passkey) => ({
+      ...passkey,
+      provider: passkey.name ?? providerName(passkey.aaguid),
+    })),
     links: user.bridgeTokens,
     hasOpenLink: user.bridgeTokens.some((link) => isOpenLink(link, at)),
     pendingRecoveries: user.recoveryRequests,
     pendingRoleRequests: user.roleRequests,
-    timeline: timeline.map((event) => ({ ...event, details: JSON.parse(event.details) as Record<string, unknown> })),
+    timeline: timeline.map((event) => ({
+      ...event,
+      details: JSON.parse(event.details) as Record<string, unknown>,
+    })),
   };
 }

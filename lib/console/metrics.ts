@@ -39,10 +39,13 @@ export async function enrollmentMetrics(db: Db, at: Date, days = 14): Promise<Me
     orderBy: { consumedAt: 'desc' },
   });
   const linksByUser = new Map<string, typeof consumed>();
-  for (const token of consumed) linksByUser.set(token.userId, [...(linksByUser.get(token.userId) ?? []), token]);
+  for (const token of consumed)
+    linksByUser.set(token.userId, [...(linksByUser.get(token.userId) ?? []), token]);
   const minutes: number[] = [];
   for (const passkey of firstPasskeys) {
-    const link = linksByUser.get(passkey.userId)?.find((token) => token.consumedAt! <= passkey.createdAt);
+    const link = linksByUser
+      .get(passkey.userId)
+      ?.find((token) => token.consumedAt! <= passkey.createdAt);
     if (link) minutes.push((passkey.createdAt.getTime() - link.issuedAt.getTime()) / 60_000);
   }
   minutes.sort((a, b) => a - b);
@@ -50,16 +53,25 @@ export async function enrollmentMetrics(db: Db, at: Date, days = 14): Promise<Me
   // Secret-free: enrolled with the first link, no reissue, no recovery, no help-desk request.
   const enrolledUsers = await db.user.findMany({
     where: { passkeys: { some: {} } },
-    select: { _count: { select: { bridgeTokens: true, recoveryRequests: true, attentionItems: true } } },
+    select: {
+      _count: { select: { bridgeTokens: true, recoveryRequests: true, attentionItems: true } },
+    },
   });
   const withoutHelp = enrolledUsers.filter(
-    (user) => user._count.bridgeTokens === 1 && user._count.recoveryRequests === 0 && user._count.attentionItems === 0,
+    (user) =>
+      user._count.bridgeTokens === 1 &&
+      user._count.recoveryRequests === 0 &&
+      user._count.attentionItems === 0,
   ).length;
 
   const since = new Date(at.getTime() - days * 86_400_000);
-  const mismatches = await db.auditEvent.findMany({ where: { action: DEVICE_MISMATCH, at: { gt: since } }, select: { at: true } });
+  const mismatches = await db.auditEvent.findMany({
+    where: { action: DEVICE_MISMATCH, at: { gt: since } },
+    select: { at: true },
+  });
   const perDay = new Map<string, number>();
-  for (let i = days - 1; i >= 0; i -= 1) perDay.set(new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10), 0);
+  for (let i = days - 1; i >= 0; i -= 1)
+    perDay.set(new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10), 0);
   for (const event of mismatches) {
     const day = event.at.toISOString().slice(0, 10);
     if (perDay.has(day)) perDay.set(day, perDay.get(day)! + 1);
@@ -67,8 +79,16 @@ export async function enrollmentMetrics(db: Db, at: Date, days = 14): Promise<Me
 
   return {
     funnel: { invited, opened, enrolled },
-    timeToPasskey: { medianMinutes: percentile(minutes, 50), p90Minutes: percentile(minutes, 90), samples: minutes.length },
-    secretFree: { enrolled: enrolledUsers.length, withoutHelp, rate: enrolledUsers.length ? withoutHelp / enrolledUsers.length : null },
+    timeToPasskey: {
+      medianMinutes: percentile(minutes, 50),
+      p90Minutes: percentile(minutes, 90),
+      samples: minutes.length,
+    },
+    secretFree: {
+      enrolled: enrolledUsers.length,
+      withoutHelp,
+      rate: enrolledUsers.length ? withoutHelp / enrolledUsers.length : null,
+    },
     mismatchesPerDay: [...perDay.entries()].map(([day, count]) => ({ day, count })),
   };
 }

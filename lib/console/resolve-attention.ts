@@ -8,12 +8,22 @@ export async function resolveAttentionItem(
   db: Db,
   input: { itemId: string },
   context: { actorId: string; at: Date; request?: RequestContext },
-): Promise<{ ok: true } | { ok: false; reason: 'unknown_item' | 'already_resolved'; message: string }> {
+): Promise<
+  { ok: true } | { ok: false; reason: 'unknown_item' | 'already_resolved'; message: string }
+> {
   const item = await db.attentionItem.findUnique({ where: { id: input.itemId } });
   if (!item) return { ok: false, reason: 'unknown_item', message: 'No such item' };
   return writeTransaction(db, async (tx) => {
-    const resolved = await tx.attentionItem.updateMany({ where: { id: item.id, resolvedAt: null }, data: { resolvedAt: context.at, resolvedBy: `user:${context.actorId}` } });
-    if (resolved.count === 0) return { ok: false as const, reason: 'already_resolved' as const, message: 'Someone already handled this' };
+    const resolved = await tx.attentionItem.updateMany({
+      where: { id: item.id, resolvedAt: null },
+      data: { resolvedAt: context.at, resolvedBy: `user:${context.actorId}` },
+    });
+    if (resolved.count === 0)
+      return {
+        ok: false as const,
+        reason: 'already_resolved' as const,
+        message: 'Someone already handled this',
+      };
     await appendAudit(tx, {
       at: context.at,
       actor: { type: 'user', id: context.actorId },

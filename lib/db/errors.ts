@@ -5,9 +5,13 @@ import { Prisma } from '@/lib/generated/prisma/client';
  * With driver adapters Prisma reports the fields under meta.driverAdapterError; without, meta.target.
  */
 export function uniqueViolation(error: unknown): string | null {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return null;
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002')
+    return null;
   const meta = error.meta as
-    | { target?: string[] | string; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } }
+    | {
+        target?: string[] | string;
+        driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } };
+      }
     | undefined;
   const fields = meta?.driverAdapterError?.cause?.constraint?.fields ?? meta?.target;
   const list = Array.isArray(fields) ? fields : typeof fields === 'string' ? [fields] : [];

@@ -8,7 +8,10 @@
 export const IN_LIST_CHUNK = 400;
 
 /** Runs `query` once per slice of `values`, one after another (safe inside a transaction); concatenates the rows. */
-export async function inChunks<T, R>(values: readonly T[], query: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+export async function inChunks<T, R>(
+  values: readonly T[],
+  query: (chunk: T[]) => Promise<R[]>,
+): Promise<R[]> {
   const rows: R[] = [];
   for (let start = 0; start < values.length; start += IN_LIST_CHUNK) {
     for (const row of await query(values.slice(start, start + IN_LIST_CHUNK))) rows.push(row);

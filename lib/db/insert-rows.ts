@@ -16,13 +16,19 @@ type Value = string | number | Date | null;
 const quoted = (name: string) => Prisma.raw(`"${name.replace(/"/g, '""')}"`);
 
 /** Inserts `rows`, which must all name the same columns in the same order. */
-export async function insertRows(tx: Tx, table: Prisma.ModelName, rows: Record<string, Value>[]): Promise<void> {
+export async function insertRows(
+  tx: Tx,
+  table: Prisma.ModelName,
+  rows: Record<string, Value>[],
+): Promise<void> {
   const columns = Object.keys(rows[0] ?? {});
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const values = rows.slice(start, start + ROWS_PER_STATEMENT).map((row) => {
       const keys = Object.keys(row);
       if (keys.length !== columns.length || keys.some((key, index) => key !== columns[index])) {
-        throw new Error(`insertRows(${table}): a row has the columns ${keys.join(', ')}, expected ${columns.join(', ')}`);
+        throw new Error(
+          `insertRows(${table}): a row has the columns ${keys.join(', ')}, expected ${columns.join(', ')}`,
+        );
       }
       return Prisma.sql`(${Prisma.join(columns.map((column) => row[column]))})`;
     });

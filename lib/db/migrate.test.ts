@@ -18,13 +18,20 @@ describe('migration runner', () => {
   test('applies every migration once, in WAL mode, recorded the way Prisma records them', () => {
     const { url } = tempDatabase();
     const first = migrateSqlite(url);
-    const names = fs.readdirSync(migrationsDir()).filter((name) => fs.existsSync(path.join(migrationsDir(), name, 'migration.sql'))).sort();
+    const names = fs
+      .readdirSync(migrationsDir())
+      .filter((name) => fs.existsSync(path.join(migrationsDir(), name, 'migration.sql')))
+      .sort();
     assert.deepEqual(first.applied, names);
     assert.deepEqual(migrateSqlite(url), { applied: [], alreadyApplied: names.length });
 
     const sqlite = new Database(url.slice('file:'.length));
     assert.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal');
-    const rows = sqlite.prepare('SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name').all() as {
+    const rows = sqlite
+      .prepare(
+        'SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name',
+      )
+      .all() as {
       migration_name: string;
       checksum: string;
       finished_at: string;
@@ -34,7 +41,9 @@ describe('migration runner', () => {
       assert.equal(row.checksum, crypto.createHash('sha256').update(sql).digest('hex'));
       assert.match(row.finished_at, /^\d{4}-\d{2}-\d{2}T.*\+00:00$/);
     }
-    assert.deepEqual(sqlite.prepare('SELECT seq, hash FROM AuditHead').all(), [{ seq: 0, hash: '0'.repeat(64) }]);
+    assert.deepEqual(sqlite.prepare('SELECT seq, hash FROM AuditHead').all(), [
+      { seq: 0, hash: '0'.repeat(64) },
+    ]);
     sqlite.close();
   });
 
@@ -45,7 +54,12 @@ describe('migration runner', () => {
     // -wal and -shm exist while a connection is open.
     const sqlite = new Database(file);
     sqlite.exec('UPDATE AuditHead SET seq = seq');
-    assert.deepEqual([file, `${file}-wal`, `${file}-shm`, path.dirname(file)].map(mode), ['600', '600', '600', '700']);
+    assert.deepEqual([file, `${file}-wal`, `${file}-shm`, path.dirname(file)].map(mode), [
+      '600',
+      '600',
+      '600',
+      '700',
+    ]);
     sqlite.close();
   });
 
@@ -67,9 +81,15 @@ describe('migration runner', () => {
     const copy = path.join(dir, 'migrations');
     fs.cpSync(migrationsDir(), copy, { recursive: true });
     migrateSqlite(url, copy);
-    const first = fs.readdirSync(copy).filter((name) => !name.endsWith('.toml')).sort()[0]!;
+    const first = fs
+      .readdirSync(copy)
+      .filter((name) => !name.endsWith('.toml'))
+      .sort()[0]!;
     fs.appendFileSync(path.join(copy, first, 'migration.sql'), '\n-- edited\n');
-    assert.throws(() => migrateSqlite(url, copy), new RegExp(`Migration ${first} was changed after it was applied`));
+    assert.throws(
+      () => migrateSqlite(url, copy),
+      new RegExp(`Migration ${first} was changed after it was applied`),
+    );
   });
 
   test('a failing migration is rolled back whole and not recorded', () => {
@@ -77,11 +97,22 @@ describe('migration runner', () => {
     const copy = path.join(dir, 'migrations');
     fs.cpSync(migrationsDir(), copy, { recursive: true });
     fs.mkdirSync(path.join(copy, '99999999999999_broken'));
-    fs.writeFileSync(path.join(copy, '99999999999999_broken', 'migration.sql'), 'CREATE TABLE "Half" (id INTEGER);\nTHIS IS NOT SQL;');
+    fs.writeFileSync(
+      path.join(copy, '99999999999999_broken', 'migration.sql'),
+      'CREATE TABLE "Half" (id INTEGER);\nTHIS IS NOT SQL;',
+    );
     assert.throws(() => migrateSqlite(url, copy));
     const sqlite = new Database(url.slice('file:'.length));
-    assert.deepEqual(sqlite.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'Half'").get(), { n: 0 });
-    assert.deepEqual(sqlite.prepare("SELECT COUNT(*) AS n FROM _prisma_migrations WHERE migration_name LIKE '%broken'").get(), { n: 0 });
+    assert.deepEqual(
+      sqlite.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'Half'").get(),
+      { n: 0 },
+    );
+    assert.deepEqual(
+      sqlite
+        .prepare("SELECT COUNT(*) AS n FROM _prisma_migrations WHERE migration_name LIKE '%broken'")
+        .get(),
+      { n: 0 },
+    );
     sqlite.close();
   });
 });
@@ -91,7 +122,9 @@ describe('the two-person-rule migration', () => {
     const { dir, url } = tempDatabase();
     const copy = path.join(dir, 'migrations');
     // The database as it was before this migration: every migration folder that sorts before it.
-    const before = (source: string) => (path.relative(migrationsDir(), source).split(path.sep)[0] ?? '') < '20261126110000_two_person_rule';
+    const before = (source: string) =>
+      (path.relative(migrationsDir(), source).split(path.sep)[0] ?? '') <
+      '20261126110000_two_person_rule';
     fs.cpSync(migrationsDir(), copy, { recursive: true, filter: before });
     migrateSqlite(url, copy);
     const sqlite = new Database(url.slice('file:'.length));
@@ -112,11 +145,14 @@ describe('the two-person-rule migration', () => {
     sqlite.close();
     migrateSqlite(url);
     const after = new Database(url.slice('file:'.length));
-    assert.deepEqual(after.prepare('SELECT id, createdBy, managerSetBy FROM "User" ORDER BY id').all(), [
-      { id: 'u-admin', createdBy: 'cli', managerSetBy: null },
-      { id: 'u-hire', createdBy: 'user:u-admin', managerSetBy: 'user:u-admin' },
-      { id: 'u-legacy', createdBy: null, managerSetBy: null },
-    ]);
+    assert.deepEqual(
+      after.prepare('SELECT id, createdBy, managerSetBy FROM "User" ORDER BY id').all(),
+      [
+        { id: 'u-admin', createdBy: 'cli', managerSetBy: null },
+        { id: 'u-hire', createdBy: 'user:u-admin', managerSetBy: 'user:u-admin' },
+        { id: 'u-legacy', createdBy: null, managerSetBy: null },
+      ],
+    );
     assert.deepEqual(after.prepare('SELECT id, bridgeTokenId FROM "Passkey" ORDER BY id').all(), [
       { id: 'p1', bridgeTokenId: 't1' },
       { id: 'p2', bridgeTokenId: null },

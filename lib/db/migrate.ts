@@ -30,12 +30,18 @@ export function migrationsDir(): string {
 function listMigrations(dir: string) {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, 'migration.sql')))
+    .filter(
+      (entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, 'migration.sql')),
+    )
     .map((entry) => entry.name)
     .sort()
     .map((name) => {
       const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'));
-      return { name, sql: sql.toString('utf8'), checksum: crypto.createHash('sha256').update(sql).digest('hex') };
+      return {
+        name,
+        sql: sql.toString('utf8'),
+        checksum: crypto.createHash('sha256').update(sql).digest('hex'),
+      };
     });
 }
 
@@ -69,7 +75,9 @@ export function migrateSqlite(databaseUrl: string, dir = migrationsDir()): Migra
     const done = new Map(
       (
         sqlite
-          .prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+          .prepare(
+            'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+          )
           .all() as { migration_name: string; checksum: string }[]
       ).map((row) => [row.migration_name, row.checksum]),
     );
@@ -85,14 +93,22 @@ export function migrateSqlite(databaseUrl: string, dir = migrationsDir()): Migra
         continue;
       }
       const startedAt = prismaTimestamp(new Date());
-      sqlite.transaction(() => {
-        sqlite.exec(migration.sql);
-        sqlite
-          .prepare(
-            'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
-          )
-          .run(crypto.randomUUID(), migration.checksum, prismaTimestamp(new Date()), migration.name, startedAt);
-      }).immediate();
+      sqlite
+        .transaction(() => {
+          sqlite.exec(migration.sql);
+          sqlite
+            .prepare(
+              'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
+            )
+            .run(
+              crypto.randomUUID(),
+              migration.checksum,
+              prismaTimestamp(new Date()),
+              migration.name,
+              startedAt,
+            );
+        })
+        .immediate();
       applied.push(migration.name);
     }
     return { applied, alreadyApplied: done.size };

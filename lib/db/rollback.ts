@@ -11,7 +11,10 @@ export class Rollback<Reason extends string> extends Error {
   }
 }
 
-export function refusalOf<Reason extends string>(error: unknown): { ok: false; reason: Reason; message: string } {
-  if (error instanceof Rollback) return { ok: false, reason: error.reason as Reason, message: error.message };
+export function refusalOf<Reason extends string>(
+  error: unknown,
+): { ok: false; reason: Reason; message: string } {
+  if (error instanceof Rollback)
+    return { ok: false, reason: error.reason as Reason, message: error.message };
   throw error;
 }

@@ -10,7 +10,10 @@ describe('reading a device certificate', () => {
     const parsed = parseCertificatePem(device.pem);
     assert.ok(parsed.ok);
     assert.equal(parsed.certificate.fingerprint, device.fingerprint);
-    assert.equal(parsed.certificate.fingerprint, new crypto.X509Certificate(device.pem).fingerprint256.replace(/:/g, '').toLowerCase());
+    assert.equal(
+      parsed.certificate.fingerprint,
+      new crypto.X509Certificate(device.pem).fingerprint256.replace(/:/g, '').toLowerCase(),
+    );
     assert.match(parsed.certificate.subject, /CN=device-cert-1/);
     assert.ok(parsed.certificate.notAfter > new Date());
   });
@@ -32,7 +35,9 @@ describe('reading a device certificate', () => {
   test('text that is not a PEM certificate, or a corrupted one, is refused with a reason', () => {
     const notPem = parseCertificatePem('hello');
     assert.deepEqual(notPem.ok ? null : notPem.reason, 'not_pem');
-    const corrupted = parseCertificatePem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    const corrupted = parseCertificatePem(
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n',
+    );
     assert.deepEqual(corrupted.ok ? null : corrupted.reason, 'not_a_certificate');
   });
 });

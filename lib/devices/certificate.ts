@@ -11,7 +11,11 @@ export type ParsedCertificate = {
 
 export type CertificateParseResult =
   | { ok: true; certificate: ParsedCertificate }
-  | { ok: false; reason: 'not_pem' | 'private_key_included' | 'several_certificates' | 'not_a_certificate'; message: string };
+  | {
+      ok: false;
+      reason: 'not_pem' | 'private_key_included' | 'several_certificates' | 'not_a_certificate';
+      message: string;
+    };
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -21,12 +25,17 @@ export function parseCertificatePem(text: string): CertificateParseResult {
     return {
       ok: false,
       reason: 'private_key_included',
-      message: 'The file contains a private key. Register the device with its certificate only; the key never leaves the device.',
+      message:
+        'The file contains a private key. Register the device with its certificate only; the key never leaves the device.',
     };
   }
   const blocks = text.match(PEM_CERTIFICATE) ?? [];
   if (blocks.length === 0) {
-    return { ok: false, reason: 'not_pem', message: 'Expected a PEM certificate ("-----BEGIN CERTIFICATE-----"); found none.' };
+    return {
+      ok: false,
+      reason: 'not_pem',
+      message: 'Expected a PEM certificate ("-----BEGIN CERTIFICATE-----"); found none.',
+    };
   }
   if (blocks.length > 1) {
     return {

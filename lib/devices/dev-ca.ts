@@ -42,11 +42,17 @@ function writePrivate(file: string, contents: string | Buffer): void {
 }
 
 export function caFiles(dataDir: string): KeyPairFiles {
-  return { certPath: path.join(dataDir, 'ca', 'ca.pem'), keyPath: path.join(dataDir, 'ca', 'ca-key.pem') };
+  return {
+    certPath: path.join(dataDir, 'ca', 'ca.pem'),
+    keyPath: path.join(dataDir, 'ca', 'ca-key.pem'),
+  };
 }
 
 export function serverFiles(dataDir: string): KeyPairFiles {
-  return { certPath: path.join(dataDir, 'tls', 'server.pem'), keyPath: path.join(dataDir, 'tls', 'server-key.pem') };
+  return {
+    certPath: path.join(dataDir, 'tls', 'server.pem'),
+    keyPath: path.join(dataDir, 'tls', 'server-key.pem'),
+  };
 }
 
 /** Loads the dev CA, creating it on first use. */
@@ -68,7 +74,10 @@ export async function ensureDevCa(dataDir: string, at = new Date()): Promise<Aut
     signingAlgorithm: ALGORITHM,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -79,7 +88,14 @@ export async function ensureDevCa(dataDir: string, at = new Date()): Promise<Aut
 
 async function issueLeaf(
   authority: Authority,
-  options: { subject: string; at: Date; days: number; usage: 'server' | 'client'; dnsNames?: string[]; ips?: string[] },
+  options: {
+    subject: string;
+    at: Date;
+    days: number;
+    usage: 'server' | 'client';
+    dnsNames?: string[];
+    ips?: string[];
+  },
 ) {
   const keys = await crypto.webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const names = [
@@ -98,19 +114,31 @@ async function issueLeaf(
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([options.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+      new x509.ExtendedKeyUsageExtension([
+        options.usage === 'server'
+          ? x509.ExtendedKeyUsage.serverAuth
+          : x509.ExtendedKeyUsage.clientAuth,
+      ]),
       ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names)] : []),
       await x509.AuthorityKeyIdentifierExtension.create(authority.certificate),
     ],
   });
-  return { certificatePem: certificate.toString('pem'), keyPem: await exportKeyPem(keys.privateKey), der: new Uint8Array(certificate.rawData) };
+  return {
+    certificatePem: certificate.toString('pem'),
+    keyPem: await exportKeyPem(keys.privateKey),
+    der: new Uint8Array(certificate.rawData),
+  };
 }
 
 /**
  * The HTTPS server's certificate for localhost, issued by the dev CA; reissued when it is missing,
  * or expires within 30 days.
  */
-export async function ensureServerCertificate(dataDir: string, hostname: string, at = new Date()): Promise<KeyPairFiles> {
+export async function ensureServerCertificate(
+  dataDir: string,
+  hostname: string,
+  at = new Date(),
+): Promise<KeyPairFiles> {
   const files = serverFiles(dataDir);
   if (fs.existsSync(files.certPath) && fs.existsSync(files.keyPath)) {
     const existing = new crypto.X509Certificate(fs.readFileSync(files.certPath));
@@ -127,7 +155,10 @@ export async function ensureServerCertificate(dataDir: string, hostname: string,
     ips: ['127.0.0.1', '::1'],
   });
   writePrivate(files.keyPath, leaf.keyPem);
-  fs.writeFileSync(files.certPath, `${leaf.certificatePem}\n${authority.certificate.toString('pem')}\n`);
+  fs.writeFileSync(
+    files.certPath,
+    `${leaf.certificatePem}\n${authority.certificate.toString('pem')}\n`,
+  );
   return files;
 }
 
@@ -158,7 +189,12 @@ export async function issueDeviceCertificate(
   fs.mkdirSync(options.outDir, { recursive: true });
   fs.writeFileSync(certPath, `${leaf.certificatePem}\n`);
   writePrivate(keyPath, leaf.keyPem);
-  return { certPath, keyPath, p12Path: writePkcs12(certPath, keyPath, p12Path), fingerprint: fingerprintOfDer(leaf.der) };
+  return {
+    certPath,
+    keyPath,
+    p12Path: writePkcs12(certPath, keyPath, p12Path),
+    fingerprint: fingerprintOfDer(leaf.der),
+  };
 }
 
 /**
@@ -168,9 +204,26 @@ export async function issueDeviceCertificate(
  */
 function writePkcs12(certPath: string, keyPath: string, p12Path: string): string | null {
   try {
-    execFileSync('openssl', ['pkcs12', '-export', '-in', certPath, '-inkey', keyPath, '-out', p12Path, '-passout', 'pass:', '-name', 'Firstkey device'], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'openssl',
+      [
+        'pkcs12',
+        '-export',
+        '-in',
+        certPath,
+        '-inkey',
+        keyPath,
+        '-out',
+        p12Path,
+        '-passout',
+        'pass:',
+        '-name',
+        'Firstkey device',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     fs.chmodSync(p12Path, 0o600);
     return p12Path;
   } catch {

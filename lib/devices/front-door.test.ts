@@ -18,7 +18,11 @@ import { deviceCertificate } from '@/lib/testing/certificates';
 
 const KEY = 'front-door-test-key';
 const FINGERPRINT = 'ab'.repeat(32);
-const PROXY: FrontDoorConfig = { mode: 'proxy', proxyCertHeader: 'x-client-cert-sha256', proxySecret: 's'.repeat(40) };
+const PROXY: FrontDoorConfig = {
+  mode: 'proxy',
+  proxyCertHeader: 'x-client-cert-sha256',
+  proxySecret: 's'.repeat(40),
+};
 const DIRECT: FrontDoorConfig = { mode: 'direct', proxyCertHeader: 'x-client-cert-sha256' };
 
 describe('front door over real TLS (direct mode)', () => {
@@ -33,7 +37,12 @@ describe('front door over real TLS (direct mode)', () => {
     ca = fs.readFileSync(`${dataDir}/ca/ca.pem`, 'utf8');
     device = await deviceCertificate('front-door');
     server = https.createServer(
-      { cert: fs.readFileSync(files.certPath), key: fs.readFileSync(files.keyPath), requestCert: true, rejectUnauthorized: false },
+      {
+        cert: fs.readFileSync(files.certPath),
+        key: fs.readFileSync(files.keyPath),
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
       (req, res) => {
         admitRequest(req, DIRECT, KEY);
         const header = req.headers[PEER_HEADER];
@@ -45,10 +54,23 @@ describe('front door over real TLS (direct mode)', () => {
   });
   after(() => server.close());
 
-  function get(options: { cert?: string; key?: string; headers?: Record<string, string> }): Promise<Peer> {
+  function get(options: {
+    cert?: string;
+    key?: string;
+    headers?: Record<string, string>;
+  }): Promise<Peer> {
     return new Promise((resolve, reject) => {
       const req = https.request(
-        { host: '127.0.0.1', servername: 'localhost', port, path: '/', ca, cert: options.cert, key: options.key, headers: options.headers },
+        {
+          host: '127.0.0.1',
+          servername: 'localhost',
+          port,
+          path: '/',
+          ca,
+          cert: options.cert,
+          key: options.key,
+          headers: options.headers,
+        },
         (res) => {
           let body = '';
           res.on('data', (chunk) => (body += chunk));
@@ -71,9 +93,15 @@ describe('front door over real TLS (direct mode)', () => {
   });
 
   test('a client cannot forge the internal header or the proxy header in direct mode', async () => {
-    const forged = Buffer.from(JSON.stringify({ fingerprint: FINGERPRINT, ip: '10.0.0.1' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ fingerprint: FINGERPRINT, ip: '10.0.0.1' }),
+    ).toString('base64url');
     const peer = await get({
-      headers: { [PEER_HEADER]: `${forged}.bogus`, 'x-client-cert-sha256': FINGERPRINT, [PROXY_SECRET_HEADER]: PROXY.mode === 'proxy' ? PROXY.proxySecret : '' },
+      headers: {
+        [PEER_HEADER]: `${forged}.bogus`,
+        'x-client-cert-sha256': FINGERPRINT,
+        [PROXY_SECRET_HEADER]: PROXY.mode === 'proxy' ? PROXY.proxySecret : '',
+      },
     });
     assert.equal(peer.fingerprint, null);
   });
@@ -82,7 +110,11 @@ describe('front door over real TLS (direct mode)', () => {
 describe('proxy mode', () => {
   test('the proxy header counts only with the shared secret', () => {
     const withSecret = resolvePeer(
-      { 'x-client-cert-sha256': FINGERPRINT.toUpperCase(), [PROXY_SECRET_HEADER]: 's'.repeat(40), 'x-forwarded-for': '198.51.100.9, 203.0.113.5' },
+      {
+        'x-client-cert-sha256': FINGERPRINT.toUpperCase(),
+        [PROXY_SECRET_HEADER]: 's'.repeat(40),
+        'x-forwarded-for': '198.51.100.9, 203.0.113.5',
+      },
       { peerCertificateDer: null, remoteAddress: '10.1.1.1' },
       PROXY,
     );
@@ -91,8 +123,15 @@ describe('proxy mode', () => {
 
   test('a wrong or missing proxy secret means no certificate at all', () => {
     for (const secret of ['s'.repeat(39), 'x'.repeat(40), undefined]) {
-      const headers = { 'x-client-cert-sha256': FINGERPRINT, ...(secret ? { [PROXY_SECRET_HEADER]: secret } : {}) };
-      const peer = resolvePeer(headers, { peerCertificateDer: null, remoteAddress: '10.1.1.1' }, PROXY);
+      const headers = {
+        'x-client-cert-sha256': FINGERPRINT,
+        ...(secret ? { [PROXY_SECRET_HEADER]: secret } : {}),
+      };
+      const peer = resolvePeer(
+        headers,
+        { peerCertificateDer: null, remoteAddress: '10.1.1.1' },
+        PROXY,
+      );
       assert.deepEqual(peer, { fingerprint: null, ip: '10.1.1.1' });
     }
   });
@@ -107,7 +146,10 @@ describe('proxy mode', () => {
   });
 
   test('proxy headers and secrets never reach the application', () => {
-    const headers: Record<string, string> = { 'x-client-cert-sha256': FINGERPRINT, [PROXY_SECRET_HEADER]: 's'.repeat(40) };
+    const headers: Record<string, string> = {
+      'x-client-cert-sha256': FINGERPRINT,
+      [PROXY_SECRET_HEADER]: 's'.repeat(40),
+    };
     applyPeerHeader(headers, { fingerprint: FINGERPRINT, ip: null }, PROXY, KEY);
     assert.equal(headers['x-client-cert-sha256'], undefined);
     assert.equal(headers[PROXY_SECRET_HEADER], undefined);

@@ -42,12 +42,14 @@ export function resolvePeer(
   if (config.mode === 'direct') {
     const der = connection.peerCertificateDer;
     return {
-      fingerprint: der && der.length > 0 ? crypto.createHash('sha256').update(der).digest('hex') : null,
+      fingerprint:
+        der && der.length > 0 ? crypto.createHash('sha256').update(der).digest('hex') : null,
       ip: connection.remoteAddress,
     };
   }
   const secret = first(headers[PROXY_SECRET_HEADER]);
-  if (!secret || !constantTimeEqual(secret, config.proxySecret)) return { fingerprint: null, ip: connection.remoteAddress };
+  if (!secret || !constantTimeEqual(secret, config.proxySecret))
+    return { fingerprint: null, ip: connection.remoteAddress };
   const presented = first(headers[config.proxyCertHeader]);
   // The proxy appends the client it saw last; earlier entries come from the client and prove nothing.
   const forwarded = first(headers['x-forwarded-for'])?.split(',').at(-1)?.trim();
@@ -58,7 +60,12 @@ export function resolvePeer(
 }
 
 /** Strips every header a client could use to claim a certificate, then writes the signed peer header. */
-export function applyPeerHeader(headers: IncomingHttpHeaders, peer: Peer, config: FrontDoorConfig, key: string): void {
+export function applyPeerHeader(
+  headers: IncomingHttpHeaders,
+  peer: Peer,
+  config: FrontDoorConfig,
+  key: string,
+): void {
   delete headers[PEER_HEADER];
   delete headers[PROXY_SECRET_HEADER];
   delete headers[config.proxyCertHeader];
@@ -75,7 +82,8 @@ export function readPeerHeader(value: string | null, key: string | undefined): P
   try {
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Peer;
     return {
-      fingerprint: typeof parsed.fingerprint === 'string' ? normalizeFingerprint(parsed.fingerprint) : null,
+      fingerprint:
+        typeof parsed.fingerprint === 'string' ? normalizeFingerprint(parsed.fingerprint) : null,
       ip: typeof parsed.ip === 'string' ? parsed.ip : null,
     };
   } catch {
@@ -86,7 +94,10 @@ export function readPeerHeader(value: string | null, key: string | undefined): P
 /** The step server.ts runs on every request before Next.js sees it. */
 export function admitRequest(req: IncomingMessage, config: FrontDoorConfig, key: string): void {
   const socket = req.socket as TLSSocket;
-  const certificate = config.mode === 'direct' && typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
+  const certificate =
+    config.mode === 'direct' && typeof socket.getPeerCertificate === 'function'
+      ? socket.getPeerCertificate()
+      : null;
   const peer = resolvePeer(
     req.headers,
     { peerCertificateDer: certificate?.raw ?? null, remoteAddress: socket.remoteAddress ?? null },

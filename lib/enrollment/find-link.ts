@@ -10,7 +10,10 @@ export type UsableLink = NonNullable<Awaited<ReturnType<typeof loadLink>>>;
 function loadLink(db: Db, token: string) {
   return db.bridgeToken.findUnique({
     where: { tokenHash: hashSecret(token) },
-    include: { device: true, user: { select: { id: true, name: true, employeeId: true, enrollmentState: true } } },
+    include: {
+      device: true,
+      user: { select: { id: true, name: true, employeeId: true, enrollmentState: true } },
+    },
   });
 }
 
@@ -26,11 +29,14 @@ export async function findUsableLink(
 ): Promise<{ ok: true; link: UsableLink } | (LinkFailure & { link?: UsableLink })> {
   const link = await loadLink(db, token);
   if (!link) return { ok: false, reason: 'unknown' };
-  if (link.revokedAt || link.device.retiredAt || link.user.enrollmentState === 'offboarded') return { ok: false, reason: 'revoked', link };
+  if (link.revokedAt || link.device.retiredAt || link.user.enrollmentState === 'offboarded')
+    return { ok: false, reason: 'revoked', link };
   if (link.consumedAt) return { ok: false, reason: 'used', link };
   if (link.expiresAt <= at) return { ok: false, reason: 'expired', link };
   if (!peer.fingerprint) return { ok: false, reason: 'no_certificate', link };
-  if (!sameFingerprint(peer.fingerprint, link.device.certFingerprint)) return { ok: false, reason: 'wrong_device', link };
-  if (link.notBefore > at) return { ok: false, reason: 'not_yet_valid', validFrom: link.notBefore, link };
+  if (!sameFingerprint(peer.fingerprint, link.device.certFingerprint))
+    return { ok: false, reason: 'wrong_device', link };
+  if (link.notBefore > at)
+    return { ok: false, reason: 'not_yet_valid', validFrom: link.notBefore, link };
   return { ok: true, link };
 }

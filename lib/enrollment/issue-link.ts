@@ -20,13 +20,20 @@ export type IssueLinkInput = {
   reason?: string;
 };
 
-export type IssuedLink = { url: string; expiresAt: Date; notBefore: Date; linkId: string; deviceSerial: string };
+export type IssuedLink = {
+  url: string;
+  expiresAt: Date;
+  notBefore: Date;
+  linkId: string;
+  deviceSerial: string;
+};
 
 export type IssueLinkResult =
   | ({ ok: true } & IssuedLink)
   | {
       ok: false;
-      reason: 'unknown_employee' | 'offboarded' | 'no_device' | 'already_enrolled' | 'ttl_out_of_range';
+      reason:
+        'unknown_employee' | 'offboarded' | 'no_device' | 'already_enrolled' | 'ttl_out_of_range';
       message: string;
     };
 
@@ -35,28 +42,49 @@ function defaultNotBefore(startDate: string): Date {
 }
 
 function describeTtl(ms: number): string {
-  return ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${Math.round(ms / 60_000)} min`;
+  return ms % 86_400_000 === 0
+    ? `${ms / 86_400_000} days`
+    : ms % 3_600_000 === 0
+      ? `${ms / 3_600_000} h`
+      : `${Math.round(ms / 60_000)} min`;
 }
 
-export type LinkRefusal = Extract<IssueLinkResult, { ok: false }> & { reason: 'offboarded' | 'no_device' | 'already_enrolled' };
+export type LinkRefusal = Extract<IssueLinkResult, { ok: false }> & {
+  reason: 'offboarded' | 'no_device' | 'already_enrolled';
+};
 
 /**
  * Why this person cannot be given a link of this purpose now, or null when they can. The console asks
  * it too, so the button it offers follows the same rule as the action.
  */
 export function linkRefusal(
-  user: { name: string; employeeId: string; enrollmentState: string; devices: unknown[]; everHadPasskey: boolean },
+  user: {
+    name: string;
+    employeeId: string;
+    enrollmentState: string;
+    devices: unknown[];
+    everHadPasskey: boolean;
+  },
   purpose: LinkPurpose,
 ): LinkRefusal | null {
   const who = `${user.name} (${user.employeeId})`;
-  if (user.enrollmentState === 'offboarded') return { ok: false, reason: 'offboarded', message: `${who} has left; no link can be issued` };
+  if (user.enrollmentState === 'offboarded')
+    return { ok: false, reason: 'offboarded', message: `${who} has left; no link can be issued` };
   if (user.devices.length === 0) {
-    return { ok: false, reason: 'no_device', message: `${who} has no registered device; register the laptop issued to them first` };
+    return {
+      ok: false,
+      reason: 'no_device',
+      message: `${who} has no registered device; register the laptop issued to them first`,
+    };
   }
   // Anyone who has ever held a passkey gets another only through a two-person recovery — whatever
   // their state now (revoking their passkeys and swapping their device must not reopen this door).
   if (purpose === 'enrollment' && user.everHadPasskey) {
-    return { ok: false, reason: 'already_enrolled', message: `${who} has had a passkey; a new link needs a two-person recovery` };
+    return {
+      ok: false,
+      reason: 'already_enrolled',
+      message: `${who} has had a passkey; a new link needs a two-person recovery`,
+    };
   }
   return null;
 }
@@ -85,27 +113,42 @@ export async function issueLink(
     where: { employeeId: input.employeeId },
     include: { devices: { where: { retiredAt: null }, take: 1 } },
   });
-  if (!user) return { ok: false, reason: 'unknown_employee', message: `No person with employee id "${input.employeeId}"` };
-  const refused = linkRefusal({ ...user, everHadPasskey: (await db.passkey.count({ where: { userId: user.id } })) > 0 }, purpose);
+  if (!user)
+    return {
+      ok: false,
+      reason: 'unknown_employee',
+      message: `No person with employee id "${input.employeeId}"`,
+    };
+  const refused = linkRefusal(
+    { ...user, everHadPasskey: (await db.passkey.count({ where: { userId: user.id } })) > 0 },
+    purpose,
+  );
   if (refused) return refused;
   const device = user.devices[0]!;
   // Valid from the requested time, or (for a joiner's first link) from 3 days before their start
   // date, never earlier than now; the lifetime counts from then, so an early invite is not wasted.
-  const requested = input.notBefore ?? (purpose === 'enrollment' ? defaultNotBefore(user.startDate) : at);
+  const requested =
+    input.notBefore ?? (purpose === 'enrollment' ? defaultNotBefore(user.startDate) : at);
   const notBefore = requested > at ? requested : at;
   const expiresAt = new Date(notBefore.getTime() + ttlMs);
 
   const token = newToken();
   const link = await inTransaction(db, async (tx) => {
     // Re-read inside the transaction: a leaver or a device swap may have committed since the checks.
-    const fresh = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { enrollmentState: true } });
+    const fresh = await tx.user.findUniqueOrThrow({
+      where: { id: user.id },
+      select: { enrollmentState: true },
+    });
     const stillBound = await tx.device.count({ where: { id: device.id, retiredAt: null } });
     if (fresh.enrollmentState === 'offboarded' || stillBound === 0) return null;
     const revoked = await tx.bridgeToken.updateMany({
       where: { userId: user.id, consumedAt: null, revokedAt: null },
       data: { revokedAt: at, revokedReason: 'reissued' },
     });
-    await tx.enrollmentSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: at } });
+    await tx.enrollmentSession.updateMany({
+      where: { userId: user.id, endedAt: null },
+      data: { endedAt: at },
+    });
     const created = await tx.bridgeToken.create({
       data: {
         userId: user.id,
@@ -135,16 +178,51 @@ export async function issueLink(
         reason: input.reason ?? null,
       },
     });
-    await applyEnrollmentEvent(tx, { userId: user.id, event: 'link_issued', at, actor, request: context.request });
+    await applyEnrollmentEvent(tx, {
+      userId: user.id,
+      event: 'link_issued',
+      at,
+      actor,
+      request: context.request,
+    });
     // With an MDM configured, the link also goes straight to the laptop (never to an inbox).
     const url = enrollmentUrl(context.origin, token);
-    if (await enqueueLinkPush(tx, { userId: user.id, employeeId: user.employeeId, deviceSerial: device.serial, url, notBefore, expiresAt, at })) {
-      await appendAudit(tx, { at, actor, action: 'link_push_queued', subject: { type: 'bridge_token', id: created.id }, userId: user.id, details: { deviceSerial: device.serial } });
+    if (
+      await enqueueLinkPush(tx, {
+        userId: user.id,
+        employeeId: user.employeeId,
+        deviceSerial: device.serial,
+        url,
+        notBefore,
+        expiresAt,
+        at,
+      })
+    ) {
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: 'link_push_queued',
+        subject: { type: 'bridge_token', id: created.id },
+        userId: user.id,
+        details: { deviceSerial: device.serial },
+      });
     }
     return created;
   });
-  if (!link) return { ok: false, reason: 'offboarded', message: `${user.name} (${user.employeeId}) left or their device changed meanwhile; nothing was issued` };
-  return { ok: true, url: enrollmentUrl(context.origin, token), expiresAt, notBefore, linkId: link.id, deviceSerial: device.serial };
+  if (!link)
+    return {
+      ok: false,
+      reason: 'offboarded',
+      message: `${user.name} (${user.employeeId}) left or their device changed meanwhile; nothing was issued`,
+    };
+  return {
+    ok: true,
+    url: enrollmentUrl(context.origin, token),
+    expiresAt,
+    notBefore,
+    linkId: link.id,
+    deviceSerial: device.serial,
+  };
 }
 
 /** Revokes the hire's open link (IT action); the link then answers "revoked". */
@@ -155,10 +233,19 @@ export async function revokeOpenLink(
 ): Promise<{ revoked: number }> {
   const { at, actor } = context;
   return inTransaction(db, async (tx) => {
-    const open = await tx.bridgeToken.findMany({ where: { userId: input.userId, consumedAt: null, revokedAt: null }, select: { id: true } });
+    const open = await tx.bridgeToken.findMany({
+      where: { userId: input.userId, consumedAt: null, revokedAt: null },
+      select: { id: true },
+    });
     if (open.length === 0) return { revoked: 0 };
-    await tx.bridgeToken.updateMany({ where: { id: { in: open.map((link) => link.id) } }, data: { revokedAt: at, revokedReason: input.reason } });
-    await tx.enrollmentSession.updateMany({ where: { userId: input.userId, endedAt: null }, data: { endedAt: at } });
+    await tx.bridgeToken.updateMany({
+      where: { id: { in: open.map((link) => link.id) } },
+      data: { revokedAt: at, revokedReason: input.reason },
+    });
+    await tx.enrollmentSession.updateMany({
+      where: { userId: input.userId, endedAt: null },
+      data: { endedAt: at },
+    });
     for (const link of open) {
       await appendAudit(tx, {
         at,
@@ -170,7 +257,14 @@ export async function revokeOpenLink(
         details: { reason: input.reason },
       });
     }
-    await applyEnrollmentEvent(tx, { userId: input.userId, event: 'link_revoked', at, actor, request: context.request, reason: input.reason });
+    await applyEnrollmentEvent(tx, {
+      userId: input.userId,
+      event: 'link_revoked',
+      at,
+      actor,
+      request: context.request,
+      reason: input.reason,
+    });
     return { revoked: open.length };
   });
 }

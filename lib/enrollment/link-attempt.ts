@@ -15,13 +15,22 @@ export type LinkAttempt = { token: string; peer: Peer; request: RequestContext; 
  * The common front half of peek and redeem: throttling, lookup, device check, and the bookkeeping of
  * a failure (audit event, throttle hit, a lapsed link moving the hire to `expired`).
  */
-export async function attemptLink(db: Db, attempt: LinkAttempt, step: 'peek' | 'redeem'): Promise<{ ok: true; link: UsableLink } | LinkFailure> {
+export async function attemptLink(
+  db: Db,
+  attempt: LinkAttempt,
+  step: 'peek' | 'redeem',
+): Promise<{ ok: true; link: UsableLink } | LinkFailure> {
   const { peer, request, at } = attempt;
   // Looked up first so that a failure is charged to whoever caused it (throttle.ts); a throttled caller
   // still learns nothing about the link.
   const found = await findUsableLink(db, attempt.token, peer, at);
   const link = found.link;
-  const keys = throttleKeys(peer, Boolean(link && peer.fingerprint && sameFingerprint(peer.fingerprint, link.device.certFingerprint)));
+  const keys = throttleKeys(
+    peer,
+    Boolean(
+      link && peer.fingerprint && sameFingerprint(peer.fingerprint, link.device.certFingerprint),
+    ),
+  );
   const retryAfterSeconds = await throttledFor(db, keys, at);
   if (retryAfterSeconds !== null) return { ok: false, reason: 'throttled', retryAfterSeconds };
   if (found.ok) return found;
@@ -47,8 +56,19 @@ export async function attemptLink(db: Db, attempt: LinkAttempt, step: 'peek' | '
     });
     if (found.reason === 'expired' && link) {
       // Only the newest link speaks for the person: an old one expiring changes nothing.
-      const newest = await tx.bridgeToken.findFirst({ where: { userId: link.userId }, orderBy: { issuedAt: 'desc' }, select: { id: true } });
-      if (newest?.id === link.id) await applyEnrollmentEvent(tx, { userId: link.userId, event: 'link_expired', at, actor: { type: 'system' }, request });
+      const newest = await tx.bridgeToken.findFirst({
+        where: { userId: link.userId },
+        orderBy: { issuedAt: 'desc' },
+        select: { id: true },
+      });
+      if (newest?.id === link.id)
+        await applyEnrollmentEvent(tx, {
+          userId: link.userId,
+          event: 'link_expired',
+          at,
+          actor: { type: 'system' },
+          request,
+        });
     }
   });
   return { ok: false, reason: found.reason, validFrom: found.validFrom };

@@ -4,10 +4,28 @@ import type { EnrollmentProblemCode } from '@/lib/enrollment/messages';
 /** Why a link cannot be used right now. Each has its own status code and its own page (messages.ts). */
 export type LinkProblem = Extract<
   EnrollmentProblemCode,
-  'malformed' | 'unknown' | 'used' | 'expired' | 'revoked' | 'not_yet_valid' | 'wrong_device' | 'no_certificate' | 'throttled'
+  | 'malformed'
+  | 'unknown'
+  | 'used'
+  | 'expired'
+  | 'revoked'
+  | 'not_yet_valid'
+  | 'wrong_device'
+  | 'no_certificate'
+  | 'throttled'
 >;
 
-export type LinkFailure = { ok: false; reason: LinkProblem; retryAfterSeconds?: number; validFrom?: Date };
+export type LinkFailure = {
+  ok: false;
+  reason: LinkProblem;
+  retryAfterSeconds?: number;
+  validFrom?: Date;
+};
 
 /** Problems that count towards throttling: a person poking at links, not a hire with a stale one. */
-export const COUNTS_AS_FAILED_ATTEMPT: ReadonlySet<LinkProblem> = new Set(['unknown', 'wrong_device', 'no_certificate', 'used']);
+export const COUNTS_AS_FAILED_ATTEMPT: ReadonlySet<LinkProblem> = new Set([
+  'unknown',
+  'wrong_device',
+  'no_certificate',
+  'used',
+]);

@@ -23,15 +23,32 @@ async function hire(options: { startDate?: string; device?: boolean } = {}) {
   const employeeId = `L${sequence}`;
   const added = await addHire(
     db(),
-    { employeeId, name: `Link ${sequence}`, email: `l${sequence}@example.com`, startDate: options.startDate ?? '2026-11-25' },
+    {
+      employeeId,
+      name: `Link ${sequence}`,
+      email: `l${sequence}@example.com`,
+      startDate: options.startDate ?? '2026-11-25',
+    },
     { actor, at },
   );
   assert.ok(added.ok);
   const device = await deviceCertificate(employeeId);
   if (options.device !== false) {
-    assert.ok((await registerDevice(db(), { employeeId, serial: `SN-${employeeId}`, certificatePem: device.pem }, { actor, at })).ok);
+    assert.ok(
+      (
+        await registerDevice(
+          db(),
+          { employeeId, serial: `SN-${employeeId}`, certificatePem: device.pem },
+          { actor, at },
+        )
+      ).ok,
+    );
   }
-  return { employeeId, userId: added.hire.id, peer: { fingerprint: device.fingerprint, ip: `192.0.2.${sequence}` } };
+  return {
+    employeeId,
+    userId: added.hire.id,
+    peer: { fingerprint: device.fingerprint, ip: `192.0.2.${sequence}` },
+  };
 }
 
 const tokenOf = (url: string) => new URL(url).hash.slice(1);
@@ -52,53 +69,121 @@ describe('issuing links', () => {
 
   test("a joiner's link is valid from 3 days before the start date, and lives its full lifetime from then", async () => {
     const h = await hire({ startDate: '2026-12-20' });
-    const link = await issueLink(db(), { employeeId: h.employeeId, ttlMs: LINK_TTL.default }, { actor, at, origin: ORIGIN });
+    const link = await issueLink(
+      db(),
+      { employeeId: h.employeeId, ttlMs: LINK_TTL.default },
+      { actor, at, origin: ORIGIN },
+    );
     assert.ok(link.ok);
-    assert.equal(link.notBefore.toISOString(), new Date(Date.parse('2026-12-20T00:00:00Z') - LINK_VALID_BEFORE_START).toISOString());
+    assert.equal(
+      link.notBefore.toISOString(),
+      new Date(Date.parse('2026-12-20T00:00:00Z') - LINK_VALID_BEFORE_START).toISOString(),
+    );
     assert.equal(link.expiresAt.getTime(), link.notBefore.getTime() + LINK_TTL.default);
   });
 
   test('refused: lifetime outside 15 min – 14 days, unknown hire, no device, already enrolled', async () => {
     const h = await hire();
     for (const ttlMs of [LINK_TTL.min - 1, LINK_TTL.max + 1]) {
-      const result = await issueLink(db(), { employeeId: h.employeeId, ttlMs }, { actor, at, origin: ORIGIN });
+      const result = await issueLink(
+        db(),
+        { employeeId: h.employeeId, ttlMs },
+        { actor, at, origin: ORIGIN },
+      );
       assert.deepEqual(result.ok ? null : result.reason, 'ttl_out_of_range');
     }
     const unknown = await issueLink(db(), { employeeId: 'NOBODY' }, { actor, at, origin: ORIGIN });
     assert.deepEqual(unknown.ok ? null : unknown.reason, 'unknown_employee');
     const noDevice = await hire({ device: false });
-    const refused = await issueLink(db(), { employeeId: noDevice.employeeId }, { actor, at, origin: ORIGIN });
+    const refused = await issueLink(
+      db(),
+      { employeeId: noDevice.employeeId },
+      { actor, at, origin: ORIGIN },
+    );
     assert.deepEqual(refused.ok ? null : refused.reason, 'no_device');
     // Anyone who has ever had a passkey — even one revoked since — needs a two-person recovery.
     await db().passkey.create({
-      data: { userId: h.userId, credentialId: `links-${h.userId}`, publicKey: Buffer.from([1]), aaguid: '0', deviceType: 'singleDevice', backedUp: false, revokedAt: at },
+      data: {
+        userId: h.userId,
+        credentialId: `links-${h.userId}`,
+        publicKey: Buffer.from([1]),
+        aaguid: '0',
+        deviceType: 'singleDevice',
+        backedUp: false,
+        revokedAt: at,
+      },
     });
-    const enrolled = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
+    const enrolled = await issueLink(
+      db(),
+      { employeeId: h.employeeId },
+      { actor, at, origin: ORIGIN },
+    );
     assert.deepEqual(enrolled.ok ? null : enrolled.reason, 'already_enrolled');
-    assert.equal(await db().bridgeToken.count({ where: { userId: { in: [h.userId, noDevice.userId] } } }), 0);
-    assert.equal((await issueLink(db(), { employeeId: h.employeeId, purpose: 'recovery' }, { actor, at, origin: ORIGIN })).ok, true);
+    assert.equal(
+      await db().bridgeToken.count({ where: { userId: { in: [h.userId, noDevice.userId] } } }),
+      0,
+    );
+    assert.equal(
+      (
+        await issueLink(
+          db(),
+          { employeeId: h.employeeId, purpose: 'recovery' },
+          { actor, at, origin: ORIGIN },
+        )
+      ).ok,
+      true,
+    );
   });
 
   test('a new link revokes the previous one; revoking makes the hire `revoked`', async () => {
     const h = await hire();
-    const first = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
-    const second = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
+    const first = await issueLink(
+      db(),
+      { employeeId: h.employeeId },
+      { actor, at, origin: ORIGIN },
+    );
+    const second = await issueLink(
+      db(),
+      { employeeId: h.employeeId },
+      { actor, at, origin: ORIGIN },
+    );
     assert.ok(first.ok && second.ok);
-    assert.deepEqual(await peekLink(db(), { token: tokenOf(first.url), peer: h.peer, request, at }), { ok: false, reason: 'revoked', validFrom: undefined });
-    assert.equal((await peekLink(db(), { token: tokenOf(second.url), peer: h.peer, request, at })).ok, true);
-    assert.deepEqual(await revokeOpenLink(db(), { userId: h.userId, reason: 'test' }, { actor, at }), { revoked: 1 });
+    assert.deepEqual(
+      await peekLink(db(), { token: tokenOf(first.url), peer: h.peer, request, at }),
+      { ok: false, reason: 'revoked', validFrom: undefined },
+    );
+    assert.equal(
+      (await peekLink(db(), { token: tokenOf(second.url), peer: h.peer, request, at })).ok,
+      true,
+    );
+    assert.deepEqual(
+      await revokeOpenLink(db(), { userId: h.userId, reason: 'test' }, { actor, at }),
+      { revoked: 1 },
+    );
     assert.equal(await stateOf(h.employeeId), 'revoked');
-    assert.equal((await peekLink(db(), { token: tokenOf(second.url), peer: h.peer, request, at })).ok, false);
+    assert.equal(
+      (await peekLink(db(), { token: tokenOf(second.url), peer: h.peer, request, at })).ok,
+      false,
+    );
   });
 });
 
 describe('time', () => {
   test('an expired link answers `expired` and the hire becomes `expired`', async () => {
     const h = await hire();
-    const link = await issueLink(db(), { employeeId: h.employeeId, ttlMs: LINK_TTL.min }, { actor, at, origin: ORIGIN });
+    const link = await issueLink(
+      db(),
+      { employeeId: h.employeeId, ttlMs: LINK_TTL.min },
+      { actor, at, origin: ORIGIN },
+    );
     assert.ok(link.ok);
     const later = new Date(link.expiresAt.getTime() + 1);
-    const result = await redeemLink(db(), { token: tokenOf(link.url), peer: h.peer, request, at: later });
+    const result = await redeemLink(db(), {
+      token: tokenOf(link.url),
+      peer: h.peer,
+      request,
+      at: later,
+    });
     assert.deepEqual(result.ok ? null : result.reason, 'expired');
     assert.equal(await stateOf(h.employeeId), 'expired');
   });
@@ -107,12 +192,27 @@ describe('time', () => {
     const h = await hire();
     const link = await issueLink(db(), { employeeId: h.employeeId }, { actor, at, origin: ORIGIN });
     assert.ok(link.ok);
-    const redeemed = await redeemLink(db(), { token: tokenOf(link.url), peer: h.peer, request, at });
+    const redeemed = await redeemLink(db(), {
+      token: tokenOf(link.url),
+      peer: h.peer,
+      request,
+      at,
+    });
     assert.ok(redeemed.ok);
-    const headers = new Headers({ cookie: enrollmentCookie(redeemed.sessionSecret).split(';')[0]! });
-    const justInTime = await currentEnrollmentSession(db(), { headers, peer: h.peer, at: new Date(at.getTime() + ENROLLMENT_SESSION_TTL - 1) });
+    const headers = new Headers({
+      cookie: enrollmentCookie(redeemed.sessionSecret).split(';')[0]!,
+    });
+    const justInTime = await currentEnrollmentSession(db(), {
+      headers,
+      peer: h.peer,
+      at: new Date(at.getTime() + ENROLLMENT_SESSION_TTL - 1),
+    });
     assert.equal(justInTime.ok, true);
-    const lapsed = await currentEnrollmentSession(db(), { headers, peer: h.peer, at: new Date(at.getTime() + ENROLLMENT_SESSION_TTL) });
+    const lapsed = await currentEnrollmentSession(db(), {
+      headers,
+      peer: h.peer,
+      at: new Date(at.getTime() + ENROLLMENT_SESSION_TTL),
+    });
     assert.deepEqual(lapsed, { ok: false, reason: 'session_expired' });
   });
 
@@ -122,10 +222,17 @@ describe('time', () => {
     const h = await hire();
     await db().user.update({ where: { id: h.userId }, data: { enrollmentState: 'offboarded' } });
     await assert.rejects(
-      writeTransaction(db(), (tx) => applyEnrollmentEvent(tx, { userId: h.userId, event: 'passkey_registered', at, actor, reason: 'race' })),
+      writeTransaction(db(), (tx) =>
+        applyEnrollmentEvent(tx, {
+          userId: h.userId,
+          event: 'passkey_registered',
+          at,
+          actor,
+          reason: 'race',
+        }),
+      ),
       /Refusing to move an offboarded person/,
     );
     assert.equal(await stateOf(h.employeeId), 'offboarded');
   });
 });
-

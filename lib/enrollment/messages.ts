@@ -18,16 +18,21 @@ export type EnrollmentProblemCode =
   | 'verification_failed'
   | 'credential_exists';
 
-export const ENROLLMENT_PROBLEMS: Record<EnrollmentProblemCode, { status: number; title: string; message: string }> = {
+export const ENROLLMENT_PROBLEMS: Record<
+  EnrollmentProblemCode,
+  { status: number; title: string; message: string }
+> = {
   malformed: {
     status: 400,
     title: 'This link is incomplete',
-    message: 'The link is damaged or was cut short. Open it again exactly as you received it, or ask IT for a new one.',
+    message:
+      'The link is damaged or was cut short. Open it again exactly as you received it, or ask IT for a new one.',
   },
   unknown: {
     status: 404,
     title: 'We don\u2019t recognise this link',
-    message: 'It may have been mistyped or replaced by a newer one. Ask your IT team for a new link.',
+    message:
+      'It may have been mistyped or replaced by a newer one. Ask your IT team for a new link.',
   },
   used: {
     status: 409,
@@ -42,7 +47,8 @@ export const ENROLLMENT_PROBLEMS: Record<EnrollmentProblemCode, { status: number
   revoked: {
     status: 410,
     title: 'This link was cancelled',
-    message: 'IT cancelled it, or issued a newer one. Use the newest link you received, or ask IT for a new one.',
+    message:
+      'IT cancelled it, or issued a newer one. Use the newest link you received, or ask IT for a new one.',
   },
   not_yet_valid: {
     status: 403,
@@ -57,7 +63,8 @@ export const ENROLLMENT_PROBLEMS: Record<EnrollmentProblemCode, { status: number
   no_certificate: {
     status: 403,
     title: 'This link works only on the laptop issued to you',
-    message: 'This browser did not present your laptop\u2019s device certificate. Open the link on the laptop IT gave you, or contact IT.',
+    message:
+      'This browser did not present your laptop\u2019s device certificate. Open the link on the laptop IT gave you, or contact IT.',
   },
   throttled: {
     status: 429,
@@ -72,12 +79,14 @@ export const ENROLLMENT_PROBLEMS: Record<EnrollmentProblemCode, { status: number
   session_expired: {
     status: 410,
     title: 'Your enrollment window has closed',
-    message: 'You had 10 minutes to create your passkey after opening the link. Ask your IT team for a new link.',
+    message:
+      'You had 10 minutes to create your passkey after opening the link. Ask your IT team for a new link.',
   },
   session_ended: {
     status: 410,
     title: 'Your enrollment window has closed',
-    message: 'This enrollment was completed or cancelled. If you still need a passkey, ask your IT team for a new link.',
+    message:
+      'This enrollment was completed or cancelled. If you still need a passkey, ask your IT team for a new link.',
   },
   challenge_invalid: {
     status: 400,

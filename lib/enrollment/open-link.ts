@@ -5,6 +5,9 @@ export function openLinkWhere(at: Date) {
   return { consumedAt: null, revokedAt: null, expiresAt: { gt: at } };
 }
 
-export function isOpenLink(link: { consumedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, at: Date): boolean {
+export function isOpenLink(
+  link: { consumedAt: Date | null; revokedAt: Date | null; expiresAt: Date },
+  at: Date,
+): boolean {
   return !link.consumedAt && !link.revokedAt && link.expiresAt > at;
 }

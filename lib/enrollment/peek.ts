@@ -5,7 +5,8 @@ import { attemptLink, type LinkAttempt } from '@/lib/enrollment/link-attempt';
 import type { LinkFailure } from '@/lib/enrollment/link-outcome';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 
-export type PeekResult = { ok: true; hire: { name: string }; deviceMatches: true; expiresAt: Date } | LinkFailure;
+export type PeekResult =
+  { ok: true; hire: { name: string }; deviceMatches: true; expiresAt: Date } | LinkFailure;
 
 /**
  * Tells the enrollment page whose link this is, before anything happens. Never consumes the link.
@@ -17,7 +18,10 @@ export async function peekLink(db: Db, attempt: LinkAttempt): Promise<PeekResult
   const { link } = result;
   if (!link.openedAt) {
     await writeTransaction(db, async (tx) => {
-      const first = await tx.bridgeToken.updateMany({ where: { id: link.id, openedAt: null }, data: { openedAt: attempt.at } });
+      const first = await tx.bridgeToken.updateMany({
+        where: { id: link.id, openedAt: null },
+        data: { openedAt: attempt.at },
+      });
       if (first.count === 0) return;
       await appendAudit(tx, {
         at: attempt.at,
@@ -27,8 +31,19 @@ export async function peekLink(db: Db, attempt: LinkAttempt): Promise<PeekResult
         userId: link.userId,
         request: attempt.request,
       });
-      await applyEnrollmentEvent(tx, { userId: link.userId, event: 'link_opened', at: attempt.at, actor: { type: 'user', id: link.userId }, request: attempt.request });
+      await applyEnrollmentEvent(tx, {
+        userId: link.userId,
+        event: 'link_opened',
+        at: attempt.at,
+        actor: { type: 'user', id: link.userId },
+        request: attempt.request,
+      });
     });
   }
-  return { ok: true, hire: { name: link.user.name }, deviceMatches: true, expiresAt: link.expiresAt };
+  return {
+    ok: true,
+    hire: { name: link.user.name },
+    deviceMatches: true,
+    expiresAt: link.expiresAt,
+  };
 }

@@ -42,4 +42,3 @@ export const THROTTLE = { perDevice: 10, perAddress: 100, window: 15 * MINUTE } 
 
 /** Request bodies of the enrollment API: a WebAuthn response is a few KiB; nothing needs more. */
 export const MAX_BODY_BYTES = 16 * 1024;
-

@@ -8,7 +8,8 @@ import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { hashSecret } from '@/lib/crypto';
 import { newToken } from '@/lib/enrollment/token';
 
-export type RedeemResult = { ok: true; sessionSecret: string; expiresAt: Date; hire: { name: string } } | LinkFailure;
+export type RedeemResult =
+  { ok: true; sessionSecret: string; expiresAt: Date; hire: { name: string } } | LinkFailure;
 
 /**
  * Consumes the link and opens the enrollment session, in one transaction. The consuming UPDATE is
@@ -25,12 +26,25 @@ export async function redeemLink(db: Db, attempt: LinkAttempt): Promise<RedeemRe
 
   const won = await writeTransaction(db, async (tx) => {
     const consumed = await tx.bridgeToken.updateMany({
-      where: { id: link.id, consumedAt: null, revokedAt: null, expiresAt: { gt: at }, notBefore: { lte: at } },
+      where: {
+        id: link.id,
+        consumedAt: null,
+        revokedAt: null,
+        expiresAt: { gt: at },
+        notBefore: { lte: at },
+      },
       data: { consumedAt: at, openedAt: link.openedAt ?? at },
     });
     if (consumed.count !== 1) return false;
     const session = await tx.enrollmentSession.create({
-      data: { secretHash: hashSecret(sessionSecret), userId: link.userId, deviceId: link.deviceId, bridgeTokenId: link.id, createdAt: at, expiresAt },
+      data: {
+        secretHash: hashSecret(sessionSecret),
+        userId: link.userId,
+        deviceId: link.deviceId,
+        bridgeTokenId: link.id,
+        createdAt: at,
+        expiresAt,
+      },
     });
     const actor = { type: 'user', id: link.userId } as const;
     await appendAudit(tx, {
@@ -40,9 +54,19 @@ export async function redeemLink(db: Db, attempt: LinkAttempt): Promise<RedeemRe
       subject: { type: 'enrollment_session', id: session.id },
       userId: link.userId,
       request,
-      details: { linkId: link.id, purpose: link.purpose, sessionExpiresAt: expiresAt.toISOString() },
+      details: {
+        linkId: link.id,
+        purpose: link.purpose,
+        sessionExpiresAt: expiresAt.toISOString(),
+      },
     });
-    await applyEnrollmentEvent(tx, { userId: link.userId, event: 'link_redeemed', at, actor, request });
+    await applyEnrollmentEvent(tx, {
+      userId: link.userId,
+      event: 'link_redeemed',
+      at,
+      actor,
+      request,
+    });
     return true;
   });
 

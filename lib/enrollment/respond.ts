@@ -5,7 +5,12 @@ import { problem } from '@/lib/http/problem';
 /** One mapping from an enrollment outcome's reason to its status code and message. */
 export function enrollmentProblem(
   code: EnrollmentProblemCode,
-  extra: { retryAfterSeconds?: number; validFrom?: Date; detail?: string; headers?: Record<string, string> } = {},
+  extra: {
+    retryAfterSeconds?: number;
+    validFrom?: Date;
+    detail?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Response {
   const { status, message } = ENROLLMENT_PROBLEMS[code];
   return problem(status, code, extra.detail ? `${message} (${extra.detail})` : message, extra);

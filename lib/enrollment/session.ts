@@ -21,7 +21,8 @@ export function clearedEnrollmentCookie(): string {
   return `${ENROLLMENT_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict`;
 }
 
-export type SessionProblem = 'no_session' | 'session_expired' | 'session_ended' | 'wrong_device' | 'no_certificate';
+export type SessionProblem =
+  'no_session' | 'session_expired' | 'session_ended' | 'wrong_device' | 'no_certificate';
 
 export type ActiveEnrollmentSession = NonNullable<Awaited<ReturnType<typeof loadSession>>>;
 
@@ -30,7 +31,9 @@ function loadSession(db: Db, secret: string) {
     where: { secretHash: hashSecret(secret) },
     include: {
       device: true,
-      user: { select: { id: true, name: true, email: true, employeeId: true, enrollmentState: true } },
+      user: {
+        select: { id: true, name: true, email: true, employeeId: true, enrollmentState: true },
+      },
       bridgeToken: { select: { id: true, purpose: true, recoveryRequestId: true } },
     },
   });
@@ -45,9 +48,11 @@ export async function currentEnrollmentSession(
   if (!secret || !TOKEN_PATTERN.test(secret)) return { ok: false, reason: 'no_session' };
   const session = await loadSession(db, secret);
   if (!session) return { ok: false, reason: 'no_session' };
-  if (session.endedAt || session.device.retiredAt || session.user.enrollmentState === 'offboarded') return { ok: false, reason: 'session_ended' };
+  if (session.endedAt || session.device.retiredAt || session.user.enrollmentState === 'offboarded')
+    return { ok: false, reason: 'session_ended' };
   if (session.expiresAt <= input.at) return { ok: false, reason: 'session_expired' };
   if (!input.peer.fingerprint) return { ok: false, reason: 'no_certificate' };
-  if (!sameFingerprint(input.peer.fingerprint, session.device.certFingerprint)) return { ok: false, reason: 'wrong_device' };
+  if (!sameFingerprint(input.peer.fingerprint, session.device.certFingerprint))
+    return { ok: false, reason: 'wrong_device' };
   return { ok: true, session };
 }

@@ -45,12 +45,20 @@ export const TRANSITIONS = {
   /** The last active passkey is gone (removed by IT or by a recovery): the person needs a new link. */
   passkeys_gone: { from: ['enrolled'], to: 'ready', toWithoutDevice: 'awaiting_device' },
   offboarded: { from: ALIVE, to: 'offboarded' },
-} as const satisfies Record<string, { from: readonly EnrollmentState[]; to: EnrollmentState; toWithoutDevice?: EnrollmentState }>;
+} as const satisfies Record<
+  string,
+  { from: readonly EnrollmentState[]; to: EnrollmentState; toWithoutDevice?: EnrollmentState }
+>;
 
 export type EnrollmentEvent = keyof typeof TRANSITIONS;
 
 /** Events that only take access away: for someone who already left they change nothing. */
-const TAKES_ACCESS_AWAY: ReadonlySet<EnrollmentEvent> = new Set(['link_expired', 'link_revoked', 'passkeys_gone', 'offboarded']);
+const TAKES_ACCESS_AWAY: ReadonlySet<EnrollmentEvent> = new Set([
+  'link_expired',
+  'link_revoked',
+  'passkeys_gone',
+  'offboarded',
+]);
 
 /**
  * Applies `event` to a person inside the caller's transaction, as TRANSITIONS says, and records the
@@ -59,20 +67,40 @@ const TAKES_ACCESS_AWAY: ReadonlySet<EnrollmentEvent> = new Set(['link_expired',
  */
 export async function applyEnrollmentEvent(
   tx: Tx,
-  change: { userId: string; event: EnrollmentEvent; at: Date; actor: Actor; request?: RequestContext; reason?: string },
+  change: {
+    userId: string;
+    event: EnrollmentEvent;
+    at: Date;
+    actor: Actor;
+    request?: RequestContext;
+    reason?: string;
+  },
 ): Promise<EnrollmentState> {
-  const user = await tx.user.findUniqueOrThrow({ where: { id: change.userId }, select: { enrollmentState: true, employeeId: true } });
+  const user = await tx.user.findUniqueOrThrow({
+    where: { id: change.userId },
+    select: { enrollmentState: true, employeeId: true },
+  });
   const from = user.enrollmentState as EnrollmentState;
-  const rule: { from: readonly EnrollmentState[]; to: EnrollmentState; toWithoutDevice?: EnrollmentState } = TRANSITIONS[change.event];
+  const rule: {
+    from: readonly EnrollmentState[];
+    to: EnrollmentState;
+    toWithoutDevice?: EnrollmentState;
+  } = TRANSITIONS[change.event];
   if (!rule.from.includes(from)) {
     // Any other event reaching a leaver is a transaction racing with the leaver: it must fail, not resurrect them.
-    if (from === 'offboarded' && !TAKES_ACCESS_AWAY.has(change.event)) throw new Error(`Refusing to move an offboarded person (${change.event})`);
+    if (from === 'offboarded' && !TAKES_ACCESS_AWAY.has(change.event))
+      throw new Error(`Refusing to move an offboarded person (${change.event})`);
     return from;
   }
-  const hasDevice = rule.toWithoutDevice ? (await tx.device.count({ where: { userId: change.userId, retiredAt: null } })) > 0 : true;
+  const hasDevice = rule.toWithoutDevice
+    ? (await tx.device.count({ where: { userId: change.userId, retiredAt: null } })) > 0
+    : true;
   const to = hasDevice ? rule.to : rule.toWithoutDevice!;
   if (to === from) return from;
-  await tx.user.update({ where: { id: change.userId }, data: { enrollmentState: to, stateChangedAt: change.at } });
+  await tx.user.update({
+    where: { id: change.userId },
+    data: { enrollmentState: to, stateChangedAt: change.at },
+  });
   await appendAudit(tx, {
     at: change.at,
     actor: change.actor,
@@ -82,6 +110,11 @@ export async function applyEnrollmentEvent(
     request: change.request,
     details: { from, to, reason: change.reason ?? change.event },
   });
-  await enqueueStatusChange(tx, { userId: change.userId, employeeId: user.employeeId, state: to, at: change.at });
+  await enqueueStatusChange(tx, {
+    userId: change.userId,
+    employeeId: user.employeeId,
+    state: to,
+    at: change.at,
+  });
   return to;
 }

@@ -16,7 +16,9 @@ import { THROTTLE } from '@/lib/enrollment/policy';
 export type ThrottleKey = { key: string; limit: number };
 
 export function throttleKeys(peer: Peer, presentsLinkDevice: boolean): ThrottleKey[] {
-  const device = peer.fingerprint ? [{ key: `device:${peer.fingerprint}`, limit: THROTTLE.perDevice }] : [];
+  const device = peer.fingerprint
+    ? [{ key: `device:${peer.fingerprint}`, limit: THROTTLE.perDevice }]
+    : [];
   if (presentsLinkDevice) return device;
   return [...(peer.ip ? [{ key: `ip:${peer.ip}`, limit: THROTTLE.perAddress }] : []), ...device];
 }
@@ -26,7 +28,12 @@ export async function throttledFor(db: Db, keys: ThrottleKey[], at: Date): Promi
   const since = new Date(at.getTime() - THROTTLE.window);
   let retryAfterMs = 0;
   for (const { key, limit } of keys) {
-    const hits = await db.throttleHit.findMany({ where: { key, at: { gt: since } }, orderBy: { at: 'desc' }, take: limit, select: { at: true } });
+    const hits = await db.throttleHit.findMany({
+      where: { key, at: { gt: since } },
+      orderBy: { at: 'desc' },
+      take: limit,
+      select: { at: true },
+    });
     if (hits.length >= limit) {
       // Allowed again once the oldest of the last `limit` hits leaves the window.
       const oldest = hits[hits.length - 1]!.at.getTime();
@@ -40,5 +47,7 @@ export async function recordFailure(db: Db, keys: ThrottleKey[], at: Date): Prom
   if (keys.length === 0) return;
   await db.throttleHit.createMany({ data: keys.map(({ key }) => ({ key, at })) });
   // Old hits are worthless; trim them as we go so the table stays small.
-  await db.throttleHit.deleteMany({ where: { at: { lt: new Date(at.getTime() - THROTTLE.window) } } });
+  await db.throttleHit.deleteMany({
+    where: { at: { lt: new Date(at.getTime() - THROTTLE.window) } },
+  });
 }

@@ -13,7 +13,10 @@ export function newToken(): string {
 
 export const BridgeTokenString = z
   .string({ error: 'Expected the token from the link, as text' })
-  .regex(TOKEN_PATTERN, 'The link is incomplete or damaged: the token must be 43 URL-safe characters');
+  .regex(
+    TOKEN_PATTERN,
+    'The link is incomplete or damaged: the token must be 43 URL-safe characters',
+  );
 
 export function enrollmentUrl(origin: string, token: string): string {
   // The token travels in the fragment: browsers never send it in a request, so it stays out of

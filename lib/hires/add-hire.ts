@@ -10,7 +10,11 @@ import { uniqueViolation } from '@/lib/db/errors';
 
 export type AddHireResult =
   | { ok: true; hire: { id: string; employeeId: string } }
-  | { ok: false; reason: 'duplicate_employee_id' | 'duplicate_email' | 'unknown_manager'; message: string };
+  | {
+      ok: false;
+      reason: 'duplicate_employee_id' | 'duplicate_email' | 'unknown_manager';
+      message: string;
+    };
 
 /** Creates a hire (state `awaiting_device`) and, with `role`, grants them a staff role. */
 export async function addHire(
@@ -19,13 +23,25 @@ export async function addHire(
   context: { actor: Actor; at: Date; request?: RequestContext },
 ): Promise<AddHireResult> {
   const { at, actor } = context;
-  const duplicateId = { ok: false, reason: 'duplicate_employee_id', message: `A person with employee id "${input.employeeId}" already exists` } as const;
-  if (await db.user.findUnique({ where: { employeeId: input.employeeId }, select: { id: true } })) return duplicateId;
+  const duplicateId = {
+    ok: false,
+    reason: 'duplicate_employee_id',
+    message: `A person with employee id "${input.employeeId}" already exists`,
+  } as const;
+  if (await db.user.findUnique({ where: { employeeId: input.employeeId }, select: { id: true } }))
+    return duplicateId;
   let managerId: string | null = null;
   if (input.managerEmployeeId) {
-    const manager = await db.user.findUnique({ where: { employeeId: input.managerEmployeeId }, select: { id: true } });
+    const manager = await db.user.findUnique({
+      where: { employeeId: input.managerEmployeeId },
+      select: { id: true },
+    });
     if (!manager) {
-      return { ok: false, reason: 'unknown_manager', message: `No person with employee id "${input.managerEmployeeId}" to be the manager` };
+      return {
+        ok: false,
+        reason: 'unknown_manager',
+        message: `No person with employee id "${input.managerEmployeeId}" to be the manager`,
+      };
     }
     managerId = manager.id;
   }
@@ -34,7 +50,9 @@ export async function addHire(
       const user = await tx.user.create({ data: newHireRow(input, managerId, context) });
       await appendAudit(tx, hireAddedEvent(user, input, context));
       if (input.role) {
-        await tx.staffRole.create({ data: { userId: user.id, role: input.role, grantedAt: at, grantedBy: actorLabel(actor) } });
+        await tx.staffRole.create({
+          data: { userId: user.id, role: input.role, grantedAt: at, grantedBy: actorLabel(actor) },
+        });
         await appendAudit(tx, {
           at,
           actor,
@@ -51,7 +69,12 @@ export async function addHire(
   } catch (error) {
     const field = uniqueViolation(error);
     if (field === 'employeeId') return duplicateId;
-    if (field === 'email') return { ok: false, reason: 'duplicate_email', message: `A person with email "${input.email}" already exists` };
+    if (field === 'email')
+      return {
+        ok: false,
+        reason: 'duplicate_email',
+        message: `A person with email "${input.email}" already exists`,
+      };
     throw error;
   }
 }
@@ -67,13 +90,31 @@ export async function addHires(
   inputs: Omit<HireInput, 'role'>[],
   context: { actor: Actor; at: Date; request?: RequestContext },
 ): Promise<{ id: string; employeeId: string }[]> {
-  const ids = new Map<string, string>(inputs.map((input) => [input.employeeId, crypto.randomUUID()]));
-  const outside = [...new Set(inputs.flatMap((input) => (input.managerEmployeeId && !ids.has(input.managerEmployeeId) ? [input.managerEmployeeId] : [])))];
-  const managers = await inChunks(outside, (chunk) => tx.user.findMany({ where: { employeeId: { in: chunk } }, select: { id: true, employeeId: true } }));
+  const ids = new Map<string, string>(
+    inputs.map((input) => [input.employeeId, crypto.randomUUID()]),
+  );
+  const outside = [
+    ...new Set(
+      inputs.flatMap((input) =>
+        input.managerEmployeeId && !ids.has(input.managerEmployeeId)
+          ? [input.managerEmployeeId]
+          : [],
+      ),
+    ),
+  ];
+  const managers = await inChunks(outside, (chunk) =>
+    tx.user.findMany({
+      where: { employeeId: { in: chunk } },
+      select: { id: true, employeeId: true },
+    }),
+  );
   for (const manager of managers) ids.set(manager.employeeId, manager.id);
   const hires = inputs.map((input) => {
     const managerId = input.managerEmployeeId ? ids.get(input.managerEmployeeId) : null;
-    if (managerId === undefined) throw new Error(`addHires: manager "${input.managerEmployeeId}" of "${input.employeeId}" was not checked by the caller`);
+    if (managerId === undefined)
+      throw new Error(
+        `addHires: manager "${input.managerEmployeeId}" of "${input.employeeId}" was not checked by the caller`,
+      );
     return { id: ids.get(input.employeeId)!, ...newHireRow(input, managerId, context) };
   });
   await insertRows(tx, 'User', hires);
@@ -84,7 +125,11 @@ export async function addHires(
   return hires.map((hire) => ({ id: hire.id, employeeId: hire.employeeId }));
 }
 
-function newHireRow(input: Omit<HireInput, 'role'>, managerId: string | null, context: { actor: Actor; at: Date }) {
+function newHireRow(
+  input: Omit<HireInput, 'role'>,
+  managerId: string | null,
+  context: { actor: Actor; at: Date },
+) {
   const { actor, at } = context;
   return {
     employeeId: input.employeeId,
@@ -114,6 +159,10 @@ function hireAddedEvent(
     subject: { type: 'user', id: user.id },
     userId: user.id,
     request: context.request,
-    details: { employeeId: user.employeeId, startDate: user.startDate, managerEmployeeId: input.managerEmployeeId ?? null },
+    details: {
+      employeeId: user.employeeId,
+      startDate: user.startDate,
+      managerEmployeeId: input.managerEmployeeId ?? null,
+    },
   };
 }

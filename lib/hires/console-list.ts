@@ -9,7 +9,12 @@ import { CalendarDate } from '@/lib/hires/hire-input';
 // The IT console's hires table: filters, sort and pagination done by the database (indexed columns),
 // so 50,000 hires cost the same as 50. Parameters come from the URL and are validated here.
 
-const SORTS = { start: 'startDate', name: 'name', state: 'enrollmentState', updated: 'stateChangedAt' } as const;
+const SORTS = {
+  start: 'startDate',
+  name: 'name',
+  state: 'enrollmentState',
+  updated: 'stateChangedAt',
+} as const;
 export const PAGE_SIZE = 50;
 
 const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -21,18 +26,28 @@ export const HireListQuery = z.object({
   to: z.preprocess(blankToUndefined, CalendarDate.optional()),
   department: z.preprocess(blankToUndefined, z.string().trim().max(100).optional()),
   manager: z.preprocess(blankToUndefined, z.string().trim().max(64).optional()),
-  sort: z.preprocess(blankToUndefined, z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('start')),
+  sort: z.preprocess(
+    blankToUndefined,
+    z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('start'),
+  ),
   dir: z.preprocess(blankToUndefined, z.enum(['asc', 'desc']).default('asc')),
   page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
 });
 export type HireListQuery = z.infer<typeof HireListQuery>;
 
 /** Parses URL search params leniently: an invalid filter is dropped (and reported), never a 500. */
-export function parseHireListQuery(params: Record<string, string | string[] | undefined>): { query: HireListQuery; ignored: string[] } {
-  const flat = Object.fromEntries(Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]));
+export function parseHireListQuery(params: Record<string, string | string[] | undefined>): {
+  query: HireListQuery;
+  ignored: string[];
+} {
+  const flat = Object.fromEntries(
+    Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]),
+  );
   const ignored: string[] = [];
   for (const key of Object.keys(HireListQuery.shape)) {
-    if (!HireListQuery.shape[key as keyof typeof HireListQuery.shape].safeParse(flat[key]).success) {
+    if (
+      !HireListQuery.shape[key as keyof typeof HireListQuery.shape].safeParse(flat[key]).success
+    ) {
       ignored.push(key);
       delete flat[key];
     }
@@ -57,16 +72,33 @@ export type HireRow = {
 function where(query: HireListQuery): Prisma.UserWhereInput {
   return {
     ...(query.q
-      ? { OR: [{ name: { contains: query.q } }, { employeeId: { startsWith: query.q } }, { email: { startsWith: query.q.toLowerCase() } }] }
+      ? {
+          OR: [
+            { name: { contains: query.q } },
+            { employeeId: { startsWith: query.q } },
+            { email: { startsWith: query.q.toLowerCase() } },
+          ],
+        }
       : {}),
     ...(query.state ? { enrollmentState: query.state } : {}),
-    ...(query.from || query.to ? { startDate: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } } : {}),
+    ...(query.from || query.to
+      ? {
+          startDate: {
+            ...(query.from ? { gte: query.from } : {}),
+            ...(query.to ? { lte: query.to } : {}),
+          },
+        }
+      : {}),
     ...(query.department ? { department: query.department } : {}),
     ...(query.manager ? { manager: { employeeId: query.manager } } : {}),
   };
 }
 
-export async function listHires(db: Db, query: HireListQuery, pageSize = PAGE_SIZE): Promise<{ rows: HireRow[]; total: number }> {
+export async function listHires(
+  db: Db,
+  query: HireListQuery,
+  pageSize = PAGE_SIZE,
+): Promise<{ rows: HireRow[]; total: number }> {
   const filter = where(query);
   const [total, users] = await Promise.all([
     db.user.count({ where: filter }),
@@ -78,20 +110,36 @@ export async function listHires(db: Db, query: HireListQuery, pageSize = PAGE_SI
       include: {
         manager: { select: { name: true } },
         devices: { where: { retiredAt: null }, select: { serial: true }, take: 1 },
-        bridgeTokens: { where: { consumedAt: null, revokedAt: null }, select: { expiresAt: true }, orderBy: { issuedAt: 'desc' }, take: 1 },
+        bridgeTokens: {
+          where: { consumedAt: null, revokedAt: null },
+          select: { expiresAt: true },
+          orderBy: { issuedAt: 'desc' },
+          take: 1,
+        },
       },
     }),
   ]);
   // Audit events name their hire by id only (no relation to join through); an export page holds 1,000 hires.
   const latest = await inChunks(
     users.map((user) => user.id),
-    (ids) => db.auditEvent.groupBy({ by: ['userId'], where: { userId: { in: ids } }, _max: { seq: true } }),
+    (ids) =>
+      db.auditEvent.groupBy({
+        by: ['userId'],
+        where: { userId: { in: ids } },
+        _max: { seq: true },
+      }),
   );
   const events = await inChunks(
     latest.flatMap((row) => row._max.seq ?? []),
-    (seqs) => db.auditEvent.findMany({ where: { seq: { in: seqs } }, select: { userId: true, action: true, at: true } }),
+    (seqs) =>
+      db.auditEvent.findMany({
+        where: { seq: { in: seqs } },
+        select: { userId: true, action: true, at: true },
+      }),
   );
-  const lastByUser = new Map(events.map((event) => [event.userId, { action: event.action, at: event.at }]));
+  const lastByUser = new Map(
+    events.map((event) => [event.userId, { action: event.action, at: event.at }]),
+  );
   return {
     total,
     rows: users.map((user) => ({

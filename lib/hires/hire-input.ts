@@ -23,7 +23,10 @@ export const HireInput = z
   .object({
     employeeId: EmployeeId,
     name: z.string().trim().min(1, 'Name is required').max(200, 'Name is at most 200 characters'),
-    email: z.email('Expected an email address').max(254).transform((value) => value.toLowerCase()),
+    email: z
+      .email('Expected an email address')
+      .max(254)
+      .transform((value) => value.toLowerCase()),
     startDate: CalendarDate,
     managerEmployeeId: EmployeeId.optional(),
     department: z.string().trim().min(1).max(100).optional(),

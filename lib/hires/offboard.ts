@@ -18,10 +18,22 @@ export async function offboard(
   const passkeys = await revokePasskeys(tx, { ...input, leaving: true });
   if (!passkeys.ok) return passkeys;
   await endSessions(tx, userId);
-  const links = await tx.bridgeToken.updateMany({ where: { userId, consumedAt: null, revokedAt: null }, data: { revokedAt: at, revokedReason: 'offboarded' } });
-  const sessions = await tx.enrollmentSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: at } });
-  const devices = await tx.device.updateMany({ where: { userId, retiredAt: null }, data: { retiredAt: at } });
-  await tx.recoveryRequest.updateMany({ where: { userId, status: 'pending' }, data: { status: 'declined', decidedAt: at } });
+  const links = await tx.bridgeToken.updateMany({
+    where: { userId, consumedAt: null, revokedAt: null },
+    data: { revokedAt: at, revokedReason: 'offboarded' },
+  });
+  const sessions = await tx.enrollmentSession.updateMany({
+    where: { userId, endedAt: null },
+    data: { endedAt: at },
+  });
+  const devices = await tx.device.updateMany({
+    where: { userId, retiredAt: null },
+    data: { retiredAt: at },
+  });
+  await tx.recoveryRequest.updateMany({
+    where: { userId, status: 'pending' },
+    data: { status: 'declined', decidedAt: at },
+  });
   await tx.user.update({ where: { id: userId }, data: { offboardedAt: at } });
   await appendAudit(tx, {
     at,
@@ -30,8 +42,21 @@ export async function offboard(
     subject: { type: 'user', id: userId },
     userId,
     request: input.request,
-    details: { reason: input.reason, linksRevoked: links.count, sessionsEnded: sessions.count, passkeysRevoked: passkeys.revoked, devicesRetired: devices.count },
+    details: {
+      reason: input.reason,
+      linksRevoked: links.count,
+      sessionsEnded: sessions.count,
+      passkeysRevoked: passkeys.revoked,
+      devicesRetired: devices.count,
+    },
   });
-  await applyEnrollmentEvent(tx, { userId, event: 'offboarded', at, actor: input.actor, request: input.request, reason: input.reason });
+  await applyEnrollmentEvent(tx, {
+    userId,
+    event: 'offboarded',
+    at,
+    actor: input.actor,
+    request: input.request,
+    reason: input.reason,
+  });
   return { ok: true };
 }

@@ -9,10 +9,19 @@ import { uniqueViolation } from '@/lib/db/errors';
 export type RegisterDeviceInput = { employeeId: string; serial: string; certificatePem: string };
 
 export type RegisterDeviceResult =
-  | { ok: true; device: { id: string; serial: string; fingerprint: string; subject: string; notAfter: Date }; replaced: string | null }
+  | {
+      ok: true;
+      device: { id: string; serial: string; fingerprint: string; subject: string; notAfter: Date };
+      replaced: string | null;
+    }
   | {
       ok: false;
-      reason: 'unknown_employee' | 'offboarded' | 'bad_certificate' | 'certificate_expired' | 'certificate_in_use';
+      reason:
+        | 'unknown_employee'
+        | 'offboarded'
+        | 'bad_certificate'
+        | 'certificate_expired'
+        | 'certificate_in_use';
       message: string;
     };
 
@@ -30,15 +39,38 @@ export async function registerDevice(
   if (!parsed.ok) return { ok: false, reason: 'bad_certificate', message: parsed.message };
   const certificate = parsed.certificate;
   if (certificate.notAfter <= at) {
-    return { ok: false, reason: 'certificate_expired', message: `The certificate expired on ${certificate.notAfter.toISOString()}` };
+    return {
+      ok: false,
+      reason: 'certificate_expired',
+      message: `The certificate expired on ${certificate.notAfter.toISOString()}`,
+    };
   }
   const user = await db.user.findUnique({ where: { employeeId: input.employeeId } });
-  if (!user) return { ok: false, reason: 'unknown_employee', message: `No person with employee id "${input.employeeId}"` };
+  if (!user)
+    return {
+      ok: false,
+      reason: 'unknown_employee',
+      message: `No person with employee id "${input.employeeId}"`,
+    };
   if (user.enrollmentState === 'offboarded') {
-    return { ok: false, reason: 'offboarded', message: `${user.name} (${user.employeeId}) has left; a device cannot be registered` };
+    return {
+      ok: false,
+      reason: 'offboarded',
+      message: `${user.name} (${user.employeeId}) has left; a device cannot be registered`,
+    };
   }
-  const inUse = { ok: false, reason: 'certificate_in_use', message: 'This certificate is already registered to a device' } as const;
-  if (await db.device.findUnique({ where: { certFingerprint: certificate.fingerprint }, select: { id: true } })) return inUse;
+  const inUse = {
+    ok: false,
+    reason: 'certificate_in_use',
+    message: 'This certificate is already registered to a device',
+  } as const;
+  if (
+    await db.device.findUnique({
+      where: { certFingerprint: certificate.fingerprint },
+      select: { id: true },
+    })
+  )
+    return inUse;
 
   try {
     return await inTransaction(db, async (tx) => {
@@ -49,10 +81,19 @@ export async function registerDevice(
           where: { deviceId: previous.id, consumedAt: null, revokedAt: null },
           data: { revokedAt: at, revokedReason: 'device_replaced' },
         });
-        await tx.enrollmentSession.updateMany({ where: { deviceId: previous.id, endedAt: null }, data: { endedAt: at } });
+        await tx.enrollmentSession.updateMany({
+          where: { deviceId: previous.id, endedAt: null },
+          data: { endedAt: at },
+        });
         // A recovery was approved for that laptop only; left pending, it would block a new request for a day.
-        const voided = await tx.recoveryRequest.findMany({ where: { deviceId: previous.id, status: 'pending' }, select: { id: true } });
-        await tx.recoveryRequest.updateMany({ where: { id: { in: voided.map((request) => request.id) } }, data: { status: 'voided', decidedAt: at } });
+        const voided = await tx.recoveryRequest.findMany({
+          where: { deviceId: previous.id, status: 'pending' },
+          select: { id: true },
+        });
+        await tx.recoveryRequest.updateMany({
+          where: { id: { in: voided.map((request) => request.id) } },
+          data: { status: 'voided', decidedAt: at },
+        });
         for (const request of voided) {
           await appendAudit(tx, {
             at,
@@ -71,7 +112,11 @@ export async function registerDevice(
           subject: { type: 'device', id: previous.id },
           userId: user.id,
           request: context.request,
-          details: { serial: previous.serial, fingerprint: previous.certFingerprint, linksRevoked: revoked.count },
+          details: {
+            serial: previous.serial,
+            fingerprint: previous.certFingerprint,
+            linksRevoked: revoked.count,
+          },
         });
       }
       const device = await tx.device.create({
@@ -92,12 +137,28 @@ export async function registerDevice(
         subject: { type: 'device', id: device.id },
         userId: user.id,
         request: context.request,
-        details: { serial: device.serial, fingerprint: device.certFingerprint, subject: device.certSubject },
+        details: {
+          serial: device.serial,
+          fingerprint: device.certFingerprint,
+          subject: device.certSubject,
+        },
       });
-      await applyEnrollmentEvent(tx, { userId: user.id, event: 'device_registered', at, actor, request: context.request });
+      await applyEnrollmentEvent(tx, {
+        userId: user.id,
+        event: 'device_registered',
+        at,
+        actor,
+        request: context.request,
+      });
       return {
         ok: true as const,
-        device: { id: device.id, serial: device.serial, fingerprint: device.certFingerprint, subject: device.certSubject, notAfter: device.certNotAfter },
+        device: {
+          id: device.id,
+          serial: device.serial,
+          fingerprint: device.certFingerprint,
+          subject: device.certSubject,
+          notAfter: device.certNotAfter,
+        },
         replaced: previous?.serial ?? null,
       };
     });

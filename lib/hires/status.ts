@@ -15,7 +15,10 @@ export type HireStatus = {
 };
 
 /** What `firstkey status` prints: one hire, or every hire ordered by start date. */
-export async function hireStatuses(db: Db, filter: { employeeId?: string } = {}): Promise<HireStatus[]> {
+export async function hireStatuses(
+  db: Db,
+  filter: { employeeId?: string } = {},
+): Promise<HireStatus[]> {
   const users = await db.user.findMany({
     where: filter.employeeId ? { employeeId: filter.employeeId } : {},
     orderBy: [{ startDate: 'asc' }, { employeeId: 'asc' }],
@@ -37,7 +40,13 @@ export async function hireStatuses(db: Db, filter: { employeeId?: string } = {})
       roles: user.roles.map((role) => role.role).sort(),
       state: user.enrollmentState,
       stateChangedAt: user.stateChangedAt.toISOString(),
-      device: device ? { serial: device.serial, fingerprint: device.certFingerprint, registeredAt: device.registeredAt.toISOString() } : null,
+      device: device
+        ? {
+            serial: device.serial,
+            fingerprint: device.certFingerprint,
+            registeredAt: device.registeredAt.toISOString(),
+          }
+        : null,
     };
   });
 }

@@ -2,7 +2,9 @@
  * RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF line ends.
  * Returns rows of fields, or the line where the text stops being CSV.
  */
-export function parseCsv(text: string): { ok: true; rows: string[][] } | { ok: false; line: number; message: string } {
+export function parseCsv(
+  text: string,
+): { ok: true; rows: string[][] } | { ok: false; line: number; message: string } {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -17,7 +19,8 @@ export function parseCsv(text: string): { ok: true; rows: string[][] } | { ok: f
         i += 1;
       } else if (char === '"') {
         quoted = false;
-        if (i + 1 < input.length && !',\r\n'.includes(input[i + 1]!)) return { ok: false, line, message: 'Unexpected character after a closing quote' };
+        if (i + 1 < input.length && !',\r\n'.includes(input[i + 1]!))
+          return { ok: false, line, message: 'Unexpected character after a closing quote' };
       } else {
         if (char === '\n') line += 1;
         field += char;

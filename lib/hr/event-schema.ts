@@ -2,13 +2,21 @@ import { z } from 'zod';
 import { CalendarDate, EmployeeId } from '@/lib/hires/hire-input';
 
 // The HR webhook body (DESIGN.md "Contracts"). A leaver needs only the employee id.
-const Device = z.object({ serial: z.string().trim().min(1).max(100), certificatePem: z.string().min(1).max(12_000) }).strict();
+const Device = z
+  .object({
+    serial: z.string().trim().min(1).max(100),
+    certificatePem: z.string().min(1).max(12_000),
+  })
+  .strict();
 
 const Person = z
   .object({
     employeeId: EmployeeId,
     name: z.string().trim().min(1).max(200),
-    email: z.email().max(254).transform((value) => value.toLowerCase()),
+    email: z
+      .email()
+      .max(254)
+      .transform((value) => value.toLowerCase()),
     startDate: CalendarDate,
     managerEmployeeId: EmployeeId.nullish(),
     department: z.string().trim().min(1).max(100).nullish(),
@@ -19,7 +27,12 @@ const Person = z
 export const HrEventBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('joiner'), data: Person }).strict(),
   z.object({ type: z.literal('change'), data: Person }).strict(),
-  z.object({ type: z.literal('leaver'), data: Person.partial().extend({ employeeId: EmployeeId }).strict() }).strict(),
+  z
+    .object({
+      type: z.literal('leaver'),
+      data: Person.partial().extend({ employeeId: EmployeeId }).strict(),
+    })
+    .strict(),
 ]);
 export type HrEventBody = z.infer<typeof HrEventBody>;
 export type HrPerson = z.infer<typeof Person>;

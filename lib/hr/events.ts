@@ -19,7 +19,11 @@ import type { HrEventBody, HrPerson } from '@/lib/hr/event-schema';
 //   - a joiner or change older than a recorded leaver is ignored: leavers are final.
 
 const HR: Actor = { type: 'hr' };
-const LATER_KINDS: Record<HrEventBody['type'], string[]> = { joiner: ['change', 'leaver'], change: ['leaver'], leaver: [] };
+const LATER_KINDS: Record<HrEventBody['type'], string[]> = {
+  joiner: ['change', 'leaver'],
+  change: ['leaver'],
+  leaver: [],
+};
 
 export type HrEventResult =
   | { ok: true; duplicate: true }
@@ -35,16 +39,34 @@ export async function applyHrEvent(
   const employeeId = event.data.employeeId;
   if ('device' in event.data && event.data.device) {
     const parsed = parseCertificatePem(event.data.device.certificatePem);
-    if (!parsed.ok) return { ok: false, reason: 'invalid_certificate', message: `data.device.certificatePem: ${parsed.message}` };
+    if (!parsed.ok)
+      return {
+        ok: false,
+        reason: 'invalid_certificate',
+        message: `data.device.certificatePem: ${parsed.message}`,
+      };
   }
   try {
     return await writeTransaction(db, async (tx) => {
-      if (await tx.hrInboundEvent.findUnique({ where: { webhookId: delivery.webhookId }, select: { webhookId: true } })) {
+      if (
+        await tx.hrInboundEvent.findUnique({
+          where: { webhookId: delivery.webhookId },
+          select: { webhookId: true },
+        })
+      ) {
         return { ok: true as const, duplicate: true as const };
       }
       const result = await apply(tx, event, occurredAt, at, delivery.origin);
       await tx.hrInboundEvent.create({
-        data: { webhookId: delivery.webhookId, type: event.type, employeeId, receivedAt: at, occurredAt, result: result.outcome, details: JSON.stringify({ linkIssued: result.linkIssued }) },
+        data: {
+          webhookId: delivery.webhookId,
+          type: event.type,
+          employeeId,
+          receivedAt: at,
+          occurredAt,
+          result: result.outcome,
+          details: JSON.stringify({ linkIssued: result.linkIssued }),
+        },
       });
       const user = await tx.user.findUnique({ where: { employeeId }, select: { id: true } });
       await appendAudit(tx, {
@@ -53,7 +75,11 @@ export async function applyHrEvent(
         action: `hr_${event.type}`,
         subject: { type: 'hr_event', id: delivery.webhookId },
         userId: user?.id,
-        details: { outcome: result.outcome, occurredAt: occurredAt.toISOString(), linkIssued: result.linkIssued },
+        details: {
+          outcome: result.outcome,
+          occurredAt: occurredAt.toISOString(),
+          linkIssued: result.linkIssued,
+        },
       });
       return { ok: true as const, duplicate: false as const, ...result };
     });
@@ -62,7 +88,13 @@ export async function applyHrEvent(
   }
 }
 
-async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, origin: string): Promise<{ outcome: string; linkIssued: boolean }> {
+async function apply(
+  tx: Tx,
+  event: HrEventBody,
+  occurredAt: Date,
+  at: Date,
+  origin: string,
+): Promise<{ outcome: string; linkIssued: boolean }> {
   const employeeId = event.data.employeeId;
   // webhook-timestamp has one-second resolution: on a tie, the later kind of event wins
   // (joiner < change < leaver), so a joiner and a change sent in the same second end the same way in
@@ -71,29 +103,47 @@ async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, ori
     where: {
       employeeId,
       result: { not: 'ignored_stale' },
-      OR: [{ occurredAt: { gt: occurredAt } }, { occurredAt, type: { in: LATER_KINDS[event.type] } }],
+      OR: [
+        { occurredAt: { gt: occurredAt } },
+        { occurredAt, type: { in: LATER_KINDS[event.type] } },
+      ],
     },
     select: { type: true },
   });
-  const leaver = await tx.hrInboundEvent.findFirst({ where: { employeeId, type: 'leaver', occurredAt: { gte: occurredAt } }, select: { webhookId: true } });
+  const leaver = await tx.hrInboundEvent.findFirst({
+    where: { employeeId, type: 'leaver', occurredAt: { gte: occurredAt } },
+    select: { webhookId: true },
+  });
   const user = await tx.user.findUnique({ where: { employeeId } });
 
   if (event.type === 'leaver') {
     if (!user) return { outcome: 'leaver_before_joiner', linkIssued: false };
-    if (user.enrollmentState === 'offboarded') return { outcome: 'already_offboarded', linkIssued: false };
+    if (user.enrollmentState === 'offboarded')
+      return { outcome: 'already_offboarded', linkIssued: false };
     const left = await offboard(tx, { userId: user.id, at, actor: HR, reason: 'hr_leaver' });
     // Refused and not recorded, so HR's retry applies it once someone else can run the console.
     if (!left.ok) throw new Rollback('refused', `${user.employeeId}: ${left.message}`);
-    return { outcome: user.enrollmentState === 'enrolled' ? 'offboarded_after_enrollment' : 'offboarded_before_enrollment', linkIssued: false };
+    return {
+      outcome:
+        user.enrollmentState === 'enrolled'
+          ? 'offboarded_after_enrollment'
+          : 'offboarded_before_enrollment',
+      linkIssued: false,
+    };
   }
   if (leaver) return { outcome: 'ignored_after_leaver', linkIssued: false };
-  if (user?.enrollmentState === 'offboarded') return { outcome: 'ignored_offboarded', linkIssued: false };
+  if (user?.enrollmentState === 'offboarded')
+    return { outcome: 'ignored_offboarded', linkIssued: false };
   if (later) return { outcome: 'ignored_stale', linkIssued: false };
 
   const person = event.data;
   let outcome: string;
   if (!user) {
-    const added = await addHire(tx, hireInput(person, await knownManager(tx, person.managerEmployeeId)), { actor: HR, at });
+    const added = await addHire(
+      tx,
+      hireInput(person, await knownManager(tx, person.managerEmployeeId)),
+      { actor: HR, at },
+    );
     if (!added.ok) throw new Rollback('refused', added.message);
     outcome = event.type === 'joiner' ? 'created' : 'created_from_change_before_joiner';
   } else {
@@ -106,17 +156,33 @@ async function apply(tx: Tx, event: HrEventBody, occurredAt: Date, at: Date, ori
     const current = await tx.device.findFirst({ where: { user: { employeeId }, retiredAt: null } });
     const parsed = parseCertificatePem(person.device.certificatePem);
     if (parsed.ok && current?.certFingerprint !== parsed.certificate.fingerprint) {
-      const registered = await registerDevice(tx, { employeeId, serial: person.device.serial, certificatePem: person.device.certificatePem }, { actor: HR, at });
+      const registered = await registerDevice(
+        tx,
+        { employeeId, serial: person.device.serial, certificatePem: person.device.certificatePem },
+        { actor: HR, at },
+      );
       if (!registered.ok) throw new Rollback('refused', `data.device: ${registered.message}`);
       deviceChanged = true;
     }
   }
   // A joiner with a device gets a link, delivered to the laptop through the MDM when configured.
-  const now = await tx.user.findUniqueOrThrow({ where: { employeeId }, select: { enrollmentState: true } });
-  const open = await tx.bridgeToken.count({ where: { user: { employeeId }, ...openLinkWhere(at) } });
+  const now = await tx.user.findUniqueOrThrow({
+    where: { employeeId },
+    select: { enrollmentState: true },
+  });
+  const open = await tx.bridgeToken.count({
+    where: { user: { employeeId }, ...openLinkWhere(at) },
+  });
   let linkIssued = false;
-  if ((deviceChanged || open === 0) && ['ready', 'expired', 'revoked'].includes(now.enrollmentState)) {
-    const link = await issueLink(tx, { employeeId, reason: `hr_${event.type}` }, { actor: HR, at, origin });
+  if (
+    (deviceChanged || open === 0) &&
+    ['ready', 'expired', 'revoked'].includes(now.enrollmentState)
+  ) {
+    const link = await issueLink(
+      tx,
+      { employeeId, reason: `hr_${event.type}` },
+      { actor: HR, at, origin },
+    );
     linkIssued = link.ok;
   }
   return { outcome, linkIssued };
@@ -133,17 +199,42 @@ function hireInput(person: HrPerson, managerEmployeeId: string | undefined) {
   };
 }
 
-async function knownManager(tx: Tx, managerEmployeeId: string | null | undefined): Promise<string | undefined> {
+async function knownManager(
+  tx: Tx,
+  managerEmployeeId: string | null | undefined,
+): Promise<string | undefined> {
   if (!managerEmployeeId) return undefined;
-  return (await tx.user.findUnique({ where: { employeeId: managerEmployeeId }, select: { employeeId: true } }))?.employeeId;
+  return (
+    await tx.user.findUnique({
+      where: { employeeId: managerEmployeeId },
+      select: { employeeId: true },
+    })
+  )?.employeeId;
 }
 
 async function updatePerson(tx: Tx, userId: string, person: HrPerson, at: Date): Promise<void> {
-  const manager = person.managerEmployeeId ? await tx.user.findUnique({ where: { employeeId: person.managerEmployeeId }, select: { id: true } }) : null;
-  const clash = await tx.user.findFirst({ where: { email: person.email, id: { not: userId } }, select: { employeeId: true } });
-  if (clash) throw new Rollback('refused', `email "${person.email}" belongs to ${clash.employeeId}`);
+  const manager = person.managerEmployeeId
+    ? await tx.user.findUnique({
+        where: { employeeId: person.managerEmployeeId },
+        select: { id: true },
+      })
+    : null;
+  const clash = await tx.user.findFirst({
+    where: { email: person.email, id: { not: userId } },
+    select: { employeeId: true },
+  });
+  if (clash)
+    throw new Rollback('refused', `email "${person.email}" belongs to ${clash.employeeId}`);
   await tx.user.update({
     where: { id: userId },
-    data: { name: person.name, email: person.email, startDate: person.startDate, department: person.department ?? null, managerId: manager?.id ?? null, managerSetBy: 'hr', updatedAt: at },
+    data: {
+      name: person.name,
+      email: person.email,
+      startDate: person.startDate,
+      department: person.department ?? null,
+      managerId: manager?.id ?? null,
+      managerSetBy: 'hr',
+      updatedAt: at,
+    },
   });
 }

@@ -3,7 +3,10 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
-import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
 import { Webhook } from 'standardwebhooks';
 
 // HR and the MDM, played by a real HTTP server on 127.0.0.1 that records what it receives.
@@ -27,7 +30,8 @@ await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const port = (receiver.address() as AddressInfo).port;
 after(() => receiver.close());
 
-const secret = (seed: string) => `whsec_${crypto.createHash('sha256').update(seed).digest('base64')}`;
+const secret = (seed: string) =>
+  `whsec_${crypto.createHash('sha256').update(seed).digest('base64')}`;
 const HR_IN = [secret('hr-in-current'), secret('hr-in-next')];
 const HR_STATUS = secret('hr-status');
 const MDM = secret('mdm');
@@ -41,7 +45,8 @@ const { POST: hrEvents } = await import('@/app/api/hr/events/route');
 const { POST: redeem } = await import('@/app/api/enroll/redeem/route');
 const { POST: registrationOptions } = await import('@/app/api/enroll/passkey/options/route');
 const { POST: registrationVerify } = await import('@/app/api/enroll/passkey/verify/route');
-const { POST: authenticationOptions } = await import('@/app/api/passkeys/authenticate/options/route');
+const { POST: authenticationOptions } =
+  await import('@/app/api/passkeys/authenticate/options/route');
 const { POST: authenticationVerify } = await import('@/app/api/passkeys/authenticate/verify/route');
 const { db } = await import('@/lib/db');
 const { deliverDueMessages } = await import('@/lib/webhooks/worker');
@@ -53,7 +58,16 @@ const { SoftAuthenticator } = await import('@/lib/testing/soft-authenticator');
 const today = new Date().toISOString().slice(0, 10);
 let sequence = 0;
 
-function hrRequest(body: unknown, options: { id?: string; at?: Date; signWith?: string; headers?: Record<string, string>; raw?: string } = {}) {
+function hrRequest(
+  body: unknown,
+  options: {
+    id?: string;
+    at?: Date;
+    signWith?: string;
+    headers?: Record<string, string>;
+    raw?: string;
+  } = {},
+) {
   const text = options.raw ?? JSON.stringify(body);
   const id = options.id ?? `evt_${crypto.randomUUID()}`;
   const at = options.at ?? new Date();
@@ -64,13 +78,26 @@ function hrRequest(body: unknown, options: { id?: string; at?: Date; signWith?: 
     'webhook-signature': new Webhook(options.signWith ?? HR_IN[0]!).sign(id, at, text),
     ...options.headers,
   };
-  return { id, request: new Request('https://localhost:3443/api/hr/events', { method: 'POST', headers, body: text }) };
+  return {
+    id,
+    request: new Request('https://localhost:3443/api/hr/events', {
+      method: 'POST',
+      headers,
+      body: text,
+    }),
+  };
 }
 
 async function send(body: unknown, options: Parameters<typeof hrRequest>[1] = {}) {
   const { id, request } = hrRequest(body, options);
   const response = await hrEvents(request);
-  return { id, status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string } } };
+  return {
+    id,
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown> & {
+      error?: { code: string; message: string };
+    },
+  };
 }
 
 async function joiner(overrides: Record<string, unknown> = {}, withDevice = true) {
@@ -92,17 +119,28 @@ const user = (employeeId: string) => db().user.findUnique({ where: { employeeId 
 const drain = (at = new Date()) => deliverDueMessages(db(), { owner: 'test', at });
 
 function verified(message: Received, key: string) {
-  return new Webhook(key).verify(message.body, message.headers as Record<string, string>) as { type: string; data: Record<string, string> };
+  return new Webhook(key).verify(message.body, message.headers as Record<string, string>) as {
+    type: string;
+    data: Record<string, string>;
+  };
 }
 
 async function enroll(url: string, laptop: { fingerprint: string }) {
   const caller = { fingerprint: laptop.fingerprint, ip: `198.51.100.${200 + sequence}` };
-  const redeemed = await redeem(apiRequest('/api/enroll/redeem', caller, { body: { token: new URL(url).hash.slice(1) } }));
+  const redeemed = await redeem(
+    apiRequest('/api/enroll/redeem', caller, { body: { token: new URL(url).hash.slice(1) } }),
+  );
   assert.equal(redeemed.status, 200);
   const session = { ...caller, cookie: cookieFrom(redeemed) };
   const authenticator = new SoftAuthenticator({ userVerification: true });
-  const creation = (await (await registrationOptions(apiRequest('/x', session, { body: {} }))).json()) as PublicKeyCredentialCreationOptionsJSON;
-  const verifiedResponse = await registrationVerify(apiRequest('/x', session, { body: { response: authenticator.register(creation, 'https://localhost:3443') } }));
+  const creation = (await (
+    await registrationOptions(apiRequest('/x', session, { body: {} }))
+  ).json()) as PublicKeyCredentialCreationOptionsJSON;
+  const verifiedResponse = await registrationVerify(
+    apiRequest('/x', session, {
+      body: { response: authenticator.register(creation, 'https://localhost:3443') },
+    }),
+  );
   assert.equal(verifiedResponse.status, 200);
   return authenticator;
 }
@@ -115,11 +153,16 @@ describe('HR joiner → MDM link → enrollment → HR status', () => {
     assert.equal((await user(hire.employeeId))?.enrollmentState, 'invited');
 
     // The link is in the outbox only sealed: no usable token at rest.
-    const queued = await db().outboxMessage.findFirstOrThrow({ where: { channel: 'mdm_push', userId: (await user(hire.employeeId))!.id } });
+    const queued = await db().outboxMessage.findFirstOrThrow({
+      where: { channel: 'mdm_push', userId: (await user(hire.employeeId))!.id },
+    });
     assert.ok(queued.sealed && !queued.payload.includes('/enroll#'));
 
     await drain();
-    const push = received.filter((message) => message.channel === 'mdm').map((message) => verified(message, MDM)).find((body) => body.data.employeeId === hire.employeeId);
+    const push = received
+      .filter((message) => message.channel === 'mdm')
+      .map((message) => verified(message, MDM))
+      .find((body) => body.data.employeeId === hire.employeeId);
     assert.ok(push);
     assert.equal(push.type, 'enrollment.link');
     assert.equal(push.data.deviceSerial, `SN-${hire.employeeId}`);
@@ -139,7 +182,9 @@ describe('HR joiner → MDM link → enrollment → HR status', () => {
     assert.deepEqual(Object.keys(last).sort(), ['data', 'type']);
     assert.equal(last.type, 'enrollment.status');
     assert.deepEqual(Object.keys(last.data).sort(), ['at', 'employeeId', 'state']);
-    const timeline = await db().auditEvent.findMany({ where: { userId: (await user(hire.employeeId))!.id, action: 'delivery_succeeded' } });
+    const timeline = await db().auditEvent.findMany({
+      where: { userId: (await user(hire.employeeId))!.id, action: 'delivery_succeeded' },
+    });
     assert.ok(timeline.length >= 5);
   });
 });
@@ -152,13 +197,27 @@ describe('inbound webhook security', () => {
     const cases: [Parameters<typeof hrRequest>[1], number, RegExp][] = [
       [{ signWith: secret('someone-else') }, 401, /No matching signature/],
       [{ headers: { 'webhook-signature': '' } }, 401, /Missing header: webhook-signature/],
-      [{ headers: { 'webhook-id': '', 'webhook-timestamp': '' } }, 401, /Missing headers: webhook-id, webhook-timestamp/],
+      [
+        { headers: { 'webhook-id': '', 'webhook-timestamp': '' } },
+        401,
+        /Missing headers: webhook-id, webhook-timestamp/,
+      ],
       [{ at: new Date(Date.now() - 6 * 60_000) }, 401, /too old/],
       [{ at: new Date(Date.now() + 6 * 60_000) }, 401, /too new/],
       [{ raw: '{"type": "joiner", ' }, 400, /not valid JSON/],
       [{ raw: JSON.stringify({ type: 'rehire', data: hire.data }) }, 400, /type/],
-      [{ raw: JSON.stringify({ type: 'joiner', data: { ...hire.data, startDate: '2026-02-30' } }) }, 400, /data.startDate: Not a calendar date/],
-      [{ raw: JSON.stringify({ type: 'joiner', data: { ...hire.data, salary: 1 } }) }, 400, /salary/],
+      [
+        {
+          raw: JSON.stringify({ type: 'joiner', data: { ...hire.data, startDate: '2026-02-30' } }),
+        },
+        400,
+        /data.startDate: Not a calendar date/,
+      ],
+      [
+        { raw: JSON.stringify({ type: 'joiner', data: { ...hire.data, salary: 1 } }) },
+        400,
+        /salary/,
+      ],
     ];
     for (const [options, status, message] of cases) {
       const response = await send(body, options);
@@ -167,9 +226,16 @@ describe('inbound webhook security', () => {
     }
     // A body changed after signing.
     const { request } = hrRequest(body);
-    const tampered = new Request(request.url, { method: 'POST', headers: request.headers, body: JSON.stringify({ ...body, data: { ...hire.data, name: 'Mallory' } }) });
+    const tampered = new Request(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: JSON.stringify({ ...body, data: { ...hire.data, name: 'Mallory' } }),
+    });
     assert.equal((await hrEvents(tampered)).status, 401);
-    assert.deepEqual({ users: await db().user.count(), events: await db().hrInboundEvent.count() }, before);
+    assert.deepEqual(
+      { users: await db().user.count(), events: await db().hrInboundEvent.count() },
+      before,
+    );
   });
 
   test('a webhook-timestamp with trailing junk is refused even with a valid signature, and stores nothing', async () => {
@@ -181,22 +247,50 @@ describe('inbound webhook security', () => {
     const at = new Date();
     const seconds = String(Math.floor(at.getTime() / 1000));
     const before = { users: await db().user.count(), events: await db().hrInboundEvent.count() };
-    for (const timestamp of [`${seconds}abc`, `${seconds}e2`, `${seconds}.0`, `+${seconds}`, '1'.repeat(13)]) {
-      const response = await send({ type: 'joiner', data: hire.data }, { at, headers: { 'webhook-timestamp': timestamp } });
+    for (const timestamp of [
+      `${seconds}abc`,
+      `${seconds}e2`,
+      `${seconds}.0`,
+      `+${seconds}`,
+      '1'.repeat(13),
+    ]) {
+      const response = await send(
+        { type: 'joiner', data: hire.data },
+        { at, headers: { 'webhook-timestamp': timestamp } },
+      );
       assert.equal(response.status, 401, `${timestamp}: ${JSON.stringify(response.body)}`);
-      assert.equal(response.body.error!.message, `webhook-timestamp must be whole seconds since 1970 (1 to 12 digits), got ${JSON.stringify(timestamp)}`);
+      assert.equal(
+        response.body.error!.message,
+        `webhook-timestamp must be whole seconds since 1970 (1 to 12 digits), got ${JSON.stringify(timestamp)}`,
+      );
     }
-    assert.deepEqual({ users: await db().user.count(), events: await db().hrInboundEvent.count() }, before);
+    assert.deepEqual(
+      { users: await db().user.count(), events: await db().hrInboundEvent.count() },
+      before,
+    );
     // HR's own deliveries for that person still apply in order.
     assert.equal((await send({ type: 'joiner', data: hire.data }, { at })).body.outcome, 'created');
-    assert.equal((await send({ type: 'change', data: { ...hire.data, name: 'Renamed' } }, { at: new Date(at.getTime() + 1_000) })).body.outcome, 'updated');
-    const stored = await db().hrInboundEvent.findFirstOrThrow({ where: { employeeId: hire.employeeId, type: 'joiner' } });
+    assert.equal(
+      (
+        await send(
+          { type: 'change', data: { ...hire.data, name: 'Renamed' } },
+          { at: new Date(at.getTime() + 1_000) },
+        )
+      ).body.outcome,
+      'updated',
+    );
+    const stored = await db().hrInboundEvent.findFirstOrThrow({
+      where: { employeeId: hire.employeeId, type: 'joiner' },
+    });
     assert.equal(stored.occurredAt.getTime(), Number(seconds) * 1000);
   });
 
   test('the next secret is accepted during rotation', async () => {
     const hire = await joiner({}, false);
-    assert.equal((await send({ type: 'joiner', data: hire.data }, { signWith: HR_IN[1] })).status, 200);
+    assert.equal(
+      (await send({ type: 'joiner', data: hire.data }, { signWith: HR_IN[1] })).status,
+      200,
+    );
   });
 
   test('a replayed or duplicated delivery changes nothing: one hire, one link', async () => {
@@ -205,11 +299,19 @@ describe('inbound webhook security', () => {
     const replay = await send({ type: 'joiner', data: hire.data }, { id: first.id });
     assert.deepEqual(replay.body, { duplicate: true });
     assert.equal(await db().user.count({ where: { employeeId: hire.employeeId } }), 1);
-    assert.equal(await db().bridgeToken.count({ where: { user: { employeeId: hire.employeeId } } }), 1);
+    assert.equal(
+      await db().bridgeToken.count({ where: { user: { employeeId: hire.employeeId } } }),
+      1,
+    );
     // The same joiner again under a new id (HR re-sent it): still one hire and one open link.
     const again = await send({ type: 'joiner', data: hire.data });
     assert.equal(again.body.outcome, 'updated_from_duplicate_joiner');
-    assert.equal(await db().bridgeToken.count({ where: { user: { employeeId: hire.employeeId }, revokedAt: null } }), 1);
+    assert.equal(
+      await db().bridgeToken.count({
+        where: { user: { employeeId: hire.employeeId }, revokedAt: null },
+      }),
+      1,
+    );
   });
 });
 
@@ -218,7 +320,10 @@ describe('ordering', () => {
     const hire = await joiner({}, false);
     const change = await send({ type: 'change', data: { ...hire.data, name: 'Changed Name' } });
     assert.equal(change.body.outcome, 'created_from_change_before_joiner');
-    const lateJoiner = await send({ type: 'joiner', data: hire.data }, { at: new Date(Date.now() - 60_000) });
+    const lateJoiner = await send(
+      { type: 'joiner', data: hire.data },
+      { at: new Date(Date.now() - 60_000) },
+    );
     assert.equal(lateJoiner.body.outcome, 'ignored_stale');
     assert.equal((await user(hire.employeeId))?.name, 'Changed Name');
   });
@@ -226,18 +331,35 @@ describe('ordering', () => {
   test('a change of start date and device updates the hire and replaces the link; a leaver before start is final', async () => {
     const hire = await joiner();
     await send({ type: 'joiner', data: hire.data });
-    const oldLink = await db().bridgeToken.findFirstOrThrow({ where: { user: { employeeId: hire.employeeId } } });
+    const oldLink = await db().bridgeToken.findFirstOrThrow({
+      where: { user: { employeeId: hire.employeeId } },
+    });
     const newLaptop = await deviceCertificate(`${hire.employeeId}-new`);
-    const change = await send({ type: 'change', data: { ...hire.data, startDate: today, device: { serial: 'SN-NEW', certificatePem: newLaptop.pem } } });
+    const change = await send({
+      type: 'change',
+      data: {
+        ...hire.data,
+        startDate: today,
+        device: { serial: 'SN-NEW', certificatePem: newLaptop.pem },
+      },
+    });
     assert.deepEqual([change.body.outcome, change.body.linkIssued], ['updated', true]);
     assert.ok((await db().bridgeToken.findUniqueOrThrow({ where: { id: oldLink.id } })).revokedAt);
 
     const leaver = await send({ type: 'leaver', data: { employeeId: hire.employeeId } });
     assert.equal(leaver.body.outcome, 'offboarded_before_enrollment');
-    const olderJoiner = await send({ type: 'joiner', data: hire.data }, { at: new Date(Date.now() - 120_000) });
+    const olderJoiner = await send(
+      { type: 'joiner', data: hire.data },
+      { at: new Date(Date.now() - 120_000) },
+    );
     assert.equal(olderJoiner.body.outcome, 'ignored_after_leaver');
     assert.equal((await user(hire.employeeId))?.enrollmentState, 'offboarded');
-    assert.equal(await db().bridgeToken.count({ where: { user: { employeeId: hire.employeeId }, revokedAt: null, consumedAt: null } }), 0);
+    assert.equal(
+      await db().bridgeToken.count({
+        where: { user: { employeeId: hire.employeeId }, revokedAt: null, consumedAt: null },
+      }),
+      0,
+    );
   });
 });
 
@@ -245,12 +367,29 @@ describe('same-second events', () => {
   test('a joiner and a change sent in the same second end the same way in either arrival order', async () => {
     const second = new Date(Math.floor(Date.now() / 1000) * 1000);
     const changeFirst = await joiner({}, false);
-    await send({ type: 'change', data: { ...changeFirst.data, name: 'Final Name' } }, { at: second });
-    assert.equal((await send({ type: 'joiner', data: changeFirst.data }, { at: second })).body.outcome, 'ignored_stale');
+    await send(
+      { type: 'change', data: { ...changeFirst.data, name: 'Final Name' } },
+      { at: second },
+    );
+    assert.equal(
+      (await send({ type: 'joiner', data: changeFirst.data }, { at: second })).body.outcome,
+      'ignored_stale',
+    );
     const joinerFirst = await joiner({}, false);
     await send({ type: 'joiner', data: joinerFirst.data }, { at: second });
-    assert.equal((await send({ type: 'change', data: { ...joinerFirst.data, name: 'Final Name' } }, { at: second })).body.outcome, 'updated');
-    assert.deepEqual([(await user(changeFirst.employeeId))?.name, (await user(joinerFirst.employeeId))?.name], ['Final Name', 'Final Name']);
+    assert.equal(
+      (
+        await send(
+          { type: 'change', data: { ...joinerFirst.data, name: 'Final Name' } },
+          { at: second },
+        )
+      ).body.outcome,
+      'updated',
+    );
+    assert.deepEqual(
+      [(await user(changeFirst.employeeId))?.name, (await user(joinerFirst.employeeId))?.name],
+      ['Final Name', 'Final Name'],
+    );
   });
 });
 
@@ -259,17 +398,36 @@ describe('leavers', () => {
     const hire = await joiner();
     await send({ type: 'joiner', data: hire.data });
     await drain();
-    const push = received.filter((message) => message.channel === 'mdm').map((message) => verified(message, MDM)).find((body) => body.data.employeeId === hire.employeeId)!;
+    const push = received
+      .filter((message) => message.channel === 'mdm')
+      .map((message) => verified(message, MDM))
+      .find((body) => body.data.employeeId === hire.employeeId)!;
     const authenticator = await enroll(push.data.url!, hire.laptop);
 
     const leaver = await send({ type: 'leaver', data: { employeeId: hire.employeeId } });
     assert.equal(leaver.body.outcome, 'offboarded_after_enrollment');
-    const options = (await (await authenticationOptions(apiRequest('/x', { fingerprint: null }, { body: {} }))).json()) as PublicKeyCredentialRequestOptionsJSON;
-    const signIn = await authenticationVerify(apiRequest('/x', { fingerprint: null }, { body: { response: authenticator.authenticate(options, 'https://localhost:3443') } }));
+    const options = (await (
+      await authenticationOptions(apiRequest('/x', { fingerprint: null }, { body: {} }))
+    ).json()) as PublicKeyCredentialRequestOptionsJSON;
+    const signIn = await authenticationVerify(
+      apiRequest(
+        '/x',
+        { fingerprint: null },
+        { body: { response: authenticator.authenticate(options, 'https://localhost:3443') } },
+      ),
+    );
     assert.equal(signIn.status, 404);
-    const replay = await redeem(apiRequest('/x', { fingerprint: hire.laptop.fingerprint, ip: '198.51.100.99' }, { body: { token: new URL(push.data.url!).hash.slice(1) } }));
+    const replay = await redeem(
+      apiRequest(
+        '/x',
+        { fingerprint: hire.laptop.fingerprint, ip: '198.51.100.99' },
+        { body: { token: new URL(push.data.url!).hash.slice(1) } },
+      ),
+    );
     assert.equal(replay.status, 410);
-    const audit = await db().auditEvent.findFirst({ where: { userId: (await user(hire.employeeId))!.id, action: 'offboarded' } });
+    const audit = await db().auditEvent.findFirst({
+      where: { userId: (await user(hire.employeeId))!.id, action: 'offboarded' },
+    });
     assert.equal(JSON.parse(audit!.details).passkeysRevoked, 1);
   });
 });
@@ -281,7 +439,8 @@ describe('outbox delivery', () => {
     const hire = await joiner();
     await send({ type: 'joiner', data: hire.data });
     const userId = (await user(hire.employeeId))!.id;
-    const pending = () => db().outboxMessage.findMany({ where: { channel: 'hr_status', deliveredAt: null, userId } });
+    const pending = () =>
+      db().outboxMessage.findMany({ where: { channel: 'hr_status', deliveredAt: null, userId } });
     let at = new Date();
     for (let attempt = 1; attempt <= OUTBOX.flagAfterAttempts; attempt += 1) {
       await deliverDueMessages(db(), { owner: 'instance-a', at });
@@ -295,10 +454,17 @@ describe('outbox delivery', () => {
 
     // "Restart": a new worker (new owner) picks the rows up from the database alone.
     hrDown = false;
-    await Promise.all([deliverDueMessages(db(), { owner: 'instance-b', at }), deliverDueMessages(db(), { owner: 'instance-c', at })]);
+    await Promise.all([
+      deliverDueMessages(db(), { owner: 'instance-b', at }),
+      deliverDueMessages(db(), { owner: 'instance-c', at }),
+    ]);
     assert.equal((await pending()).length, 0);
     const ids = received
-      .filter((message) => message.channel === 'hr' && verified(message, HR_STATUS).data.employeeId === hire.employeeId)
+      .filter(
+        (message) =>
+          message.channel === 'hr' &&
+          verified(message, HR_STATUS).data.employeeId === hire.employeeId,
+      )
       .map((message) => message.headers['webhook-id']);
     assert.equal(ids.length, new Set(ids).size, 'each event id delivered once');
     assert.ok(ids.length >= 1);

@@ -10,11 +10,21 @@ const HEADER = 'employee_id,name,email,start_date,manager_employee_id,department
 
 describe('CSV import of hires', () => {
   test('a good file imports every row, managers may be defined on earlier lines', async () => {
-    const csv = [HEADER, 'IM1,"Lovelace, Ada",ada.im@example.com,2026-12-01,,Engineering', 'IM2,Grace Hopper,grace.im@example.com,2026-12-02,IM1,Engineering'].join('\r\n');
+    const csv = [
+      HEADER,
+      'IM1,"Lovelace, Ada",ada.im@example.com,2026-12-01,,Engineering',
+      'IM2,Grace Hopper,grace.im@example.com,2026-12-02,IM1,Engineering',
+    ].join('\r\n');
     assert.deepEqual(await importHiresCsv(db(), csv, context), { ok: true, imported: 2 });
-    const grace = await db().user.findUniqueOrThrow({ where: { employeeId: 'IM2' }, include: { manager: true } });
+    const grace = await db().user.findUniqueOrThrow({
+      where: { employeeId: 'IM2' },
+      include: { manager: true },
+    });
     assert.equal(grace.manager?.employeeId, 'IM1');
-    assert.equal((await db().user.findUniqueOrThrow({ where: { employeeId: 'IM1' } })).name, 'Lovelace, Ada');
+    assert.equal(
+      (await db().user.findUniqueOrThrow({ where: { employeeId: 'IM1' } })).name,
+      'Lovelace, Ada',
+    );
   });
 
   test('a file with any bad row imports nothing and reports each bad row by line', async () => {
@@ -56,32 +66,71 @@ describe('CSV import of hires', () => {
   });
 
   test('the CSV parser handles quotes, embedded commas and line breaks, CRLF and a BOM', () => {
-    assert.deepEqual(parseCsv('\uFEFFa,b\r\n"x, y","say ""hi""\nthere"\n'), { ok: true, rows: [['a', 'b'], ['x, y', 'say "hi"\nthere']] });
+    assert.deepEqual(parseCsv('\uFEFFa,b\r\n"x, y","say ""hi""\nthere"\n'), {
+      ok: true,
+      rows: [
+        ['a', 'b'],
+        ['x, y', 'say "hi"\nthere'],
+      ],
+    });
   });
 });
 
 describe('CSV import at its documented maximum', () => {
   const rows = (count: number, prefix: string, from = 0) =>
-    Array.from({ length: count }, (_, i) => `${prefix}${from + i},Bulk Hire ${from + i},${prefix.toLowerCase()}${from + i}@example.com,2026-12-01,${i > 0 ? `${prefix}${from}` : ''},Bulk`);
+    Array.from(
+      { length: count },
+      (_, i) =>
+        `${prefix}${from + i},Bulk Hire ${from + i},${prefix.toLowerCase()}${from + i}@example.com,2026-12-01,${i > 0 ? `${prefix}${from}` : ''},Bulk`,
+    );
 
   test(`a file of ${MAX_IMPORT_ROWS} rows imports every row, each in the audit trail`, async () => {
     const csv = [HEADER, ...rows(MAX_IMPORT_ROWS, 'BK')].join('\r\n');
     const started = performance.now();
-    assert.deepEqual(await importHiresCsv(db(), csv, context), { ok: true, imported: MAX_IMPORT_ROWS });
-    console.log(`imported ${MAX_IMPORT_ROWS} rows in ${Math.round(performance.now() - started)} ms`);
-    assert.equal(await db().user.count({ where: { employeeId: { startsWith: 'BK' } } }), MAX_IMPORT_ROWS);
-    assert.equal(await db().user.count({ where: { manager: { employeeId: 'BK0' } } }), MAX_IMPORT_ROWS - 1);
-    const last = await db().user.findUniqueOrThrow({ where: { employeeId: `BK${MAX_IMPORT_ROWS - 1}` } });
-    assert.deepEqual([last.email, last.enrollmentState, last.createdAt, last.updatedAt], [`bk${MAX_IMPORT_ROWS - 1}@example.com`, 'awaiting_device', context.at, context.at]);
-    assert.equal(await db().auditEvent.count({ where: { action: 'hire_added', details: { contains: '"BK' } } }), MAX_IMPORT_ROWS);
+    assert.deepEqual(await importHiresCsv(db(), csv, context), {
+      ok: true,
+      imported: MAX_IMPORT_ROWS,
+    });
+    console.log(
+      `imported ${MAX_IMPORT_ROWS} rows in ${Math.round(performance.now() - started)} ms`,
+    );
+    assert.equal(
+      await db().user.count({ where: { employeeId: { startsWith: 'BK' } } }),
+      MAX_IMPORT_ROWS,
+    );
+    assert.equal(
+      await db().user.count({ where: { manager: { employeeId: 'BK0' } } }),
+      MAX_IMPORT_ROWS - 1,
+    );
+    const last = await db().user.findUniqueOrThrow({
+      where: { employeeId: `BK${MAX_IMPORT_ROWS - 1}` },
+    });
+    assert.deepEqual(
+      [last.email, last.enrollmentState, last.createdAt, last.updatedAt],
+      [`bk${MAX_IMPORT_ROWS - 1}@example.com`, 'awaiting_device', context.at, context.at],
+    );
+    assert.equal(
+      await db().auditEvent.count({
+        where: { action: 'hire_added', details: { contains: '"BK' } },
+      }),
+      MAX_IMPORT_ROWS,
+    );
     assert.ok((await verifyAuditChain(db())).ok);
   });
 
   test(`a ${MAX_IMPORT_ROWS}-row file whose last row clashes with an existing person imports nothing`, async () => {
     const before = await db().user.count();
-    const csv = [HEADER, ...rows(MAX_IMPORT_ROWS - 1, 'BL'), 'BK5,Already Here,bl-clash@example.com,2026-12-01,,'].join('\n');
+    const csv = [
+      HEADER,
+      ...rows(MAX_IMPORT_ROWS - 1, 'BL'),
+      'BK5,Already Here,bl-clash@example.com,2026-12-01,,',
+    ].join('\n');
     const result = await importHiresCsv(db(), csv, context);
-    assert.deepEqual(result, { ok: false, reason: 'invalid_rows', errors: [{ line: MAX_IMPORT_ROWS + 1, message: 'employee id "BK5" already exists' }] });
+    assert.deepEqual(result, {
+      ok: false,
+      reason: 'invalid_rows',
+      errors: [{ line: MAX_IMPORT_ROWS + 1, message: 'employee id "BK5" already exists' }],
+    });
     assert.equal(await db().user.count(), before);
   });
 
@@ -89,7 +138,11 @@ describe('CSV import at its documented maximum', () => {
     const before = await db().user.count();
     const csv = [HEADER, ...rows(MAX_IMPORT_ROWS + 1, 'BM')].join('\n');
     const result = await importHiresCsv(db(), csv, context);
-    assert.deepEqual(result, { ok: false, reason: 'too_large', message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${MAX_IMPORT_ROWS + 1}: split it` });
+    assert.deepEqual(result, {
+      ok: false,
+      reason: 'too_large',
+      message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${MAX_IMPORT_ROWS + 1}: split it`,
+    });
     assert.equal(await db().user.count(), before);
   });
 });

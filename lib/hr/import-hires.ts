@@ -11,7 +11,14 @@ import { parseCsv } from '@/lib/hr/csv-parse';
 // CSV import of joiners (console and `firstkey import`). All or nothing: a file with any bad row
 // imports nothing and reports every bad row, so a half-imported batch never has to be untangled.
 
-export const CSV_COLUMNS = ['employee_id', 'name', 'email', 'start_date', 'manager_employee_id', 'department'] as const;
+export const CSV_COLUMNS = [
+  'employee_id',
+  'name',
+  'email',
+  'start_date',
+  'manager_employee_id',
+  'department',
+] as const;
 // One file is one write transaction, and the write lock is the whole database's: 10,000 rows take a
 // few seconds (README "the IT console"); a larger batch is split by the sender. 2 MiB is 10,000 rows of
 // about 200 bytes, roomier than a real joiner row.
@@ -28,12 +35,24 @@ export type ImportResult =
   | { ok: false; reason: 'too_large'; message: string }
   | { ok: false; reason: 'invalid_rows'; errors: RowError[] };
 
-const invalid = (errors: RowError[]): ImportResult => ({ ok: false, reason: 'invalid_rows', errors });
+const invalid = (errors: RowError[]): ImportResult => ({
+  ok: false,
+  reason: 'invalid_rows',
+  errors,
+});
 
-export async function importHiresCsv(db: Db, text: string, context: { actor: Actor; at: Date; request?: RequestContext }): Promise<ImportResult> {
+export async function importHiresCsv(
+  db: Db,
+  text: string,
+  context: { actor: Actor; at: Date; request?: RequestContext },
+): Promise<ImportResult> {
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_IMPORT_BYTES) {
-    return { ok: false, reason: 'too_large', message: `At most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB per file; this one has ${(bytes / 1024 / 1024).toFixed(1)} MiB: split it` };
+    return {
+      ok: false,
+      reason: 'too_large',
+      message: `At most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB per file; this one has ${(bytes / 1024 / 1024).toFixed(1)} MiB: split it`,
+    };
   }
   const parsed = parseCsv(text);
   if (!parsed.ok) return invalid([{ line: parsed.line, message: parsed.message }]);
@@ -49,8 +68,14 @@ export async function importHiresCsv(db: Db, text: string, context: { actor: Act
       },
     ]);
   }
-  if (rows.length === 0) return invalid([{ line: 2, message: 'The file has no rows after the header' }]);
-  if (rows.length > MAX_IMPORT_ROWS) return { ok: false, reason: 'too_large', message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${rows.length}: split it` };
+  if (rows.length === 0)
+    return invalid([{ line: 2, message: 'The file has no rows after the header' }]);
+  if (rows.length > MAX_IMPORT_ROWS)
+    return {
+      ok: false,
+      reason: 'too_large',
+      message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${rows.length}: split it`,
+    };
 
   const errors: RowError[] = [];
   const inputs: { line: number; input: CsvHire }[] = [];
@@ -58,7 +83,11 @@ export async function importHiresCsv(db: Db, text: string, context: { actor: Act
   const seenEmails = new Map<string, number>();
   rows.forEach((fields, index) => {
     const line = index + 2;
-    if (fields.length !== columns.length) return errors.push({ line, message: `Expected ${columns.length} fields, found ${fields.length}` });
+    if (fields.length !== columns.length)
+      return errors.push({
+        line,
+        message: `Expected ${columns.length} fields, found ${fields.length}`,
+      });
     const value = (name: string) => {
       const at = columns.indexOf(name);
       const text = at >= 0 ? fields[at]!.trim() : '';
@@ -73,11 +102,24 @@ export async function importHiresCsv(db: Db, text: string, context: { actor: Act
       department: value('department'),
     });
     if (!result.success) {
-      return errors.push({ line, message: result.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`).join('; ') });
+      return errors.push({
+        line,
+        message: result.error.issues
+          .map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`)
+          .join('; '),
+      });
     }
     const input = result.data;
-    if (seenIds.has(input.employeeId)) return errors.push({ line, message: `employee id "${input.employeeId}" also on line ${seenIds.get(input.employeeId)}` });
-    if (seenEmails.has(input.email)) return errors.push({ line, message: `email "${input.email}" also on line ${seenEmails.get(input.email)}` });
+    if (seenIds.has(input.employeeId))
+      return errors.push({
+        line,
+        message: `employee id "${input.employeeId}" also on line ${seenIds.get(input.employeeId)}`,
+      });
+    if (seenEmails.has(input.email))
+      return errors.push({
+        line,
+        message: `email "${input.email}" also on line ${seenEmails.get(input.email)}`,
+      });
     seenIds.set(input.employeeId, line);
     seenEmails.set(input.email, line);
     inputs.push({ line, input });
@@ -88,14 +130,21 @@ export async function importHiresCsv(db: Db, text: string, context: { actor: Act
   return writeTransaction(db, async (tx) => {
     const existing = await inChunks(inputs, (chunk) =>
       tx.user.findMany({
-        where: { OR: [{ employeeId: { in: chunk.map((row) => row.input.employeeId) } }, { email: { in: chunk.map((row) => row.input.email) } }] },
+        where: {
+          OR: [
+            { employeeId: { in: chunk.map((row) => row.input.employeeId) } },
+            { email: { in: chunk.map((row) => row.input.email) } },
+          ],
+        },
         select: { employeeId: true, email: true },
       }),
     );
     const takenIds = new Set(existing.map((user) => user.employeeId));
     const takenEmails = new Set(existing.map((user) => user.email));
-    const existingManagers = await inChunks([...new Set(inputs.flatMap((row) => row.input.managerEmployeeId ?? []))], (chunk) =>
-      tx.user.findMany({ where: { employeeId: { in: chunk } }, select: { employeeId: true } }),
+    const existingManagers = await inChunks(
+      [...new Set(inputs.flatMap((row) => row.input.managerEmployeeId ?? []))],
+      (chunk) =>
+        tx.user.findMany({ where: { employeeId: { in: chunk } }, select: { employeeId: true } }),
     );
     const managers = new Set(existingManagers.map((user) => user.employeeId));
     const accepted: CsvHire[] = [];
@@ -109,8 +158,15 @@ export async function importHiresCsv(db: Db, text: string, context: { actor: Act
         continue;
       }
       const manager = input.managerEmployeeId;
-      if (manager && !managers.has(manager) && !(seenIds.has(manager) && seenIds.get(manager)! < line)) {
-        errors.push({ line, message: `manager "${manager}" is neither an existing person nor on an earlier line` });
+      if (
+        manager &&
+        !managers.has(manager) &&
+        !(seenIds.has(manager) && seenIds.get(manager)! < line)
+      ) {
+        errors.push({
+          line,
+          message: `manager "${manager}" is neither an existing person nor on an earlier line`,
+        });
         continue;
       }
       accepted.push(input);
@@ -118,7 +174,13 @@ export async function importHiresCsv(db: Db, text: string, context: { actor: Act
     if (errors.length > 0) return invalid(errors.sort((a, b) => a.line - b.line));
 
     await addHires(tx, accepted, context);
-    await appendAudit(tx, { at: context.at, actor: context.actor, action: 'hires_imported', request: context.request, details: { rows: accepted.length } });
+    await appendAudit(tx, {
+      at: context.at,
+      actor: context.actor,
+      action: 'hires_imported',
+      request: context.request,
+      details: { rows: accepted.length },
+    });
     return { ok: true, imported: accepted.length };
   });
 }

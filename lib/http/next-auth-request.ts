@@ -45,17 +45,36 @@ const badCallback = (where: string, value: unknown): Refusal => ({
   message: `The callbackUrl ${where} must be a path on this site or an http(s) URL, not ${JSON.stringify(value)?.slice(0, 100)}`,
 });
 
-export type NextAuthHead = { ok: true; body: 'json' | 'form' | null } | { ok: false; refusal: Refusal };
+export type NextAuthHead =
+  { ok: true; body: 'json' | 'form' | null } | { ok: false; refusal: Refusal };
 
 /** Checks what next-auth reads before the body: the path, the query's and the cookie's callback URL. */
-export function checkNextAuthHead(method: string, pathname: string, search: URLSearchParams, headers: IncomingHttpHeaders, origin: string): NextAuthHead {
-  const [action, provider] = pathname.slice(NEXT_AUTH_PREFIX.length).split('/').map((part) => decodeURIComponent(part));
+export function checkNextAuthHead(
+  method: string,
+  pathname: string,
+  search: URLSearchParams,
+  headers: IncomingHttpHeaders,
+  origin: string,
+): NextAuthHead {
+  const [action, provider] = pathname
+    .slice(NEXT_AUTH_PREFIX.length)
+    .split('/')
+    .map((part) => decodeURIComponent(part));
   if (action === 'callback' && provider === 'passkey' && (method === 'GET' || method === 'HEAD')) {
-    return { ok: false, refusal: { status: 405, code: 'method_not_allowed', message: 'Signing in with a passkey is a POST from the sign-in page', headers: { allow: 'POST' } } };
+    return {
+      ok: false,
+      refusal: {
+        status: 405,
+        code: 'method_not_allowed',
+        message: 'Signing in with a passkey is a POST from the sign-in page',
+        headers: { allow: 'POST' },
+      },
+    };
   }
   // next-auth reads its query with Object.fromEntries: the last callbackUrl counts.
   const queryCallback = search.getAll('callbackUrl').at(-1);
-  if (queryCallback && !validCallbackUrl(queryCallback, origin)) return { ok: false, refusal: badCallback('in the query', queryCallback) };
+  if (queryCallback && !validCallbackUrl(queryCallback, origin))
+    return { ok: false, refusal: badCallback('in the query', queryCallback) };
   const cookieCallback = cookieValue(first(headers.cookie), CALLBACK_COOKIE);
   if (cookieCallback && !validCallbackUrl(cookieCallback, origin)) {
     // Clearing it lets the next attempt work: next-auth would otherwise fail every request until it expires.
@@ -63,19 +82,33 @@ export function checkNextAuthHead(method: string, pathname: string, search: URLS
       ok: false,
       refusal: {
         ...badCallback('saved in your browser', cookieCallback),
-        message: 'The sign-in return address saved in your browser was damaged and has been cleared; try again',
-        headers: { 'set-cookie': `${CALLBACK_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax` },
+        message:
+          'The sign-in return address saved in your browser was damaged and has been cleared; try again',
+        headers: {
+          'set-cookie': `${CALLBACK_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`,
+        },
       },
     };
   }
   if (method !== 'POST') return { ok: true, body: null };
   // Exactly next-auth's choice of parser (substring matches, JSON first); other bodies it ignores.
   const type = first(headers['content-type']) ?? '';
-  return { ok: true, body: type.includes('application/json') ? 'json' : type.includes('application/x-www-form-urlencoded') ? 'form' : null };
+  return {
+    ok: true,
+    body: type.includes('application/json')
+      ? 'json'
+      : type.includes('application/x-www-form-urlencoded')
+        ? 'form'
+        : null,
+  };
 }
 
 /** Checks a body next-auth will parse; null when it can. */
-export function nextAuthBodyProblem(kind: 'json' | 'form', body: Buffer, origin: string): Refusal | null {
+export function nextAuthBodyProblem(
+  kind: 'json' | 'form',
+  body: Buffer,
+  origin: string,
+): Refusal | null {
   let fields: Record<string, unknown>;
   if (kind === 'form') {
     fields = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
@@ -87,12 +120,18 @@ export function nextAuthBodyProblem(kind: 'json' | 'form', body: Buffer, origin:
       return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON' };
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return { status: 400, code: 'invalid_request', message: 'Sign-in requests carry a JSON object (or form fields)' };
+      return {
+        status: 400,
+        code: 'invalid_request',
+        message: 'Sign-in requests carry a JSON object (or form fields)',
+      };
     }
     fields = parsed as Record<string, unknown>;
   }
   const callbackUrl = fields.callbackUrl;
   // next-auth ignores a falsy callbackUrl and calls .startsWith on any other.
   if (!callbackUrl) return null;
-  return typeof callbackUrl === 'string' && validCallbackUrl(callbackUrl, origin) ? null : badCallback('in the body', callbackUrl);
+  return typeof callbackUrl === 'string' && validCallbackUrl(callbackUrl, origin)
+    ? null
+    : badCallback('in the body', callbackUrl);
 }

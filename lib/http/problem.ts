@@ -1,5 +1,7 @@
 /** Every error the API returns has this shape: a stable code for programs, a sentence for people. */
-export type ProblemBody = { error: { code: string; message: string; retryAfterSeconds?: number; validFrom?: string } };
+export type ProblemBody = {
+  error: { code: string; message: string; retryAfterSeconds?: number; validFrom?: string };
+};
 
 export function problem(
   status: number,
@@ -11,7 +13,9 @@ export function problem(
     error: {
       code,
       message,
-      ...(extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
+      ...(extra.retryAfterSeconds !== undefined
+        ? { retryAfterSeconds: extra.retryAfterSeconds }
+        : {}),
       ...(extra.validFrom ? { validFrom: extra.validFrom.toISOString() } : {}),
     },
   };
@@ -19,7 +23,9 @@ export function problem(
     status,
     headers: {
       'cache-control': 'no-store',
-      ...(extra.retryAfterSeconds !== undefined ? { 'retry-after': String(extra.retryAfterSeconds) } : {}),
+      ...(extra.retryAfterSeconds !== undefined
+        ? { 'retry-after': String(extra.retryAfterSeconds) }
+        : {}),
       ...extra.headers,
     },
   });

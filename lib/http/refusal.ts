@@ -6,9 +6,18 @@ import { newNonce, securityHeaders } from '@/lib/http/security-headers';
 // never runs for them and they carry the security headers from here. Same body shape as the API's
 // problems (lib/http/problem.ts): a stable code for programs, a sentence for people.
 
-export type Refusal = { status: number; code: string; message: string; headers?: Record<string, string> };
+export type Refusal = {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+};
 
-export function writeRefusal(response: ServerResponse, refusal: Refusal, method: string | undefined): void {
+export function writeRefusal(
+  response: ServerResponse,
+  refusal: Refusal,
+  method: string | undefined,
+): void {
   const problem: ProblemBody = { error: { code: refusal.code, message: refusal.message } };
   const body = JSON.stringify(problem);
   response.writeHead(refusal.status, {
@@ -35,6 +44,13 @@ const PARSER_ERRORS: Record<string, { status: number; reason: string }> = {
  */
 export function parserErrorAnswer(code: string | undefined): string {
   const { status, reason } = PARSER_ERRORS[code ?? ''] ?? { status: 400, reason: 'Bad Request' };
-  const headers = { ...securityHeaders(newNonce()), 'content-length': '0', 'cache-control': 'no-store', connection: 'close' };
-  return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  const headers = {
+    ...securityHeaders(newNonce()),
+    'content-length': '0',
+    'cache-control': 'no-store',
+    connection: 'close',
+  };
+  return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}\r\n`;
 }

@@ -1,9 +1,18 @@
 import { IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { parseAndValidateFlightRouterState } from 'next/dist/server/app-render/parse-and-validate-flight-router-state';
-import { checkNextAuthHead, MAX_NEXT_AUTH_BODY_BYTES, NEXT_AUTH_PREFIX, nextAuthBodyProblem } from '@/lib/http/next-auth-request';
+import {
+  checkNextAuthHead,
+  MAX_NEXT_AUTH_BODY_BYTES,
+  NEXT_AUTH_PREFIX,
+  nextAuthBodyProblem,
+} from '@/lib/http/next-auth-request';
 import { writeRefusal, type Refusal } from '@/lib/http/refusal';
 import { newNonce, securityHeaders } from '@/lib/http/security-headers';
-import { actionBodyProblem, checkActionHead, MAX_ACTION_BODY_BYTES } from '@/lib/http/server-action-request';
+import {
+  actionBodyProblem,
+  checkActionHead,
+  MAX_ACTION_BODY_BYTES,
+} from '@/lib/http/server-action-request';
 
 // The front door's request gate (server.ts runs it before Next.js sees a request). Next.js and
 // next-auth answer some malformed requests with a 500 — a server error for a client's mistake, and one
@@ -70,9 +79,20 @@ function badRouterState(headers: IncomingHttpHeaders): boolean {
 }
 
 function notActionShaped(headers: IncomingHttpHeaders): GateDecision {
-  if (headers['next-action'] !== undefined) return refuse({ status: 400, code: 'not_a_page', message: 'Server actions are called on pages, not under /api or /_next' });
+  if (headers['next-action'] !== undefined)
+    return refuse({
+      status: 400,
+      code: 'not_a_page',
+      message: 'Server actions are called on pages, not under /api or /_next',
+    });
   const type = String(headers['content-type'] ?? '');
-  if (/^multipart\/form-data/i.test(type)) return refuse({ status: 415, code: 'unsupported_media_type', message: 'Firstkey\u2019s API takes JSON bodies (Content-Type: application/json), not multipart/form-data' });
+  if (/^multipart\/form-data/i.test(type))
+    return refuse({
+      status: 415,
+      code: 'unsupported_media_type',
+      message:
+        'Firstkey\u2019s API takes JSON bodies (Content-Type: application/json), not multipart/form-data',
+    });
   return PASS;
 }
 
@@ -80,18 +100,40 @@ function notActionShaped(headers: IncomingHttpHeaders): GateDecision {
 export function decideRequest(head: RequestHead, origin: string): GateDecision {
   const method = head.method ?? 'GET';
   const url = parseTarget(head.url ?? '');
-  if (!url) return refuse({ status: 400, code: 'bad_target', message: `The request target must be a path, not "${(head.url ?? '').slice(0, 100)}"` });
+  if (!url)
+    return refuse({
+      status: 400,
+      code: 'bad_target',
+      message: `The request target must be a path, not "${(head.url ?? '').slice(0, 100)}"`,
+    });
   if (!decodable(url.pathname)) {
-    return refuse({ status: 400, code: 'malformed_path', message: `The path has a malformed %-escape: "${url.pathname.slice(0, 200)}"; each % must start a UTF-8 byte such as %C3%A9` });
+    return refuse({
+      status: 400,
+      code: 'malformed_path',
+      message: `The path has a malformed %-escape: "${url.pathname.slice(0, 200)}"; each % must start a UTF-8 byte such as %C3%A9`,
+    });
   }
   if (method === 'TRACE' || method === 'TRACK') {
-    return refuse({ status: 405, code: 'method_not_allowed', message: `${method} is not served here`, headers: { allow: 'GET, HEAD, POST' } });
+    return refuse({
+      status: 405,
+      code: 'method_not_allowed',
+      message: `${method} is not served here`,
+      headers: { allow: 'GET, HEAD, POST' },
+    });
   }
   if (badRouterState(head.headers)) {
-    return refuse({ status: 400, code: 'bad_router_state', message: 'The Next-Router-State-Tree header is not a router state; reload the page' });
+    return refuse({
+      status: 400,
+      code: 'bad_router_state',
+      message: 'The Next-Router-State-Tree header is not a router state; reload the page',
+    });
   }
   if (Buffer.byteLength(head.headers['user-agent'] ?? '') > MAX_USER_AGENT_BYTES) {
-    return refuse({ status: 431, code: 'user_agent_too_long', message: `The User-Agent header is longer than ${MAX_USER_AGENT_BYTES} bytes` });
+    return refuse({
+      status: 431,
+      code: 'user_agent_too_long',
+      message: `The User-Agent header is longer than ${MAX_USER_AGENT_BYTES} bytes`,
+    });
   }
 
   if (url.pathname.startsWith(NEXT_AUTH_PREFIX)) {
@@ -99,7 +141,11 @@ export function decideRequest(head: RequestHead, origin: string): GateDecision {
     if (!checked.ok) return refuse(checked.refusal);
     const kind = checked.body;
     if (!kind) return PASS;
-    return { action: 'inspect-body', maxBytes: MAX_NEXT_AUTH_BODY_BYTES, check: async (body) => nextAuthBodyProblem(kind, body, origin) };
+    return {
+      action: 'inspect-body',
+      maxBytes: MAX_NEXT_AUTH_BODY_BYTES,
+      check: async (body) => nextAuthBodyProblem(kind, body, origin),
+    };
   }
 
   if (!isPage(url.pathname)) return method === 'POST' ? notActionShaped(head.headers) : PASS;
@@ -164,11 +210,20 @@ function withBody(request: IncomingMessage, body: Buffer): IncomingMessage {
   return replay;
 }
 
-async function admit(request: IncomingMessage, decision: GateDecision): Promise<IncomingMessage | Refusal> {
+async function admit(
+  request: IncomingMessage,
+  decision: GateDecision,
+): Promise<IncomingMessage | Refusal> {
   if (decision.action === 'pass') return request;
   if (decision.action === 'refuse') return decision.refusal;
   const body = await readBody(request, decision.maxBytes);
-  if (!body) return { status: 413, code: 'body_too_large', message: `The request body is larger than ${decision.maxBytes / 1024} KiB`, headers: { connection: 'close' } };
+  if (!body)
+    return {
+      status: 413,
+      code: 'body_too_large',
+      message: `The request body is larger than ${decision.maxBytes / 1024} KiB`,
+      headers: { connection: 'close' },
+    };
   return (await decision.check(body)) ?? withBody(request, body);
 }
 
@@ -176,12 +231,17 @@ async function admit(request: IncomingMessage, decision: GateDecision): Promise<
  * Runs the gate on one request: answers it (and returns null), or returns the request to hand to
  * Next.js — the original, or a replay of it when its body had to be read.
  */
-export async function gateRequest(request: IncomingMessage, response: ServerResponse, origin: string): Promise<IncomingMessage | null> {
+export async function gateRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  origin: string,
+): Promise<IncomingMessage | null> {
   const admitted = await admit(request, decideRequest(request, origin));
   if (!(admitted instanceof IncomingMessage)) {
     writeRefusal(response, admitted, request.method);
     return null;
   }
-  for (const [name, value] of Object.entries(securityHeaders(newNonce()))) response.setHeader(name, value);
+  for (const [name, value] of Object.entries(securityHeaders(newNonce())))
+    response.setHeader(name, value);
   return admitted;
 }

@@ -10,12 +10,26 @@ export async function askItForHelp(
   input: { employeeId: string; message: string },
   context: { manager: Staff; at: Date; request?: RequestContext },
 ): Promise<{ ok: true; id: string } | { ok: false; reason: 'not_your_report'; message: string }> {
-  const hire = await db.user.findUnique({ where: { employeeId: input.employeeId }, select: { id: true, managerId: true } });
+  const hire = await db.user.findUnique({
+    where: { employeeId: input.employeeId },
+    select: { id: true, managerId: true },
+  });
   // Same answer for "no such person" and "not yours": a manager learns nothing by guessing ids.
-  if (!hire || hire.managerId !== context.manager.id) return { ok: false, reason: 'not_your_report', message: 'You can ask for help only for your own reports' };
+  if (!hire || hire.managerId !== context.manager.id)
+    return {
+      ok: false,
+      reason: 'not_your_report',
+      message: 'You can ask for help only for your own reports',
+    };
   return writeTransaction(db, async (tx) => {
     const item = await tx.attentionItem.create({
-      data: { kind: 'help_request', userId: hire.id, createdBy: `user:${context.manager.id}`, message: input.message, createdAt: context.at },
+      data: {
+        kind: 'help_request',
+        userId: hire.id,
+        createdBy: `user:${context.manager.id}`,
+        message: input.message,
+        createdAt: context.at,
+      },
     });
     await appendAudit(tx, {
       at: context.at,

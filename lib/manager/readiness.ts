@@ -9,7 +9,13 @@ import { isOpenLink } from '@/lib/enrollment/open-link';
  * neither ready nor at risk, and calling it "at risk" would cry wolf.
  */
 export type Verdict = 'ready' | 'on_track' | 'at_risk' | 'blocked';
-export type Checklist = { deviceRegistered: boolean; linkIssued: boolean; linkOpened: boolean; passkeyEnrolled: boolean; backupPasskey: boolean };
+export type Checklist = {
+  deviceRegistered: boolean;
+  linkIssued: boolean;
+  linkOpened: boolean;
+  passkeyEnrolled: boolean;
+  backupPasskey: boolean;
+};
 export type ReportReadiness = {
   userId: string;
   employeeId: string;
@@ -33,34 +39,77 @@ export function daysUntil(startDate: string, at: Date): number {
 }
 
 /** The verdict and its reason, from the checklist and the state — one rule, tested on its own. */
-export function verdictFor(input: { checklist: Checklist; state: string; daysToStart: number; openLink: boolean }): { verdict: Verdict; reason: string } {
+export function verdictFor(input: {
+  checklist: Checklist;
+  state: string;
+  daysToStart: number;
+  openLink: boolean;
+}): { verdict: Verdict; reason: string } {
   const { checklist, state, daysToStart, openLink } = input;
   if (checklist.passkeyEnrolled) {
-    return { verdict: 'ready', reason: checklist.backupPasskey ? 'Passkey enrolled, with a backup' : 'Passkey enrolled; no backup passkey yet' };
+    return {
+      verdict: 'ready',
+      reason: checklist.backupPasskey
+        ? 'Passkey enrolled, with a backup'
+        : 'Passkey enrolled; no backup passkey yet',
+    };
   }
-  if (!checklist.deviceRegistered) return { verdict: 'blocked', reason: 'No laptop registered yet: IT must register the device' };
+  if (!checklist.deviceRegistered)
+    return { verdict: 'blocked', reason: 'No laptop registered yet: IT must register the device' };
   if (!openLink && ['expired', 'revoked', 'ready'].includes(state)) {
-    return { verdict: 'blocked', reason: state === 'ready' ? 'No enrollment link issued yet' : `The enrollment link was ${state}; IT must issue a new one` };
+    return {
+      verdict: 'blocked',
+      reason:
+        state === 'ready'
+          ? 'No enrollment link issued yet'
+          : `The enrollment link was ${state}; IT must issue a new one`,
+    };
   }
-  const when = daysToStart < 0 ? `started ${-daysToStart} day${daysToStart === -1 ? '' : 's'} ago` : daysToStart === 0 ? 'starts today' : `starts in ${daysToStart} day${daysToStart === 1 ? '' : 's'}`;
-  const step = state === 'enrolling' ? 'is creating a passkey' : checklist.linkOpened ? 'opened the link but has no passkey yet' : 'has not opened the link yet';
-  return { verdict: daysToStart <= AT_RISK_WITHIN_DAYS ? 'at_risk' : 'on_track', reason: `${step}; ${when}` };
+  const when =
+    daysToStart < 0
+      ? `started ${-daysToStart} day${daysToStart === -1 ? '' : 's'} ago`
+      : daysToStart === 0
+        ? 'starts today'
+        : `starts in ${daysToStart} day${daysToStart === 1 ? '' : 's'}`;
+  const step =
+    state === 'enrolling'
+      ? 'is creating a passkey'
+      : checklist.linkOpened
+        ? 'opened the link but has no passkey yet'
+        : 'has not opened the link yet';
+  return {
+    verdict: daysToStart <= AT_RISK_WITHIN_DAYS ? 'at_risk' : 'on_track',
+    reason: `${step}; ${when}`,
+  };
 }
 
-export async function managerReports(db: Db, managerId: string, at: Date): Promise<ReportReadiness[]> {
+export async function managerReports(
+  db: Db,
+  managerId: string,
+  at: Date,
+): Promise<ReportReadiness[]> {
   const horizon = new Date(at.getTime() + 30 * DAY).toISOString().slice(0, 10);
   const users = await db.user.findMany({
     where: {
       managerId,
       enrollmentState: { not: 'offboarded' },
-      OR: [{ startDate: { lte: horizon, gte: at.toISOString().slice(0, 10) } }, { enrollmentState: { not: 'enrolled' } }],
+      OR: [
+        { startDate: { lte: horizon, gte: at.toISOString().slice(0, 10) } },
+        { enrollmentState: { not: 'enrolled' } },
+      ],
     },
     orderBy: [{ startDate: 'asc' }, { name: 'asc' }],
     include: {
       devices: { where: { retiredAt: null }, select: { id: true } },
-      bridgeTokens: { select: { openedAt: true, consumedAt: true, revokedAt: true, expiresAt: true } },
+      bridgeTokens: {
+        select: { openedAt: true, consumedAt: true, revokedAt: true, expiresAt: true },
+      },
       passkeys: { where: { revokedAt: null }, select: { deviceType: true, backedUp: true } },
-      recoveryRequests: { where: { status: 'pending', expiresAt: { gt: at } }, include: { requestedBy: { select: { name: true } } }, take: 1 },
+      recoveryRequests: {
+        where: { status: 'pending', expiresAt: { gt: at } },
+        include: { requestedBy: { select: { name: true } } },
+        take: 1,
+      },
     },
   });
   return users.map((user) => {
@@ -70,7 +119,9 @@ export async function managerReports(db: Db, managerId: string, at: Date): Promi
       linkIssued: user.bridgeTokens.length > 0,
       linkOpened: user.bridgeTokens.some((token) => token.openedAt !== null),
       passkeyEnrolled: user.passkeys.length > 0,
-      backupPasskey: user.passkeys.length > 1 || user.passkeys.some((passkey) => passkey.deviceType === 'multiDevice' && passkey.backedUp),
+      backupPasskey:
+        user.passkeys.length > 1 ||
+        user.passkeys.some((passkey) => passkey.deviceType === 'multiDevice' && passkey.backedUp),
     };
     const daysToStart = daysUntil(user.startDate, at);
     const recovery = user.recoveryRequests[0];
@@ -83,7 +134,9 @@ export async function managerReports(db: Db, managerId: string, at: Date): Promi
       state: user.enrollmentState,
       checklist,
       ...verdictFor({ checklist, state: user.enrollmentState, daysToStart, openLink }),
-      pendingRecovery: recovery ? { id: recovery.id, reason: recovery.reason, requestedBy: recovery.requestedBy.name } : null,
+      pendingRecovery: recovery
+        ? { id: recovery.id, reason: recovery.reason, requestedBy: recovery.requestedBy.name }
+        : null,
     };
   });
 }

@@ -7,7 +7,10 @@ import type { Db } from '@/lib/db';
 
 /** Roles and department as group names an IdP can map: "role:it", "department:Engineering". */
 export function groupsOf(user: { roles: { role: string }[]; department: string | null }): string[] {
-  return [...user.roles.map((role) => `role:${role.role}`), ...(user.department ? [`department:${user.department}`] : [])];
+  return [
+    ...user.roles.map((role) => `role:${role.role}`),
+    ...(user.department ? [`department:${user.department}`] : []),
+  ];
 }
 
 /**
@@ -17,7 +20,14 @@ export function groupsOf(user: { roles: { role: string }[]; department: string |
 export async function findAccount(db: Db, sub: string): Promise<Account | undefined> {
   const user = await db.user.findUnique({
     where: { oidcSubject: sub },
-    select: { name: true, email: true, employeeId: true, department: true, enrollmentState: true, roles: { select: { role: true } } },
+    select: {
+      name: true,
+      email: true,
+      employeeId: true,
+      department: true,
+      enrollmentState: true,
+      roles: { select: { role: true } },
+    },
   });
   if (!user || user.enrollmentState === 'offboarded') return undefined;
   return {

@@ -19,7 +19,10 @@ function epochSeconds(date: Date): number {
 
 /** The person a payload belongs to: tokens, grants and sessions name them; an interaction carries them inside. */
 function accountIdOf(payload: AdapterPayload): string | null {
-  const inner = payload as { session?: { accountId?: string }; result?: { login?: { accountId?: string } } };
+  const inner = payload as {
+    session?: { accountId?: string };
+    result?: { login?: { accountId?: string } };
+  };
   return payload.accountId ?? inner.result?.login?.accountId ?? inner.session?.accountId ?? null;
 }
 
@@ -52,7 +55,11 @@ class PrismaAdapter implements Adapter {
       accountId: accountIdOf(payload),
       expiresAt: typeof expiresIn === 'number' ? new Date(at.getTime() + expiresIn * 1000) : null,
     };
-    await this.db.oidcPayload.upsert({ where: this.key(id), create: { model: this.model, id, ...data }, update: data });
+    await this.db.oidcPayload.upsert({
+      where: this.key(id),
+      create: { model: this.model, id, ...data },
+      update: data,
+    });
     if (at.getTime() - lastCleanup.at > OIDC_CLEANUP_INTERVAL_MS) {
       lastCleanup.at = at.getTime();
       await deleteExpiredOidcPayloads(this.db, at);
@@ -81,9 +88,15 @@ class PrismaAdapter implements Adapter {
    */
   async consume(id: string): Promise<void> {
     const at = this.now();
-    const { count } = await this.db.oidcPayload.updateMany({ where: { model: this.model, id, consumedAt: null }, data: { consumedAt: at } });
+    const { count } = await this.db.oidcPayload.updateMany({
+      where: { model: this.model, id, consumedAt: null },
+      data: { consumedAt: at },
+    });
     if (count === 1) return;
-    const row = await this.db.oidcPayload.findUnique({ where: this.key(id), select: { grantId: true } });
+    const row = await this.db.oidcPayload.findUnique({
+      where: this.key(id),
+      select: { grantId: true },
+    });
     if (row?.grantId) await this.revokeByGrantId(row.grantId);
     throw new errors.InvalidGrant(`${this.model} already used`);
   }
@@ -93,10 +106,16 @@ class PrismaAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.db.oidcPayload.deleteMany({ where: { OR: [{ grantId }, { model: 'Grant', id: grantId }] } });
+    await this.db.oidcPayload.deleteMany({
+      where: { OR: [{ grantId }, { model: 'Grant', id: grantId }] },
+    });
   }
 
-  private present(row: { payload: string; expiresAt: Date | null; consumedAt: Date | null }): AdapterPayload | undefined {
+  private present(row: {
+    payload: string;
+    expiresAt: Date | null;
+    consumedAt: Date | null;
+  }): AdapterPayload | undefined {
     if (row.expiresAt && row.expiresAt <= this.now()) return undefined;
     const payload = JSON.parse(row.payload) as AdapterPayload;
     return row.consumedAt ? { ...payload, consumed: epochSeconds(row.consumedAt) } : payload;
@@ -113,7 +132,9 @@ class ClientAdapter implements Adapter {
   }
 
   async upsert(): Promise<void> {
-    throw new Error('Clients are registered by IT (firstkey oidc client add), not through the provider');
+    throw new Error(
+      'Clients are registered by IT (firstkey oidc client add), not through the provider',
+    );
   }
 
   async destroy(): Promise<void> {
@@ -129,5 +150,6 @@ class ClientAdapter implements Adapter {
 /** The `adapter` option of oidc-provider: one adapter per model name. */
 export function prismaAdapter(db: Db, options: AdapterOptions = {}): (model: string) => Adapter {
   const now = options.now ?? (() => new Date());
-  return (model) => (model === 'Client' ? new ClientAdapter(db) : new PrismaAdapter(db, model, now));
+  return (model) =>
+    model === 'Client' ? new ClientAdapter(db) : new PrismaAdapter(db, model, now);
 }

@@ -18,11 +18,17 @@ const CLIENT_SECRET_BYTES = 32;
 /** An exact redirect URI: https, or http on a loopback address (RFC 8252 §7.3); never a fragment. */
 const RedirectUri = z
   .url({ error: 'Expected an absolute URL' })
-  .refine((value) => !value.includes('#'), 'A redirect URI must not contain a fragment (RFC 6749 §3.1.2)')
+  .refine(
+    (value) => !value.includes('#'),
+    'A redirect URI must not contain a fragment (RFC 6749 §3.1.2)',
+  )
   .refine((value) => {
     if (!URL.canParse(value)) return false;
     const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
+    return (
+      url.protocol === 'https:' ||
+      (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
+    );
   }, 'Expected https:// (or http:// on localhost / 127.0.0.1 for development)');
 
 export const OidcClientInput = z.object({
@@ -34,9 +40,18 @@ export const OidcClientInput = z.object({
 });
 export type OidcClientInput = z.input<typeof OidcClientInput>;
 
-export type AddedOidcClient = { clientId: string; clientSecret: string | null; name: string; tokenEndpointAuthMethod: 'client_secret_basic' | 'none' };
+export type AddedOidcClient = {
+  clientId: string;
+  clientSecret: string | null;
+  name: string;
+  tokenEndpointAuthMethod: 'client_secret_basic' | 'none';
+};
 
-export async function addOidcClient(db: Db, input: z.output<typeof OidcClientInput>, context: { actor: Actor; at: Date }): Promise<AddedOidcClient> {
+export async function addOidcClient(
+  db: Db,
+  input: z.output<typeof OidcClientInput>,
+  context: { actor: Actor; at: Date },
+): Promise<AddedOidcClient> {
   const clientId = newSecret(CLIENT_ID_BYTES);
   const clientSecret = input.public ? null : newSecret(CLIENT_SECRET_BYTES);
   await writeTransaction(db, async (tx) => {
@@ -57,10 +72,19 @@ export async function addOidcClient(db: Db, input: z.output<typeof OidcClientInp
       actor: context.actor,
       action: 'oidc_client_added',
       subject: { type: 'oidc_client', id: clientId },
-      details: { name: input.name, public: input.public, redirectUris: input.redirectUris.join(' ') },
+      details: {
+        name: input.name,
+        public: input.public,
+        redirectUris: input.redirectUris.join(' '),
+      },
     });
   });
-  return { clientId, clientSecret, name: input.name, tokenEndpointAuthMethod: clientSecret ? 'client_secret_basic' : 'none' };
+  return {
+    clientId,
+    clientSecret,
+    name: input.name,
+    tokenEndpointAuthMethod: clientSecret ? 'client_secret_basic' : 'none',
+  };
 }
 
 /**
@@ -78,7 +102,9 @@ export function clientMetadata(client: {
   return {
     client_id: client.id,
     client_name: client.name,
-    ...(client.secretHash ? { client_secret: client.secretHash, token_endpoint_auth_method: 'client_secret_basic' } : { token_endpoint_auth_method: 'none' }),
+    ...(client.secretHash
+      ? { client_secret: client.secretHash, token_endpoint_auth_method: 'client_secret_basic' }
+      : { token_endpoint_auth_method: 'none' }),
     redirect_uris: JSON.parse(client.redirectUris) as string[],
     post_logout_redirect_uris: JSON.parse(client.postLogoutRedirectUris) as string[],
     ...(client.homeUrl ? { client_uri: client.homeUrl } : {}),

@@ -16,20 +16,44 @@ async function signedInToAnApp() {
   sequence += 1;
   const hire = await addHire(
     db(),
-    { employeeId: `O${sequence}`, name: `Person ${sequence}`, email: `o${sequence}@example.com`, startDate: '2026-12-01' },
+    {
+      employeeId: `O${sequence}`,
+      name: `Person ${sequence}`,
+      email: `o${sequence}@example.com`,
+      startDate: '2026-12-01',
+    },
     { actor: { type: 'cli' }, at: new Date() },
   );
   assert.ok(hire.ok);
   const userId = hire.hire.id;
   const passkey = await db().passkey.create({
-    data: { userId, credentialId: `cred-${sequence}`, publicKey: Buffer.from([1]), aaguid: '00000000-0000-0000-0000-000000000000', deviceType: 'singleDevice', backedUp: false },
+    data: {
+      userId,
+      credentialId: `cred-${sequence}`,
+      publicKey: Buffer.from([1]),
+      aaguid: '00000000-0000-0000-0000-000000000000',
+      deviceType: 'singleDevice',
+      backedUp: false,
+    },
   });
   const sub = await subjectFor(db(), userId);
   const grantId = `grant-${sequence}`;
-  await adapterFor('Session').upsert(`session-${sequence}`, { jti: `session-${sequence}`, uid: `uid-${sequence}`, kind: 'Session', accountId: sub }, 3600);
+  await adapterFor('Session').upsert(
+    `session-${sequence}`,
+    { jti: `session-${sequence}`, uid: `uid-${sequence}`, kind: 'Session', accountId: sub },
+    3600,
+  );
   await adapterFor('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', accountId: sub }, 3600);
-  await adapterFor('RefreshToken').upsert(`rt-${sequence}`, { jti: `rt-${sequence}`, kind: 'RefreshToken', accountId: sub, grantId }, 3600);
-  await adapterFor('AccessToken').upsert(`at-${sequence}`, { jti: `at-${sequence}`, kind: 'AccessToken', accountId: sub, grantId }, 600);
+  await adapterFor('RefreshToken').upsert(
+    `rt-${sequence}`,
+    { jti: `rt-${sequence}`, kind: 'RefreshToken', accountId: sub, grantId },
+    3600,
+  );
+  await adapterFor('AccessToken').upsert(
+    `at-${sequence}`,
+    { jti: `at-${sequence}`, kind: 'AccessToken', accountId: sub, grantId },
+    600,
+  );
   return { userId, passkeyId: passkey.id, sub };
 }
 
@@ -49,7 +73,14 @@ describe('ending a person\u2019s app sign-ins', () => {
     const leaver = await signedInToAnApp();
     const colleague = await signedInToAnApp();
     assert.equal(await rowsOf(leaver.sub), 4);
-    await writeTransaction(db(), (tx) => offboard(tx, { userId: leaver.userId, at: new Date(), actor: { type: 'hr' }, reason: 'leaver' }));
+    await writeTransaction(db(), (tx) =>
+      offboard(tx, {
+        userId: leaver.userId,
+        at: new Date(),
+        actor: { type: 'hr' },
+        reason: 'leaver',
+      }),
+    );
     assert.equal(await rowsOf(leaver.sub), 0);
     assert.equal(await rowsOf(colleague.sub), 4);
   });
@@ -62,7 +93,14 @@ describe('ending a person\u2019s app sign-ins', () => {
 
   test('a revoked passkey ends them too', async () => {
     const person = await signedInToAnApp();
-    assert.deepEqual(await revokePasskey(db(), { passkeyId: person.passkeyId, reason: 'stolen' }, { actor: { type: 'cli' }, at: new Date() }), { ok: true });
+    assert.deepEqual(
+      await revokePasskey(
+        db(),
+        { passkeyId: person.passkeyId, reason: 'stolen' },
+        { actor: { type: 'cli' }, at: new Date() },
+      ),
+      { ok: true },
+    );
     assert.equal(await rowsOf(person.sub), 0);
   });
 
@@ -70,7 +108,12 @@ describe('ending a person\u2019s app sign-ins', () => {
     const person = await signedInToAnApp();
     await assert.rejects(
       writeTransaction(db(), async (tx) => {
-        await offboard(tx, { userId: person.userId, at: new Date(), actor: { type: 'hr' }, reason: 'leaver' });
+        await offboard(tx, {
+          userId: person.userId,
+          at: new Date(),
+          actor: { type: 'hr' },
+          reason: 'leaver',
+        });
         throw new Error('something later in the same change failed');
       }),
     );

@@ -9,9 +9,14 @@ import type { Tx } from '@/lib/db';
 export async function endProviderSessions(tx: Tx, userId: string): Promise<number> {
   const user = await tx.user.findUnique({ where: { id: userId }, select: { oidcSubject: true } });
   if (!user?.oidcSubject) return 0;
-  const grants = await tx.oidcPayload.findMany({ where: { model: 'Grant', accountId: user.oidcSubject }, select: { id: true } });
+  const grants = await tx.oidcPayload.findMany({
+    where: { model: 'Grant', accountId: user.oidcSubject },
+    select: { id: true },
+  });
   const { count } = await tx.oidcPayload.deleteMany({
-    where: { OR: [{ accountId: user.oidcSubject }, { grantId: { in: grants.map((grant) => grant.id) } }] },
+    where: {
+      OR: [{ accountId: user.oidcSubject }, { grantId: { in: grants.map((grant) => grant.id) } }],
+    },
   });
   return count;
 }

@@ -8,13 +8,26 @@ import type { Grant } from 'oidc-provider';
 
 export async function firstPartyGrant(
   provider: Provider,
-  input: { accountId: string; clientId: string; requestedScope: string | undefined; existingGrantId?: string | undefined },
+  input: {
+    accountId: string;
+    clientId: string;
+    requestedScope: string | undefined;
+    existingGrantId?: string | undefined;
+  },
 ): Promise<Grant> {
-  const existing = input.existingGrantId ? await provider.Grant.find(input.existingGrantId) : undefined;
-  const usable = existing && existing.accountId === input.accountId && existing.clientId === input.clientId ? existing : undefined;
-  const grant = usable ?? new provider.Grant({ accountId: input.accountId, clientId: input.clientId });
+  const existing = input.existingGrantId
+    ? await provider.Grant.find(input.existingGrantId)
+    : undefined;
+  const usable =
+    existing && existing.accountId === input.accountId && existing.clientId === input.clientId
+      ? existing
+      : undefined;
+  const grant =
+    usable ?? new provider.Grant({ accountId: input.accountId, clientId: input.clientId });
   const granted = new Set(grant.getOIDCScopeEncountered().split(' '));
-  const missing = (input.requestedScope ?? '').split(' ').filter((scope) => scope && !granted.has(scope));
+  const missing = (input.requestedScope ?? '')
+    .split(' ')
+    .filter((scope) => scope && !granted.has(scope));
   if (missing.length > 0 || !usable) {
     grant.addOIDCScope(missing);
     await grant.save();

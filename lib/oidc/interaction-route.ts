@@ -23,7 +23,10 @@ const ROUTE = new RegExp(`^${interactionPath('([A-Za-z0-9_-]{1,64})')}/passkey$`
 
 /** The peer the front door (server.ts) saw: the address, never a client-supplied header. */
 export function requestContextOf(req: IncomingMessage): RequestContext {
-  const peer = readPeerHeader(String(req.headers[PEER_HEADER] ?? ''), process.env[FRONT_DOOR_KEY_ENV]);
+  const peer = readPeerHeader(
+    String(req.headers[PEER_HEADER] ?? ''),
+    process.env[FRONT_DOOR_KEY_ENV],
+  );
   const userAgent = req.headers['user-agent'];
   return { ip: peer.ip, userAgent: typeof userAgent === 'string' ? userAgent : null };
 }
@@ -43,7 +46,10 @@ export function passkeyInteractionRoute(provider: Provider, db: Db, rp: RelyingP
   return async (ctx, next) => {
     const match = ROUTE.exec(ctx.path);
     if (!match) return next();
-    const refuse = (reason: AppSignInRefusal, message: string = APP_SIGN_IN_MESSAGES[reason].message) => {
+    const refuse = (
+      reason: AppSignInRefusal,
+      message: string = APP_SIGN_IN_MESSAGES[reason].message,
+    ) => {
       const { status, retry, title } = APP_SIGN_IN_MESSAGES[reason];
       ctx.status = status;
       ctx.body = { reason, retry, title, message };
@@ -55,7 +61,10 @@ export function passkeyInteractionRoute(provider: Provider, db: Db, rp: RelyingP
     // Only Firstkey's own page may finish a sign-in (the assertion's origin is checked again by WebAuthn).
     if (ctx.get('origin') !== rp.origin || !ctx.is('application/json')) {
       ctx.status = 403;
-      ctx.body = { reason: 'forbidden', message: `Unexpected origin "${ctx.get('origin')}", expected "${rp.origin}"` };
+      ctx.body = {
+        reason: 'forbidden',
+        message: `Unexpected origin "${ctx.get('origin')}", expected "${rp.origin}"`,
+      };
       return;
     }
     const text = await readBody(ctx.req);
@@ -81,12 +90,17 @@ export function passkeyInteractionRoute(provider: Provider, db: Db, rp: RelyingP
     if (interaction.uid !== match[1]) return refuse('no_interaction');
     const clientId = String(interaction.params.client_id);
 
-    const result = await passkeySignInToApp(db, parsed.data.response as AuthenticationResponseJSON, { rp, at: new Date(), request: requestContextOf(ctx.req), clientId });
+    const result = await passkeySignInToApp(
+      db,
+      parsed.data.response as AuthenticationResponseJSON,
+      { rp, at: new Date(), request: requestContextOf(ctx.req), clientId },
+    );
     if (!result.ok) return refuse(result.reason, result.message);
     const grant = await firstPartyGrant(provider, {
       accountId: result.login.accountId,
       clientId,
-      requestedScope: typeof interaction.params.scope === 'string' ? interaction.params.scope : undefined,
+      requestedScope:
+        typeof interaction.params.scope === 'string' ? interaction.params.scope : undefined,
       existingGrantId: interaction.grantId,
     });
     const redirectTo = await provider.interactionResult(

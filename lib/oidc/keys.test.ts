@@ -20,11 +20,21 @@ describe('OIDC signing keys', () => {
 
   test('the provider gets ES256 first (it signs with the first key of an algorithm), and the keys sign and verify', async () => {
     const { keys } = await providerJwks(db());
-    assert.deepEqual(keys.map((key) => key.alg), ['ES256', 'RS256']);
+    assert.deepEqual(
+      keys.map((key) => key.alg),
+      ['ES256', 'RS256'],
+    );
     for (const jwk of keys) {
       const privateKey = crypto.createPrivateKey({ key: jwk, format: 'jwk' });
       const signature = crypto.sign('sha256', Buffer.from('firstkey'), privateKey);
-      assert.ok(crypto.verify('sha256', Buffer.from('firstkey'), crypto.createPublicKey(privateKey), signature));
+      assert.ok(
+        crypto.verify(
+          'sha256',
+          Buffer.from('firstkey'),
+          crypto.createPublicKey(privateKey),
+          signature,
+        ),
+      );
     }
   });
 });

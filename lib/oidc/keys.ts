@@ -18,7 +18,9 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 
 function generate(alg: SigningAlg): { publicJwk: Jwk; privateJwk: Jwk } {
   const { privateKey } =
-    alg === 'ES256' ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }) : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    alg === 'ES256'
+      ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = crypto.randomBytes(12).toString('base64url');
   const privateJwk: Jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
   const publicJwk = { ...privateJwk };
@@ -34,7 +36,13 @@ export async function ensureSigningKeys(db: Db, at: Date): Promise<{ created: Si
       if (await tx.oidcSigningKey.count({ where: { alg, retiredAt: null } })) continue;
       const { publicJwk, privateJwk } = generate(alg);
       await tx.oidcSigningKey.create({
-        data: { kid: publicJwk.kid, alg, publicJwk: JSON.stringify(publicJwk), privateJwk: seal(JSON.stringify(privateJwk)), createdAt: at },
+        data: {
+          kid: publicJwk.kid,
+          alg,
+          publicJwk: JSON.stringify(publicJwk),
+          privateJwk: seal(JSON.stringify(privateJwk)),
+          createdAt: at,
+        },
       });
       created.push(alg);
     }
@@ -49,7 +57,8 @@ export async function ensureSigningKeys(db: Db, at: Date): Promise<{ created: Si
  */
 export async function providerJwks(db: Db): Promise<{ keys: Jwk[] }> {
   const rows = await db.oidcSigningKey.findMany({ orderBy: [{ createdAt: 'desc' }] });
-  const rank = (row: { alg: string; retiredAt: Date | null }) => (row.retiredAt ? 2 : 0) + (row.alg === 'ES256' ? 0 : 1);
+  const rank = (row: { alg: string; retiredAt: Date | null }) =>
+    (row.retiredAt ? 2 : 0) + (row.alg === 'ES256' ? 0 : 1);
   const ordered = [...rows].sort((a, b) => rank(a) - rank(b));
   return { keys: ordered.map((row) => JSON.parse(unseal(row.privateJwk)) as Jwk) };
 }

@@ -7,7 +7,8 @@ export const APP_SIGN_IN_MESSAGES = {
     status: 410,
     retry: false,
     title: 'This sign-in has expired',
-    message: 'This sign-in was started too long ago or in another browser. Go back to the app and sign in again.',
+    message:
+      'This sign-in was started too long ago or in another browser. Go back to the app and sign in again.',
   },
   challenge_invalid: {
     status: 400,
@@ -19,7 +20,8 @@ export const APP_SIGN_IN_MESSAGES = {
     status: 403,
     retry: false,
     title: 'This passkey can\u2019t sign you in',
-    message: 'This passkey no longer opens anything at work: it was removed, or your access has ended. If you think that\u2019s wrong, contact IT.',
+    message:
+      'This passkey no longer opens anything at work: it was removed, or your access has ended. If you think that\u2019s wrong, contact IT.',
   },
   verification_failed: {
     status: 400,
@@ -31,8 +33,12 @@ export const APP_SIGN_IN_MESSAGES = {
     status: 403,
     retry: false,
     title: 'Finish setting up your passkey first',
-    message: 'You\u2019re in the middle of setting up a new passkey. Finish it on your laptop with the link IT gave you, then sign in to the app again.',
+    message:
+      'You\u2019re in the middle of setting up a new passkey. Finish it on your laptop with the link IT gave you, then sign in to the app again.',
   },
-} as const satisfies Record<string, { status: number; retry: boolean; title: string; message: string }>;
+} as const satisfies Record<
+  string,
+  { status: number; retry: boolean; title: string; message: string }
+>;
 
 export type AppSignInRefusal = keyof typeof APP_SIGN_IN_MESSAGES;

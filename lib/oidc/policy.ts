@@ -39,7 +39,9 @@ export const OIDC_TTL = {
  * binds every assertion to Firstkey's origin, so no look-alike site can replay it).
  */
 export function passkeyAmr(passkey: { deviceType: string; backedUp: boolean }): string[] {
-  return isHardwareBound(passkey) ? ['hwk', 'user', 'mfa', 'phr', 'phrh'] : ['swk', 'user', 'mfa', 'phr'];
+  return isHardwareBound(passkey)
+    ? ['hwk', 'user', 'mfa', 'phr', 'phrh']
+    : ['swk', 'user', 'mfa', 'phr'];
 }
 
 /** acr values relying parties can ask for with acr_values (the same names Okta uses). */

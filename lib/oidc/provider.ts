@@ -1,6 +1,10 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  interactionPolicy,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import { appendAudit } from '@/lib/audit/append';
 import { type Db, writeTransaction } from '@/lib/db';
 import type { RelyingParty } from '@/lib/passkeys/relying-party';
@@ -34,16 +38,22 @@ function signInPolicy() {
   const policy = base();
   // A session whose person can no longer sign in (left, or never finished) asks for the passkey again,
   // where they are refused; prompt=none gets login_required.
-  policy.get('login')!.checks.add(
-    new Check('account_unavailable', 'the signed-in person can no longer sign in', (ctx) =>
-      ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
-    ),
-  );
+  policy
+    .get('login')!
+    .checks.add(
+      new Check('account_unavailable', 'the signed-in person can no longer sign in', (ctx) =>
+        ctx.oidc.session?.accountId && !ctx.oidc.account
+          ? Check.REQUEST_PROMPT
+          : Check.NO_NEED_TO_PROMPT,
+      ),
+    );
   return policy;
 }
 
 export async function createOidcProvider(db: Db, options: OidcProviderOptions): Promise<Provider> {
-  const cookieKey = Buffer.from(crypto.hkdfSync('sha256', options.cookieSecret, '', 'firstkey oidc-provider cookies', 32)).toString('base64url');
+  const cookieKey = Buffer.from(
+    crypto.hkdfSync('sha256', options.cookieSecret, '', 'firstkey oidc-provider cookies', 32),
+  ).toString('base64url');
   const configuration: Configuration = {
     adapter: prismaAdapter(db),
     jwks: await providerJwks(db),
@@ -92,7 +102,8 @@ export async function createOidcProvider(db: Db, options: OidcProviderOptions): 
       token_endpoint_auth_method: 'client_secret_basic',
     },
     // Browser apps may call the token and userinfo endpoints from the origins they registered only.
-    clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
     ttl: { ...OIDC_TTL },
@@ -113,10 +124,17 @@ export async function createOidcProvider(db: Db, options: OidcProviderOptions): 
       end_session: `${OIDC_PREFIX}/session/end`,
       pushed_authorization_request: `${OIDC_PREFIX}/request`,
     },
-    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: signInPolicy() },
+    interactions: {
+      url: (_ctx, interaction) => interactionPath(interaction.uid),
+      policy: signInPolicy(),
+    },
     cookies: {
       keys: [cookieKey],
-      names: { session: 'firstkey_oidc_session', interaction: 'firstkey_oidc_interaction', resume: 'firstkey_oidc_resume' },
+      names: {
+        session: 'firstkey_oidc_session',
+        interaction: 'firstkey_oidc_interaction',
+        resume: 'firstkey_oidc_resume',
+      },
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
@@ -130,7 +148,10 @@ export async function createOidcProvider(db: Db, options: OidcProviderOptions): 
   provider.proxy = options.proxy;
   // The supported hook for hashed client secrets (node-oidc-provider#631): compare the presented
   // secret's hash with the stored hash, never a secret in clear.
-  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(
+    this: { clientSecret?: string },
+    actual: string,
+  ) {
     return clientSecretMatches(this.clientSecret, actual);
   };
   provider.use(portalHeaders());
@@ -144,7 +165,9 @@ export async function createOidcProvider(db: Db, options: OidcProviderOptions): 
  * the provider's own pages (form_post, logout) run inline scripts; its error page brings its own policy.
  */
 function portalHeaders() {
-  const headers = Object.entries(securityHeaders('')).filter(([name]) => name !== 'content-security-policy');
+  const headers = Object.entries(securityHeaders('')).filter(
+    ([name]) => name !== 'content-security-policy',
+  );
   return async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => {
     await next();
     for (const [name, value] of headers) ctx.set(name, value);
@@ -160,7 +183,9 @@ function auditSignIns(db: Db) {
     const code = ctx.oidc.entities.AuthorizationCode;
     const clientId = code?.clientId;
     if (!code || !clientId) return;
-    const user = code.accountId ? await db.user.findUnique({ where: { oidcSubject: code.accountId }, select: { id: true } }) : null;
+    const user = code.accountId
+      ? await db.user.findUnique({ where: { oidcSubject: code.accountId }, select: { id: true } })
+      : null;
     await writeTransaction(db, (tx) =>
       appendAudit(tx, {
         at: new Date(),
@@ -169,7 +194,12 @@ function auditSignIns(db: Db) {
         subject: { type: 'oidc_client', id: clientId },
         userId: user?.id,
         request: requestContextOf(ctx.req),
-        details: { client: clientId, acr: code.acr ?? null, amr: code.amr?.join(' ') ?? null, withPasskeyNow: ctx.oidc.route === 'resume' },
+        details: {
+          client: clientId,
+          acr: code.acr ?? null,
+          amr: code.amr?.join(' ') ?? null,
+          withPasskeyNow: ctx.oidc.route === 'resume',
+        },
       }),
     );
   };

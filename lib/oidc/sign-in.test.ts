@@ -13,21 +13,41 @@ const rp = { rpId: 'localhost', origin: 'https://localhost:3443' };
 const request = { ip: '192.0.2.1', userAgent: 'test' };
 let sequence = 0;
 
-async function personWithPasskey(options: { state?: string; synced?: boolean; userVerification?: boolean } = {}) {
+async function personWithPasskey(
+  options: { state?: string; synced?: boolean; userVerification?: boolean } = {},
+) {
   sequence += 1;
   const added = await addHire(
     db(),
-    { employeeId: `SI${sequence}`, name: `Signer ${sequence}`, email: `si${sequence}@example.com`, startDate: '2026-12-01' },
+    {
+      employeeId: `SI${sequence}`,
+      name: `Signer ${sequence}`,
+      email: `si${sequence}@example.com`,
+      startDate: '2026-12-01',
+    },
     { actor: { type: 'cli' }, at: new Date() },
   );
   assert.ok(added.ok);
-  const authenticator = new SoftAuthenticator({ userVerification: options.userVerification ?? true });
+  const authenticator = new SoftAuthenticator({
+    userVerification: options.userVerification ?? true,
+  });
   const challenge = Buffer.from(`registration-${sequence}`).toString('base64url');
   const registration = authenticator.register(
-    { challenge, rp: { id: rp.rpId, name: 'Firstkey' }, user: { id: Buffer.from(added.hire.id).toString('base64url'), name: 'x', displayName: 'x' }, pubKeyCredParams: [] },
+    {
+      challenge,
+      rp: { id: rp.rpId, name: 'Firstkey' },
+      user: { id: Buffer.from(added.hire.id).toString('base64url'), name: 'x', displayName: 'x' },
+      pubKeyCredParams: [],
+    },
     rp.origin,
   );
-  const verified = await verifyRegistrationResponse({ response: registration, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpId, requireUserVerification: false });
+  const verified = await verifyRegistrationResponse({
+    response: registration,
+    expectedChallenge: challenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.rpId,
+    requireUserVerification: false,
+  });
   assert.ok(verified.verified);
   const { credential } = verified.registrationInfo;
   await db().passkey.create({
@@ -40,13 +60,21 @@ async function personWithPasskey(options: { state?: string; synced?: boolean; us
       backedUp: false,
     },
   });
-  await db().user.update({ where: { id: added.hire.id }, data: { enrollmentState: options.state ?? 'enrolled' } });
+  await db().user.update({
+    where: { id: added.hire.id },
+    data: { enrollmentState: options.state ?? 'enrolled' },
+  });
   return { userId: added.hire.id, authenticator };
 }
 
 async function signIn(authenticator: SoftAuthenticator) {
   const options = await passkeyAuthenticationOptions({ rp, at: new Date() });
-  return passkeySignInToApp(db(), authenticator.authenticate(options, rp.origin), { rp, at: new Date(), request, clientId: 'app-1' });
+  return passkeySignInToApp(db(), authenticator.authenticate(options, rp.origin), {
+    rp,
+    at: new Date(),
+    request,
+    clientId: 'app-1',
+  });
 }
 
 describe('signing in to an app with a passkey', () => {
@@ -73,7 +101,10 @@ describe('signing in to an app with a passkey', () => {
     const person = await personWithPasskey({ state: 'enrolling' });
     const result = await signIn(person.authenticator);
     assert.deepEqual(result.ok ? null : result.reason, 'enrolling');
-    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: 'oidc_sign_in', userId: person.userId }, orderBy: { seq: 'desc' } });
+    const audit = await db().auditEvent.findFirstOrThrow({
+      where: { action: 'oidc_sign_in', userId: person.userId },
+      orderBy: { seq: 'desc' },
+    });
     assert.equal(audit.result, 'denied');
     assert.deepEqual(JSON.parse(audit.details), { client: 'app-1', reason: 'enrolling' });
   });
@@ -86,7 +117,10 @@ describe('signing in to an app with a passkey', () => {
 
   test('a removed passkey is refused', async () => {
     const person = await personWithPasskey();
-    await db().passkey.updateMany({ where: { userId: person.userId }, data: { revokedAt: new Date() } });
+    await db().passkey.updateMany({
+      where: { userId: person.userId },
+      data: { revokedAt: new Date() },
+    });
     const result = await signIn(person.authenticator);
     assert.equal(result.ok ? null : result.reason, 'unknown_passkey');
   });

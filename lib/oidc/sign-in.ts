@@ -14,7 +14,9 @@ import { subjectFor } from '@/lib/oidc/subject';
 
 export type AppLogin = { accountId: string; amr: string[]; acr: string; ts: number };
 
-export type AppSignInResult = { ok: true; userId: string; login: AppLogin } | { ok: false; reason: AppSignInRefusal; message: string };
+export type AppSignInResult =
+  | { ok: true; userId: string; login: AppLogin }
+  | { ok: false; reason: AppSignInRefusal; message: string };
 
 export async function passkeySignInToApp(
   db: Db,
@@ -22,7 +24,11 @@ export async function passkeySignInToApp(
   context: { rp: RelyingParty; at: Date; request: RequestContext; clientId: string },
 ): Promise<AppSignInResult> {
   const { at, request, clientId } = context;
-  const refuse = async (reason: AppSignInRefusal, userId?: string, seen?: string): Promise<AppSignInResult> => {
+  const refuse = async (
+    reason: AppSignInRefusal,
+    userId?: string,
+    seen?: string,
+  ): Promise<AppSignInResult> => {
     await writeTransaction(db, (tx) =>
       appendAudit(tx, {
         at,
@@ -40,14 +46,27 @@ export async function passkeySignInToApp(
   };
   // Leavers and removed passkeys are refused here already, in the same words (unknown_passkey).
   const verified = await verifyPasskeyAssertion(db, response, context);
-  if (!verified.ok) return refuse(verified.reason, undefined, verified.reason === 'verification_failed' ? verified.message : undefined);
+  if (!verified.ok)
+    return refuse(
+      verified.reason,
+      undefined,
+      verified.reason === 'verification_failed' ? verified.message : undefined,
+    );
   const { user, passkey } = verified.signedIn;
-  const person = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { enrollmentState: true } });
+  const person = await db.user.findUniqueOrThrow({
+    where: { id: user.id },
+    select: { enrollmentState: true },
+  });
   // A link redeemed and its passkey not made yet: whoever holds an older passkey is mid-recovery.
   if (person.enrollmentState === 'enrolling') return refuse('enrolling', user.id);
   return {
     ok: true,
     userId: user.id,
-    login: { accountId: await subjectFor(db, user.id), amr: passkeyAmr(passkey), acr: passkeyAcr(passkey), ts: Math.floor(at.getTime() / 1000) },
+    login: {
+      accountId: await subjectFor(db, user.id),
+      amr: passkeyAmr(passkey),
+      acr: passkeyAcr(passkey),
+      ts: Math.floor(at.getTime() / 1000),
+    },
   };
 }

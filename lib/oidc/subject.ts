@@ -10,7 +10,13 @@ export async function subjectFor(db: DbOrTx, userId: string): Promise<string> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { oidcSubject: true } });
   if (user?.oidcSubject) return user.oidcSubject;
   // Conditional: two first sign-ins at once give the person one subject, whichever wrote first.
-  await db.user.updateMany({ where: { id: userId, oidcSubject: null }, data: { oidcSubject: crypto.randomBytes(16).toString('base64url') } });
-  const assigned = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { oidcSubject: true } });
+  await db.user.updateMany({
+    where: { id: userId, oidcSubject: null },
+    data: { oidcSubject: crypto.randomBytes(16).toString('base64url') },
+  });
+  const assigned = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { oidcSubject: true },
+  });
   return assigned.oidcSubject!;
 }

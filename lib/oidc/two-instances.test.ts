@@ -27,7 +27,11 @@ let client: { clientId: string; clientSecret: string };
 let authenticator: SoftAuthenticator;
 
 async function serve(): Promise<string> {
-  const provider = await createOidcProvider(db(), { rp, proxy: false, cookieSecret: 'a shared secret of at least thirty-two characters' });
+  const provider = await createOidcProvider(db(), {
+    rp,
+    proxy: false,
+    cookieSecret: 'a shared secret of at least thirty-two characters',
+  });
   const server = http.createServer(provider.callback());
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,17 +55,35 @@ class Jar {
 
 before(async () => {
   await ensureSigningKeys(db(), new Date());
-  const added = await addOidcClient(db(), OidcClientInput.parse({ name: 'Team Wiki', redirectUris: [redirectUri] }), { actor: { type: 'cli' }, at: new Date() });
+  const added = await addOidcClient(
+    db(),
+    OidcClientInput.parse({ name: 'Team Wiki', redirectUris: [redirectUri] }),
+    { actor: { type: 'cli' }, at: new Date() },
+  );
   client = { clientId: added.clientId, clientSecret: added.clientSecret! };
-  const hire = await addHire(db(), { employeeId: 'TWO1', name: 'Ada Two', email: 'two1@example.com', startDate: '2026-12-01' }, { actor: { type: 'cli' }, at: new Date() });
+  const hire = await addHire(
+    db(),
+    { employeeId: 'TWO1', name: 'Ada Two', email: 'two1@example.com', startDate: '2026-12-01' },
+    { actor: { type: 'cli' }, at: new Date() },
+  );
   assert.ok(hire.ok);
   authenticator = new SoftAuthenticator({ userVerification: true });
   const challenge = crypto.randomBytes(16).toString('base64url');
   const registration = authenticator.register(
-    { challenge, rp: { id: rp.rpId, name: 'Firstkey' }, user: { id: 'dXNlcg', name: 'x', displayName: 'x' }, pubKeyCredParams: [] },
+    {
+      challenge,
+      rp: { id: rp.rpId, name: 'Firstkey' },
+      user: { id: 'dXNlcg', name: 'x', displayName: 'x' },
+      pubKeyCredParams: [],
+    },
     rp.origin,
   );
-  const { registrationInfo } = await verifyRegistrationResponse({ response: registration, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpId });
+  const { registrationInfo } = await verifyRegistrationResponse({
+    response: registration,
+    expectedChallenge: challenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.rpId,
+  });
   await db().passkey.create({
     data: {
       userId: hire.hire.id,
@@ -109,7 +131,10 @@ describe('two provider instances on one database', () => {
     assert.equal(finished.status, 200, await finished.clone().text());
     const { redirectTo } = (await finished.json()) as { redirectTo: string };
 
-    const resumed = await fetch(`${a}${new URL(redirectTo).pathname}`, { redirect: 'manual', headers: { cookie: jar.header() } });
+    const resumed = await fetch(`${a}${new URL(redirectTo).pathname}`, {
+      redirect: 'manual',
+      headers: { cookie: jar.header() },
+    });
     const callback = new URL(resumed.headers.get('location')!);
     assert.equal(`${callback.origin}${callback.pathname}`, redirectUri);
     const code = callback.searchParams.get('code')!;
@@ -122,13 +147,20 @@ describe('two provider instances on one database', () => {
           'content-type': 'application/x-www-form-urlencoded',
           authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
         },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          code_verifier: verifier,
+        }),
       });
     const tokens = await redeem();
     assert.equal(tokens.status, 200, await tokens.clone().text());
     const { access_token: accessToken } = (await tokens.json()) as { access_token: string };
 
-    const userinfo = await fetch(`${a}/oidc/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const userinfo = await fetch(`${a}/oidc/userinfo`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     assert.equal(userinfo.status, 200);
     assert.equal(((await userinfo.json()) as { name: string }).name, 'Ada Two');
 
@@ -136,7 +168,11 @@ describe('two provider instances on one database', () => {
     assert.equal(replay.status, 400);
     assert.equal(((await replay.json()) as { error: string }).error, 'invalid_grant');
     // The replay revoked what the first redemption issued, on every instance.
-    assert.equal((await fetch(`${a}/oidc/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } })).status, 401);
+    assert.equal(
+      (await fetch(`${a}/oidc/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } }))
+        .status,
+      401,
+    );
   });
 
   test('a wrong client secret is refused (only the hash is stored; the hash itself is no secret)', async () => {
@@ -144,8 +180,16 @@ describe('two provider instances on one database', () => {
     for (const secret of ['wrong', stored.secretHash!]) {
       const response = await fetch(`${b}/oidc/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', redirect_uri: redirectUri, code_verifier: 'x'.repeat(43) }),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: 'x',
+          redirect_uri: redirectUri,
+          code_verifier: 'x'.repeat(43),
+        }),
       });
       assert.equal(response.status, 401);
       assert.equal(((await response.json()) as { error: string }).error, 'invalid_client');

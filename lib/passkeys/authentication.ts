@@ -19,7 +19,10 @@ import { checkSignInChallenge, issueSignInChallenge } from '@/lib/passkeys/sign-
  * Options for signing in with a discoverable passkey: no username, user verification required.
  * Anyone may ask, so this writes nothing: the challenge is signed, not stored.
  */
-export async function passkeyAuthenticationOptions(context: { rp: RelyingParty; at: Date }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function passkeyAuthenticationOptions(context: {
+  rp: RelyingParty;
+  at: Date;
+}): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return generateAuthenticationOptions({
     rpID: context.rp.rpId,
     userVerification: 'required',
@@ -35,7 +38,11 @@ export type AuthenticatedPasskey = {
 
 export type PasskeyAuthenticationResult =
   | { ok: true; signedIn: AuthenticatedPasskey }
-  | { ok: false; reason: 'challenge_invalid' | 'unknown_passkey' | 'verification_failed'; message: string };
+  | {
+      ok: false;
+      reason: 'challenge_invalid' | 'unknown_passkey' | 'verification_failed';
+      message: string;
+    };
 
 /**
  * Verifies a passkey assertion (challenge, counter, origin, rpID, user verification) and records the
@@ -48,16 +55,36 @@ export async function verifyPasskeyAssertion(
   context: { rp: RelyingParty; at: Date; request: RequestContext },
 ): Promise<PasskeyAuthenticationResult> {
   const { at, rp, request } = context;
-  const challengeInvalid = { ok: false, reason: 'challenge_invalid', message: 'This sign-in prompt is no longer valid (used or expired). Start again.' } as const;
+  const challengeInvalid = {
+    ok: false,
+    reason: 'challenge_invalid',
+    message: 'This sign-in prompt is no longer valid (used or expired). Start again.',
+  } as const;
   const clientData = readClientData(response.response.clientDataJSON);
   const challenge = clientData ? checkSignInChallenge(clientData.challenge, at) : null;
-  if (!clientData || !challenge?.ok || (await challengeSpent(db, clientData.challenge))) return challengeInvalid;
+  if (!clientData || !challenge?.ok || (await challengeSpent(db, clientData.challenge)))
+    return challengeInvalid;
   const passkey = await db.passkey.findUnique({
     where: { credentialId: response.id },
-    include: { user: { select: { id: true, name: true, employeeId: true, enrollmentState: true, sessionEpoch: true, roles: { select: { role: true } } } } },
+    include: {
+      user: {
+        select: {
+          id: true,
+          name: true,
+          employeeId: true,
+          enrollmentState: true,
+          sessionEpoch: true,
+          roles: { select: { role: true } },
+        },
+      },
+    },
   });
   if (!passkey || passkey.revokedAt || passkey.user.enrollmentState === 'offboarded') {
-    return { ok: false, reason: 'unknown_passkey', message: 'This passkey is not (or no longer) registered with Firstkey' };
+    return {
+      ok: false,
+      reason: 'unknown_passkey',
+      message: 'This passkey is not (or no longer) registered with Firstkey',
+    };
   }
   const denied = async (message: string) => {
     await writeTransaction(db, async (tx) =>
@@ -98,10 +125,18 @@ export async function verifyPasskeyAssertion(
 
   try {
     await writeTransaction(db, async (tx) => {
-      await spendSignInChallenge(tx, { challenge: clientData.challenge, expiresAt: challenge.expiresAt, at });
+      await spendSignInChallenge(tx, {
+        challenge: clientData.challenge,
+        expiresAt: challenge.expiresAt,
+        at,
+      });
       await tx.passkey.update({
         where: { id: passkey.id },
-        data: { counter: verification.authenticationInfo.newCounter, lastUsedAt: at, backedUp: verification.authenticationInfo.credentialBackedUp },
+        data: {
+          counter: verification.authenticationInfo.newCounter,
+          lastUsedAt: at,
+          backedUp: verification.authenticationInfo.credentialBackedUp,
+        },
       });
       await appendAudit(tx, {
         at,
@@ -127,7 +162,12 @@ export async function verifyPasskeyAssertion(
         roles: passkey.user.roles.map((role) => role.role),
         sessionEpoch: passkey.user.sessionEpoch,
       },
-      passkey: { id: passkey.id, provider: passkey.name, deviceType: passkey.deviceType, backedUp: verification.authenticationInfo.credentialBackedUp },
+      passkey: {
+        id: passkey.id,
+        provider: passkey.name,
+        deviceType: passkey.deviceType,
+        backedUp: verification.authenticationInfo.credentialBackedUp,
+      },
     },
   };
 }

@@ -10,7 +10,13 @@ import { hashSecret } from '@/lib/crypto';
 
 export async function storeChallenge(
   db: Db,
-  input: { challenge: string; purpose: 'registration'; userId: string; enrollmentSessionId: string; at: Date },
+  input: {
+    challenge: string;
+    purpose: 'registration';
+    userId: string;
+    enrollmentSessionId: string;
+    at: Date;
+  },
 ): Promise<void> {
   await db.webAuthnChallenge.create({
     data: {
@@ -48,7 +54,12 @@ export async function consumeChallenge(
 
 /** Whether a sign-in challenge was spent already (one lookup on the unique hash). */
 export async function challengeSpent(db: Db, challenge: string): Promise<boolean> {
-  return (await db.webAuthnChallenge.findUnique({ where: { challengeHash: hashSecret(challenge) }, select: { id: true } })) !== null;
+  return (
+    (await db.webAuthnChallenge.findUnique({
+      where: { challengeHash: hashSecret(challenge) },
+      select: { id: true },
+    })) !== null
+  );
 }
 
 /**
@@ -57,9 +68,18 @@ export async function challengeSpent(db: Db, challenge: string): Promise<boolean
  * fails with a unique violation on `challengeHash` and its transaction rolls back. The row lives as
  * long as the challenge could be accepted, so an expired challenge's row may go.
  */
-export async function spendSignInChallenge(tx: Tx, input: { challenge: string; expiresAt: Date; at: Date }): Promise<void> {
+export async function spendSignInChallenge(
+  tx: Tx,
+  input: { challenge: string; expiresAt: Date; at: Date },
+): Promise<void> {
   await tx.webAuthnChallenge.create({
-    data: { challengeHash: hashSecret(input.challenge), purpose: 'authentication', createdAt: input.at, expiresAt: input.expiresAt, consumedAt: input.at },
+    data: {
+      challengeHash: hashSecret(input.challenge),
+      purpose: 'authentication',
+      createdAt: input.at,
+      expiresAt: input.expiresAt,
+      consumedAt: input.at,
+    },
   });
   await purgeExpiredChallenges(tx, input.at);
 }
@@ -69,5 +89,7 @@ export async function spendSignInChallenge(tx: Tx, input: { challenge: string; e
  * instance whose clock runs behind still finds a spent challenge it would consider fresh.
  */
 async function purgeExpiredChallenges(client: DbOrTx, at: Date): Promise<void> {
-  await client.webAuthnChallenge.deleteMany({ where: { expiresAt: { lt: new Date(at.getTime() - CHALLENGE_TTL) } } });
+  await client.webAuthnChallenge.deleteMany({
+    where: { expiresAt: { lt: new Date(at.getTime() - CHALLENGE_TTL) } },
+  });
 }

@@ -17,7 +17,6 @@ import { embeddingProblem, readClientData } from '@/lib/passkeys/client-data';
 import { providerName } from '@/lib/passkeys/providers';
 import type { RelyingParty } from '@/lib/passkeys/relying-party';
 
-
 /**
  * WebAuthn L3 §7.1 step 25: a credential ID is at most 1023 bytes. A longer one is malformed, and it
  * would bloat the passkey table and every excludeCredentials list sent afterwards.
@@ -33,7 +32,10 @@ export async function passkeyRegistrationOptions(
   session: ActiveEnrollmentSession,
   context: { rp: RelyingParty; at: Date },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const existing = await db.passkey.findMany({ where: { userId: session.userId, revokedAt: null }, select: { credentialId: true, transports: true } });
+  const existing = await db.passkey.findMany({
+    where: { userId: session.userId, revokedAt: null },
+    select: { credentialId: true, transports: true },
+  });
   const options = await generateRegistrationOptions({
     rpName: 'Firstkey',
     rpID: context.rp.rpId,
@@ -44,17 +46,36 @@ export async function passkeyRegistrationOptions(
     timeout: CHALLENGE_TTL,
     attestationType: 'none',
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-    excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: JSON.parse(passkey.transports) as never })),
+    excludeCredentials: existing.map((passkey) => ({
+      id: passkey.credentialId,
+      transports: JSON.parse(passkey.transports) as never,
+    })),
   });
-  await storeChallenge(db, { challenge: options.challenge, purpose: 'registration', userId: session.userId, enrollmentSessionId: session.id, at: context.at });
+  await storeChallenge(db, {
+    challenge: options.challenge,
+    purpose: 'registration',
+    userId: session.userId,
+    enrollmentSessionId: session.id,
+    at: context.at,
+  });
   return options;
 }
 
-export type RegisteredPasskey = { id: string; provider: string | null; deviceType: string; backedUp: boolean; createdAt: Date };
+export type RegisteredPasskey = {
+  id: string;
+  provider: string | null;
+  deviceType: string;
+  backedUp: boolean;
+  createdAt: Date;
+};
 
 export type PasskeyRegistrationResult =
   | { ok: true; passkey: RegisteredPasskey }
-  | { ok: false; reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists' | 'session_ended'; message: string };
+  | {
+      ok: false;
+      reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists' | 'session_ended';
+      message: string;
+    };
 
 /**
  * Verifies the browser's registration response, stores the passkey, ends the enrollment session and
@@ -68,7 +89,10 @@ export async function registerPasskey(
 ): Promise<PasskeyRegistrationResult> {
   const { at, request, rp } = context;
   const actor = { type: 'user', id: session.userId } as const;
-  const refuse = async (reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists' | 'session_ended', message: string) => {
+  const refuse = async (
+    reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists' | 'session_ended',
+    message: string,
+  ) => {
     await writeTransaction(db, async (tx) =>
       appendAudit(tx, {
         at,
@@ -85,8 +109,19 @@ export async function registerPasskey(
   };
 
   const clientData = readClientData(response.response.clientDataJSON);
-  if (!clientData || !(await consumeChallenge(db, { challenge: clientData.challenge, purpose: 'registration', enrollmentSessionId: session.id, at }))) {
-    return refuse('challenge_invalid', 'This passkey prompt is no longer valid (used, expired or from another session). Start again.');
+  if (
+    !clientData ||
+    !(await consumeChallenge(db, {
+      challenge: clientData.challenge,
+      purpose: 'registration',
+      enrollmentSessionId: session.id,
+      at,
+    }))
+  ) {
+    return refuse(
+      'challenge_invalid',
+      'This passkey prompt is no longer valid (used, expired or from another session). Start again.',
+    );
   }
   const embedded = embeddingProblem(clientData);
   if (embedded) return refuse('verification_failed', embedded);
@@ -102,11 +137,15 @@ export async function registerPasskey(
   } catch (error) {
     return refuse('verification_failed', (error as Error).message);
   }
-  if (!verification.verified) return refuse('verification_failed', 'The passkey response could not be verified');
+  if (!verification.verified)
+    return refuse('verification_failed', 'The passkey response could not be verified');
   const info = verification.registrationInfo;
   const credentialIdBytes = Buffer.from(info.credential.id, 'base64url').length;
   if (credentialIdBytes > MAX_CREDENTIAL_ID_BYTES) {
-    return refuse('verification_failed', `Credential ID of ${credentialIdBytes} bytes, expected at most ${MAX_CREDENTIAL_ID_BYTES}`);
+    return refuse(
+      'verification_failed',
+      `Credential ID of ${credentialIdBytes} bytes, expected at most ${MAX_CREDENTIAL_ID_BYTES}`,
+    );
   }
 
   try {
@@ -127,7 +166,10 @@ export async function registerPasskey(
         },
       });
       // Conditional: if the session was ended meanwhile (a leaver, a revoke), nothing is registered.
-      const ended = await tx.enrollmentSession.updateMany({ where: { id: session.id, endedAt: null, expiresAt: { gt: at } }, data: { endedAt: at } });
+      const ended = await tx.enrollmentSession.updateMany({
+        where: { id: session.id, endedAt: null, expiresAt: { gt: at } },
+        data: { endedAt: at },
+      });
       if (ended.count !== 1) throw new SessionClosed();
       await appendAudit(tx, {
         at,
@@ -145,16 +187,30 @@ export async function registerPasskey(
           linkPurpose: session.bridgeToken.purpose,
         },
       });
-      await applyEnrollmentEvent(tx, { userId: session.userId, event: 'passkey_registered', at, actor, request });
+      await applyEnrollmentEvent(tx, {
+        userId: session.userId,
+        event: 'passkey_registered',
+        at,
+        actor,
+        request,
+      });
       return created;
     });
     return {
       ok: true,
-      passkey: { id: passkey.id, provider: passkey.name, deviceType: passkey.deviceType, backedUp: passkey.backedUp, createdAt: passkey.createdAt },
+      passkey: {
+        id: passkey.id,
+        provider: passkey.name,
+        deviceType: passkey.deviceType,
+        backedUp: passkey.backedUp,
+        createdAt: passkey.createdAt,
+      },
     };
   } catch (error) {
-    if (error instanceof SessionClosed) return refuse('session_ended', 'The enrollment was closed while the passkey was being saved');
-    if (uniqueViolation(error) === 'credentialId') return refuse('credential_exists', 'This passkey is already registered');
+    if (error instanceof SessionClosed)
+      return refuse('session_ended', 'The enrollment was closed while the passkey was being saved');
+    if (uniqueViolation(error) === 'credentialId')
+      return refuse('credential_exists', 'This passkey is already registered');
     throw error;
   }
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 // The JSON shapes @simplewebauthn/browser sends, validated before any verification runs.
-const Base64Url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'Expected base64url').max(8_192);
+const Base64Url = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]*$/, 'Expected base64url')
+  .max(8_192);
 const Transport = z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
 
 export const RegistrationResponseSchema = z.object({
@@ -35,5 +38,7 @@ export const AuthenticationResponseSchema = z.object({
 });
 
 export const VerifyRegistrationBody = z.object({ response: RegistrationResponseSchema }).strict();
-export const VerifyAuthenticationBody = z.object({ response: AuthenticationResponseSchema }).strict();
+export const VerifyAuthenticationBody = z
+  .object({ response: AuthenticationResponseSchema })
+  .strict();
 export const EmptyBody = z.object({}).strict();

@@ -20,7 +20,15 @@ const CHALLENGE_BYTES = SIGNED_BYTES + 32;
  * shares; the label keeps it apart from the session cookies' own key and any later use of the secret.
  */
 function challengeKey(): Buffer {
-  return Buffer.from(crypto.hkdfSync('sha256', sessionSecret(), Buffer.alloc(0), 'firstkey webauthn sign-in challenge v1', 32));
+  return Buffer.from(
+    crypto.hkdfSync(
+      'sha256',
+      sessionSecret(),
+      Buffer.alloc(0),
+      'firstkey webauthn sign-in challenge v1',
+      32,
+    ),
+  );
 }
 
 function mac(signed: Buffer): Buffer {
@@ -36,7 +44,8 @@ export function issueSignInChallenge(at: Date): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.concat([signed, mac(signed)]));
 }
 
-export type SignInChallengeCheck = { ok: true; expiresAt: Date } | { ok: false; reason: 'forged' | 'expired' };
+export type SignInChallengeCheck =
+  { ok: true; expiresAt: Date } | { ok: false; reason: 'forged' | 'expired' };
 
 /**
  * Whether a challenge, as the browser's clientDataJSON spells it (base64url), is one we issued and is
@@ -44,9 +53,15 @@ export type SignInChallengeCheck = { ok: true; expiresAt: Date } | { ok: false; 
  */
 export function checkSignInChallenge(challenge: string, at: Date): SignInChallengeCheck {
   const bytes = Buffer.from(challenge, 'base64url');
-  if (bytes.length !== CHALLENGE_BYTES || bytes.toString('base64url') !== challenge || bytes[0] !== VERSION) return { ok: false, reason: 'forged' };
+  if (
+    bytes.length !== CHALLENGE_BYTES ||
+    bytes.toString('base64url') !== challenge ||
+    bytes[0] !== VERSION
+  )
+    return { ok: false, reason: 'forged' };
   const signed = bytes.subarray(0, SIGNED_BYTES);
-  if (!crypto.timingSafeEqual(bytes.subarray(SIGNED_BYTES), mac(signed))) return { ok: false, reason: 'forged' };
+  if (!crypto.timingSafeEqual(bytes.subarray(SIGNED_BYTES), mac(signed)))
+    return { ok: false, reason: 'forged' };
   const expiresAt = new Date(Number(signed.readBigUInt64BE(1)));
   if (expiresAt <= at) return { ok: false, reason: 'expired' };
   return { ok: true, expiresAt };

@@ -12,17 +12,35 @@ import { deviceCertificate } from '@/lib/testing/certificates';
 import { staffSessionCookie } from '@/lib/testing/staff-session';
 
 let sequence = 0;
-async function person(options: { role?: 'it' | 'manager'; manager?: string; device?: boolean } = {}) {
+async function person(
+  options: { role?: 'it' | 'manager'; manager?: string; device?: boolean } = {},
+) {
   sequence += 1;
   const employeeId = `RC${sequence}`;
   const result = await addHire(
     db(),
-    { employeeId, name: `Person ${sequence}`, email: `rc${sequence}@example.com`, startDate: '2026-11-01', role: options.role, managerEmployeeId: options.manager },
+    {
+      employeeId,
+      name: `Person ${sequence}`,
+      email: `rc${sequence}@example.com`,
+      startDate: '2026-11-01',
+      role: options.role,
+      managerEmployeeId: options.manager,
+    },
     { actor: { type: 'cli' }, at: new Date() },
   );
   assert.ok(result.ok);
   const laptop = await deviceCertificate(employeeId);
-  if (options.device) assert.ok((await registerDevice(db(), { employeeId, serial: `SN-${employeeId}`, certificatePem: laptop.pem }, { actor: { type: 'cli' }, at: new Date() })).ok);
+  if (options.device)
+    assert.ok(
+      (
+        await registerDevice(
+          db(),
+          { employeeId, serial: `SN-${employeeId}`, certificatePem: laptop.pem },
+          { actor: { type: 'cli' }, at: new Date() },
+        )
+      ).ok,
+    );
   return { id: result.hire.id, employeeId, laptop };
 }
 
@@ -31,20 +49,41 @@ async function cookie(userId: string, assertedAgoMs = 0) {
 }
 
 function post(cookieHeader: string, body: unknown) {
-  return new Request('https://localhost:3443/x', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://localhost:3443', cookie: cookieHeader }, body: JSON.stringify(body) });
+  return new Request('https://localhost:3443/x', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      origin: 'https://localhost:3443',
+      cookie: cookieHeader,
+    },
+    body: JSON.stringify(body),
+  });
 }
 
 async function ask(requester: { id: string }, hire: { employeeId: string }, revokePasskeys = true) {
-  const response = await requestRoute(post(await cookie(requester.id), { reason: 'Laptop stolen at the airport', revokePasskeys }), {
-    params: Promise.resolve({ employeeId: hire.employeeId }),
-  });
+  const response = await requestRoute(
+    post(await cookie(requester.id), { reason: 'Laptop stolen at the airport', revokePasskeys }),
+    {
+      params: Promise.resolve({ employeeId: hire.employeeId }),
+    },
+  );
   const body = (await response.json()) as { requestId?: string; error?: { code: string } };
   return { status: response.status, ...body };
 }
 
-async function decide(approver: { id: string }, requestId: string, decision: 'approve' | 'decline', assertedAgoMs = 0) {
-  const response = await decideRoute(post(await cookie(approver.id, assertedAgoMs), { decision }), { params: Promise.resolve({ requestId }) });
-  return { status: response.status, body: (await response.json()) as { url?: string; decision?: string; error?: { code: string } } };
+async function decide(
+  approver: { id: string },
+  requestId: string,
+  decision: 'approve' | 'decline',
+  assertedAgoMs = 0,
+) {
+  const response = await decideRoute(post(await cookie(approver.id, assertedAgoMs), { decision }), {
+    params: Promise.resolve({ requestId }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { url?: string; decision?: string; error?: { code: string } },
+  };
 }
 
 describe('two-person recovery', async () => {
@@ -63,7 +102,11 @@ describe('two-person recovery', async () => {
   });
 
   test('nobody can request a recovery for themselves', async () => {
-    await registerDevice(db(), { employeeId: itA.employeeId, serial: 'A', certificatePem: itA.laptop.pem }, { actor: { type: 'cli' }, at: new Date() });
+    await registerDevice(
+      db(),
+      { employeeId: itA.employeeId, serial: 'A', certificatePem: itA.laptop.pem },
+      { actor: { type: 'cli' }, at: new Date() },
+    );
     const asked = await ask(itA, itA);
     assert.deepEqual([asked.status, asked.error?.code], [409, 'own_recovery']);
   });
@@ -73,30 +116,79 @@ describe('two-person recovery', async () => {
     const asked = await ask(itA, hire);
     const stale = await decide(itB, asked.requestId!, 'approve', FRESH_ASSERTION + 1_000);
     assert.deepEqual([stale.status, stale.body.error?.code], [403, 'stale_assertion']);
-    assert.equal((await db().recoveryRequest.findUniqueOrThrow({ where: { id: asked.requestId! } })).status, 'pending');
+    assert.equal(
+      (await db().recoveryRequest.findUniqueOrThrow({ where: { id: asked.requestId! } })).status,
+      'pending',
+    );
   });
 
   test('an approved recovery revokes the lost passkeys and yields a link that works only on the hire\u2019s laptop', async () => {
     const hire = await person({ manager: manager.employeeId, device: true });
     await db().passkey.create({
-      data: { userId: hire.id, credentialId: `lost-${hire.id}`, publicKey: Buffer.from([1]), aaguid: '00000000-0000-0000-0000-000000000000', deviceType: 'singleDevice', backedUp: false },
+      data: {
+        userId: hire.id,
+        credentialId: `lost-${hire.id}`,
+        publicKey: Buffer.from([1]),
+        aaguid: '00000000-0000-0000-0000-000000000000',
+        deviceType: 'singleDevice',
+        backedUp: false,
+      },
     });
     await db().user.update({ where: { id: hire.id }, data: { enrollmentState: 'enrolled' } });
     const asked = await ask(itA, hire);
     const approved = await decide(itB, asked.requestId!, 'approve');
     assert.equal(approved.status, 200);
     assert.match(approved.body.url ?? '', /\/enroll#[A-Za-z0-9_-]{43}$/);
-    assert.ok((await db().passkey.findUniqueOrThrow({ where: { credentialId: `lost-${hire.id}` } })).revokedAt);
+    assert.ok(
+      (await db().passkey.findUniqueOrThrow({ where: { credentialId: `lost-${hire.id}` } }))
+        .revokedAt,
+    );
     // No longer `enrolled` with zero passkeys: the person holds an open link and is invited again.
-    assert.equal((await db().user.findUniqueOrThrow({ where: { id: hire.id } })).enrollmentState, 'invited');
+    assert.equal(
+      (await db().user.findUniqueOrThrow({ where: { id: hire.id } })).enrollmentState,
+      'invited',
+    );
 
     const token = new URL(approved.body.url!).hash.slice(1);
     const stranger = await deviceCertificate('thief');
-    assert.equal((await redeem(apiRequest('/api/enroll/redeem', { fingerprint: stranger.fingerprint, ip: '203.0.113.50' }, { body: { token } }))).status, 403);
-    assert.equal((await redeem(apiRequest('/api/enroll/redeem', { fingerprint: hire.laptop.fingerprint, ip: '203.0.113.51' }, { body: { token } }))).status, 200);
-    assert.equal((await db().user.findUniqueOrThrow({ where: { id: hire.id } })).enrollmentState, 'enrolling');
-    const actions = (await db().auditEvent.findMany({ where: { userId: hire.id }, orderBy: { seq: 'asc' } })).map((event) => event.action);
-    for (const action of ['recovery_requested', 'recovery_approved', 'passkeys_revoked', 'link_issued']) assert.ok(actions.includes(action), action);
+    assert.equal(
+      (
+        await redeem(
+          apiRequest(
+            '/api/enroll/redeem',
+            { fingerprint: stranger.fingerprint, ip: '203.0.113.50' },
+            { body: { token } },
+          ),
+        )
+      ).status,
+      403,
+    );
+    assert.equal(
+      (
+        await redeem(
+          apiRequest(
+            '/api/enroll/redeem',
+            { fingerprint: hire.laptop.fingerprint, ip: '203.0.113.51' },
+            { body: { token } },
+          ),
+        )
+      ).status,
+      200,
+    );
+    assert.equal(
+      (await db().user.findUniqueOrThrow({ where: { id: hire.id } })).enrollmentState,
+      'enrolling',
+    );
+    const actions = (
+      await db().auditEvent.findMany({ where: { userId: hire.id }, orderBy: { seq: 'asc' } })
+    ).map((event) => event.action);
+    for (const action of [
+      'recovery_requested',
+      'recovery_approved',
+      'passkeys_revoked',
+      'link_issued',
+    ])
+      assert.ok(actions.includes(action), action);
   });
 
   test("the hire's own manager may approve; another manager may not; a declined request issues nothing", async () => {
@@ -116,7 +208,10 @@ describe('two-person recovery', async () => {
   test('two approvals at once: exactly one issues a link', async () => {
     const hire = await person({ manager: manager.employeeId, device: true });
     const asked = await ask(itA, hire);
-    const results = await Promise.all([decide(itB, asked.requestId!, 'approve'), decide(manager, asked.requestId!, 'approve')]);
+    const results = await Promise.all([
+      decide(itB, asked.requestId!, 'approve'),
+      decide(manager, asked.requestId!, 'approve'),
+    ]);
     assert.deepEqual(results.map((result) => result.status).sort(), [200, 409]);
     assert.equal(await db().bridgeToken.count({ where: { userId: hire.id } }), 1);
   });
@@ -128,21 +223,47 @@ describe('two-person recovery', async () => {
   });
 
   test('one IT member cannot get around recovery by revoking passkeys and swapping the laptop', async () => {
-    const { POST: revokePasskeyRoute } = await import('@/app/api/it/passkeys/[passkeyId]/revoke/route');
+    const { POST: revokePasskeyRoute } =
+      await import('@/app/api/it/passkeys/[passkeyId]/revoke/route');
     const { POST: deviceRoute } = await import('@/app/api/it/hires/[employeeId]/device/route');
     const { POST: issueRoute } = await import('@/app/api/it/hires/[employeeId]/links/route');
     const victim = await person({ manager: manager.employeeId, device: true });
     const passkey = await db().passkey.create({
-      data: { userId: victim.id, credentialId: `victim-${victim.id}`, publicKey: Buffer.from([1]), aaguid: '0', deviceType: 'singleDevice', backedUp: false },
+      data: {
+        userId: victim.id,
+        credentialId: `victim-${victim.id}`,
+        publicKey: Buffer.from([1]),
+        aaguid: '0',
+        deviceType: 'singleDevice',
+        backedUp: false,
+      },
     });
     await db().user.update({ where: { id: victim.id }, data: { enrollmentState: 'enrolled' } });
     const ids = { params: Promise.resolve({ employeeId: victim.employeeId }) };
-    assert.equal((await revokePasskeyRoute(post(await cookie(itA.id), { reason: 'pretext' }), { params: Promise.resolve({ passkeyId: passkey.id }) })).status, 200);
+    assert.equal(
+      (
+        await revokePasskeyRoute(post(await cookie(itA.id), { reason: 'pretext' }), {
+          params: Promise.resolve({ passkeyId: passkey.id }),
+        })
+      ).status,
+      200,
+    );
     const attackerLaptop = await deviceCertificate('attacker');
-    assert.equal((await deviceRoute(post(await cookie(itA.id), { serial: 'EVIL', certificatePem: attackerLaptop.pem }), ids)).status, 200);
+    assert.equal(
+      (
+        await deviceRoute(
+          post(await cookie(itA.id), { serial: 'EVIL', certificatePem: attackerLaptop.pem }),
+          ids,
+        )
+      ).status,
+      200,
+    );
     const issued = await issueRoute(post(await cookie(itA.id), { reason: 'pretext' }), ids);
     assert.equal(issued.status, 409);
-    assert.match(((await issued.json()) as { error: { message: string } }).error.message, /two-person recovery/);
+    assert.match(
+      ((await issued.json()) as { error: { message: string } }).error.message,
+      /two-person recovery/,
+    );
   });
 
   test('a recovery is bound to the laptop it was requested for: a swap before approval voids it', async () => {
@@ -150,10 +271,17 @@ describe('two-person recovery', async () => {
     const hire = await person({ manager: manager.employeeId, device: true });
     const asked = await ask(itA, hire);
     const swapped = await deviceCertificate('swapped');
-    assert.ok((await register(db(), { employeeId: hire.employeeId, serial: 'SWAP', certificatePem: swapped.pem }, { actor: { type: 'cli' }, at: new Date() })).ok);
+    assert.ok(
+      (
+        await register(
+          db(),
+          { employeeId: hire.employeeId, serial: 'SWAP', certificatePem: swapped.pem },
+          { actor: { type: 'cli' }, at: new Date() },
+        )
+      ).ok,
+    );
     const approval = await decide(itB, asked.requestId!, 'approve');
     assert.deepEqual([approval.status, approval.body.error?.code], [409, 'device_changed']);
     assert.equal(await db().bridgeToken.count({ where: { userId: hire.id } }), 0);
   });
 });
-

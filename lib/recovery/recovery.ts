@@ -23,7 +23,13 @@ export type RequestRecoveryResult =
   | { ok: true; requestId: string }
   | {
       ok: false;
-      reason: 'unknown_employee' | 'offboarded' | 'no_device' | 'already_pending' | 'own_recovery' | 'device_not_independent';
+      reason:
+        | 'unknown_employee'
+        | 'offboarded'
+        | 'no_device'
+        | 'already_pending'
+        | 'own_recovery'
+        | 'device_not_independent';
       message: string;
     };
 
@@ -35,17 +41,37 @@ export type RecoveryRequestRefusal = Extract<RequestRecoveryResult, { ok: false 
  */
 export async function recoveryRequestRefusal(
   db: DbOrTx,
-  user: { id: string; name: string; enrollmentState: string; devices: { serial: string; registeredBy: string }[] },
+  user: {
+    id: string;
+    name: string;
+    enrollmentState: string;
+    devices: { serial: string; registeredBy: string }[];
+  },
   requester: { id: string },
   at: Date,
 ): Promise<RecoveryRequestRefusal | null> {
-  if (user.id === requester.id) return { ok: false, reason: 'own_recovery', message: 'You cannot request a recovery for yourself; ask another IT member' };
-  if (user.enrollmentState === 'offboarded') return { ok: false, reason: 'offboarded', message: `${user.name} has left` };
+  if (user.id === requester.id)
+    return {
+      ok: false,
+      reason: 'own_recovery',
+      message: 'You cannot request a recovery for yourself; ask another IT member',
+    };
+  if (user.enrollmentState === 'offboarded')
+    return { ok: false, reason: 'offboarded', message: `${user.name} has left` };
   const device = user.devices[0];
-  if (!device) return { ok: false, reason: 'no_device', message: `Register the laptop ${user.name} will use first; the recovery link is bound to it` };
+  if (!device)
+    return {
+      ok: false,
+      reason: 'no_device',
+      message: `Register the laptop ${user.name} will use first; the recovery link is bound to it`,
+    };
   const registrant = userOfLabel(device.registeredBy);
   if (registrant) {
-    const independence = await independentOf(db, [{ userId: registrant, role: 'who registered the laptop' }], [{ userId: requester.id, role: 'the person asking' }]);
+    const independence = await independentOf(
+      db,
+      [{ userId: registrant, role: 'who registered the laptop' }],
+      [{ userId: requester.id, role: 'the person asking' }],
+    );
     if (!independence.ok) {
       return {
         ok: false,
@@ -54,8 +80,17 @@ export async function recoveryRequestRefusal(
       };
     }
   }
-  if (await db.recoveryRequest.findFirst({ where: { userId: user.id, status: 'pending', expiresAt: { gt: at } }, select: { id: true } })) {
-    return { ok: false, reason: 'already_pending', message: 'A recovery request for this person is already waiting for approval' };
+  if (
+    await db.recoveryRequest.findFirst({
+      where: { userId: user.id, status: 'pending', expiresAt: { gt: at } },
+      select: { id: true },
+    })
+  ) {
+    return {
+      ok: false,
+      reason: 'already_pending',
+      message: 'A recovery request for this person is already waiting for approval',
+    };
   }
   return null;
 }
@@ -66,8 +101,16 @@ export async function requestRecovery(
   context: { requester: Staff; at: Date; request?: RequestContext },
 ): Promise<RequestRecoveryResult> {
   const { at, requester } = context;
-  const user = await db.user.findUnique({ where: { employeeId: input.employeeId }, include: { devices: { where: { retiredAt: null }, take: 1 } } });
-  if (!user) return { ok: false, reason: 'unknown_employee', message: `No person with employee id "${input.employeeId}"` };
+  const user = await db.user.findUnique({
+    where: { employeeId: input.employeeId },
+    include: { devices: { where: { retiredAt: null }, take: 1 } },
+  });
+  if (!user)
+    return {
+      ok: false,
+      reason: 'unknown_employee',
+      message: `No person with employee id "${input.employeeId}"`,
+    };
   const before = await recoveryRequestRefusal(db, user, requester, at);
   if (before) return before;
   const device = user.devices[0]!;
@@ -107,7 +150,16 @@ export type DecideRecoveryResult =
   | { ok: true; decision: 'declined' | 'withdrawn' }
   | {
       ok: false;
-      reason: 'unknown_request' | 'not_pending' | 'expired' | 'same_person' | 'not_allowed' | 'not_independent' | 'last_admin' | 'link_refused' | 'device_changed';
+      reason:
+        | 'unknown_request'
+        | 'not_pending'
+        | 'expired'
+        | 'same_person'
+        | 'not_allowed'
+        | 'not_independent'
+        | 'last_admin'
+        | 'link_refused'
+        | 'device_changed';
       message: string;
     };
 
@@ -121,19 +173,47 @@ export async function decideRecovery(
   context: { approver: Staff; at: Date; request?: RequestContext },
 ): Promise<DecideRecoveryResult> {
   const { approver, at } = context;
-  const recovery = await db.recoveryRequest.findUnique({ where: { id: input.requestId }, include: { user: true } });
-  if (!recovery) return { ok: false, reason: 'unknown_request', message: 'No such recovery request' };
+  const recovery = await db.recoveryRequest.findUnique({
+    where: { id: input.requestId },
+    include: { user: true },
+  });
+  if (!recovery)
+    return { ok: false, reason: 'unknown_request', message: 'No such recovery request' };
   const asker = recovery.requestedById === approver.id;
   if (input.decision === 'withdraw') {
-    if (!asker) return { ok: false, reason: 'not_allowed', message: 'Only the person who asked can withdraw a recovery request' };
-  } else if (!can(approver, 'recovery.approve', { userId: recovery.userId, managerId: recovery.user.managerId })) {
-    return { ok: false, reason: 'not_allowed', message: 'Only another IT member or the person\u2019s manager can decide this request' };
+    if (!asker)
+      return {
+        ok: false,
+        reason: 'not_allowed',
+        message: 'Only the person who asked can withdraw a recovery request',
+      };
+  } else if (
+    !can(approver, 'recovery.approve', {
+      userId: recovery.userId,
+      managerId: recovery.user.managerId,
+    })
+  ) {
+    return {
+      ok: false,
+      reason: 'not_allowed',
+      message: 'Only another IT member or the person\u2019s manager can decide this request',
+    };
   } else if (asker) {
-    return { ok: false, reason: 'same_person', message: 'You asked for this recovery; a second person must approve it' };
+    return {
+      ok: false,
+      reason: 'same_person',
+      message: 'You asked for this recovery; a second person must approve it',
+    };
   }
   if (recovery.status === 'voided') return DEVICE_CHANGED;
-  if (recovery.status !== 'pending') return { ok: false, reason: 'not_pending', message: `This request was already ${recovery.status}` };
-  if (recovery.expiresAt <= at) return { ok: false, reason: 'expired', message: 'This request expired; ask for a new one' };
+  if (recovery.status !== 'pending')
+    return {
+      ok: false,
+      reason: 'not_pending',
+      message: `This request was already ${recovery.status}`,
+    };
+  if (recovery.expiresAt <= at)
+    return { ok: false, reason: 'expired', message: 'This request expired; ask for a new one' };
   if (input.decision === 'approve') {
     const refused = await approvalRefusal(db, recovery, approver);
     if (refused) return refused;
@@ -142,12 +222,18 @@ export async function decideRecovery(
   const actor = { type: 'user', id: approver.id } as const;
   try {
     return await writeTransaction(db, async (tx) => {
-      const status = ({ approve: 'approved', decline: 'declined', withdraw: 'withdrawn' } as const)[input.decision];
+      const status = ({ approve: 'approved', decline: 'declined', withdraw: 'withdrawn' } as const)[
+        input.decision
+      ];
       const claimed = await tx.recoveryRequest.updateMany({
         where: { id: recovery.id, status: 'pending' },
         data: { status, decidedById: approver.id, decidedAt: at },
       });
-      if (claimed.count !== 1) throw new Rollback<RecoveryConflict>('not_pending', 'Someone decided this request at the same moment');
+      if (claimed.count !== 1)
+        throw new Rollback<RecoveryConflict>(
+          'not_pending',
+          'Someone decided this request at the same moment',
+        );
       await appendAudit(tx, {
         at,
         actor,
@@ -159,7 +245,13 @@ export async function decideRecovery(
       });
       if (status !== 'approved') return { ok: true as const, decision: status };
       if (recovery.revokePasskeys) {
-        const revoked = await revokePasskeys(tx, { userId: recovery.userId, at, actor, request: context.request, reason: 'recovery' });
+        const revoked = await revokePasskeys(tx, {
+          userId: recovery.userId,
+          at,
+          actor,
+          request: context.request,
+          reason: 'recovery',
+        });
         if (!revoked.ok) throw new Rollback<RecoveryConflict>(revoked.reason, revoked.message);
       } else {
         // Kept passkeys or not, whoever holds the lost laptop may hold sessions on it: end them all.
@@ -167,7 +259,12 @@ export async function decideRecovery(
       }
       const link = await issueLink(
         tx,
-        { employeeId: recovery.user.employeeId, purpose: 'recovery', recoveryRequestId: recovery.id, reason: `recovery: ${recovery.reason}` },
+        {
+          employeeId: recovery.user.employeeId,
+          purpose: 'recovery',
+          recoveryRequestId: recovery.id,
+          reason: `recovery: ${recovery.reason}`,
+        },
         { actor, at, origin: input.origin, request: context.request },
       );
       if (!link.ok) throw new Rollback<RecoveryConflict>('link_refused', link.message);
@@ -181,24 +278,39 @@ export async function decideRecovery(
 const DEVICE_CHANGED = {
   ok: false,
   reason: 'device_changed',
-  message: 'The laptop changed after this request was made, which voided it; ask for a new request for the current laptop',
+  message:
+    'The laptop changed after this request was made, which voided it; ask for a new request for the current laptop',
 } as const;
 
 /** Why this approver may not approve this recovery now, or null when they may. */
 async function approvalRefusal(
   db: Db,
-  recovery: { userId: string; requestedById: string; deviceId: string | null; user: { managerId: string | null; managerSetBy: string | null } },
+  recovery: {
+    userId: string;
+    requestedById: string;
+    deviceId: string | null;
+    user: { managerId: string | null; managerSetBy: string | null };
+  },
   approver: Staff,
 ): Promise<Extract<DecideRecoveryResult, { ok: false }> | null> {
-  const device = await db.device.findFirst({ where: { userId: recovery.userId, retiredAt: null }, select: { id: true } });
+  const device = await db.device.findFirst({
+    where: { userId: recovery.userId, retiredAt: null },
+    select: { id: true },
+  });
   if (!device || device.id !== recovery.deviceId) return DEVICE_CHANGED;
   // Approving as the manager rests on the manager relation too: whoever set it joins the approver's side.
-  const viaManager = !approver.roles.includes('it') ? userOfLabel(recovery.user.managerSetBy) : null;
+  const viaManager = !approver.roles.includes('it')
+    ? userOfLabel(recovery.user.managerSetBy)
+    : null;
   const independence = await independentOf(
     db,
-    [{ userId: approver.id, role: 'the approver' }, ...(viaManager ? [{ userId: viaManager, role: 'who made the approver the manager' }] : [])],
+    [
+      { userId: approver.id, role: 'the approver' },
+      ...(viaManager ? [{ userId: viaManager, role: 'who made the approver the manager' }] : []),
+    ],
     [{ userId: recovery.requestedById, role: 'the person who asked' }],
   );
-  if (!independence.ok) return { ok: false, reason: 'not_independent', message: independence.message };
+  if (!independence.ok)
+    return { ok: false, reason: 'not_independent', message: independence.message };
   return null;
 }

@@ -20,14 +20,17 @@ import { signOutSession } from '@/lib/staff/sign-out';
 // activity; lib/staff/session.ts adds the absolute lifetime, sign-out, "sign out everywhere" and fresh
 // roles, and a session those rules end is not renewed either.
 
-const AssertionCredential = z.string().max(16 * 1024).transform((text, context) => {
-  try {
-    return AuthenticationResponseSchema.parse(JSON.parse(text));
-  } catch {
-    context.addIssue({ code: 'custom', message: 'Expected a passkey assertion' });
-    return z.NEVER;
-  }
-});
+const AssertionCredential = z
+  .string()
+  .max(16 * 1024)
+  .transform((text, context) => {
+    try {
+      return AuthenticationResponseSchema.parse(JSON.parse(text));
+    } catch {
+      context.addIssue({ code: 'custom', message: 'Expected a passkey assertion' });
+      return z.NEVER;
+    }
+  });
 
 function header(headers: unknown, name: string): string | null {
   const value = (headers as Record<string, string | string[] | undefined> | undefined)?.[name];
@@ -51,12 +54,19 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const parsed = AssertionCredential.safeParse(credentials?.response);
           if (!parsed.success) throw new Error('Expected a passkey assertion');
-          const peer = readPeerHeader(header(req.headers, PEER_HEADER), process.env[FRONT_DOOR_KEY_ENV]);
-          const result = await verifyPasskeyAssertion(db(), parsed.data as AuthenticationResponseJSON, {
-            rp: relyingParty(),
-            at: new Date(),
-            request: { ip: peer.ip, userAgent: header(req.headers, 'user-agent') },
-          });
+          const peer = readPeerHeader(
+            header(req.headers, PEER_HEADER),
+            process.env[FRONT_DOOR_KEY_ENV],
+          );
+          const result = await verifyPasskeyAssertion(
+            db(),
+            parsed.data as AuthenticationResponseJSON,
+            {
+              rp: relyingParty(),
+              at: new Date(),
+              request: { ip: peer.ip, userAgent: header(req.headers, 'user-agent') },
+            },
+          );
           if (!result.ok) throw new Error(result.message);
           const { user } = result.signedIn;
           return { id: user.id, name: user.name, epoch: user.sessionEpoch };
@@ -65,10 +75,18 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       async jwt({ token, user }) {
-        if (user) return { ...token, ...newSessionClaims({ id: user.id, epoch: (user as { epoch?: number }).epoch ?? 0 }, new Date()) };
+        if (user)
+          return {
+            ...token,
+            ...newSessionClaims(
+              { id: user.id, epoch: (user as { epoch?: number }).epoch ?? 0 },
+              new Date(),
+            ),
+          };
         // Renewal (/api/auth/session): next-auth 4 has no return value that ends a JWT session here; a
         // throw makes it answer "no session" and clear the cookie (next-auth/core/routes/session.js).
-        if (!(await staffFromSession(token, new Date()))) throw new Error('This staff session has ended');
+        if (!(await staffFromSession(token, new Date())))
+          throw new Error('This staff session has ended');
         return token;
       },
       async session({ session, token }) {

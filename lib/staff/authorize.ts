@@ -55,10 +55,17 @@ export function can(actor: Staff | null, action: StaffAction, subject?: Subject)
     case 'reports.view':
       return isManager;
     case 'hire.view':
-      return Boolean(subject) && (isIt || subject!.userId === actor.id || (isManager && subject!.managerId === actor.id));
+      return (
+        Boolean(subject) &&
+        (isIt || subject!.userId === actor.id || (isManager && subject!.managerId === actor.id))
+      );
     case 'recovery.approve':
       // The requester's identity is checked by the recovery rules themselves (two different people).
-      return Boolean(subject) && subject!.userId !== actor.id && (isIt || (isManager && subject!.managerId === actor.id));
+      return (
+        Boolean(subject) &&
+        subject!.userId !== actor.id &&
+        (isIt || (isManager && subject!.managerId === actor.id))
+      );
     case 'recovery.decide':
       // Who may open a decision at all; lib/recovery/recovery.ts applies `recovery.approve` to the request's person.
       return isIt || isManager;

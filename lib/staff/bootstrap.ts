@@ -36,23 +36,56 @@ export async function bootstrapAdmin(
   // half-way (the certificate is in use, say) leaves no half-made admin behind.
   try {
     return await writeTransaction(db, async (tx) => {
-      if (await itAdminExists(tx)) throw new Rollback<BootstrapRefusal>('admin_exists', 'An IT admin already exists; add staff from the IT console');
+      if (await itAdminExists(tx))
+        throw new Rollback<BootstrapRefusal>(
+          'admin_exists',
+          'An IT admin already exists; add staff from the IT console',
+        );
       const include = { roles: true, devices: { where: { retiredAt: null } } } as const;
-      let user = await tx.user.findUnique({ where: { employeeId: input.hire.employeeId }, include });
+      let user = await tx.user.findUnique({
+        where: { employeeId: input.hire.employeeId },
+        include,
+      });
       if (!user) {
-        const added = await addHire(tx, { ...input.hire, startDate: at.toISOString().slice(0, 10), role: 'it' }, { actor, at });
+        const added = await addHire(
+          tx,
+          { ...input.hire, startDate: at.toISOString().slice(0, 10), role: 'it' },
+          { actor, at },
+        );
         if (!added.ok) throw new Rollback<BootstrapRefusal>('refused', added.message);
         user = await tx.user.findUniqueOrThrow({ where: { id: added.hire.id }, include });
       } else if (!user.roles.some((role) => role.role === 'it')) {
-        throw new Rollback<BootstrapRefusal>('not_it_staff', `${user.name} (${user.employeeId}) exists but is not IT staff; choose another employee id`);
+        throw new Rollback<BootstrapRefusal>(
+          'not_it_staff',
+          `${user.name} (${user.employeeId}) exists but is not IT staff; choose another employee id`,
+        );
       }
       if (user.devices[0]?.certFingerprint !== parsed.certificate.fingerprint) {
-        const device = await registerDevice(tx, { employeeId: user.employeeId, serial: 'bootstrap', certificatePem: input.certificatePem }, { actor, at });
+        const device = await registerDevice(
+          tx,
+          {
+            employeeId: user.employeeId,
+            serial: 'bootstrap',
+            certificatePem: input.certificatePem,
+          },
+          { actor, at },
+        );
         if (!device.ok) throw new Rollback<BootstrapRefusal>('refused', device.message);
       }
-      const link = await issueLink(tx, { employeeId: user.employeeId, purpose: 'bootstrap' }, { actor, at, origin: context.origin });
+      const link = await issueLink(
+        tx,
+        { employeeId: user.employeeId, purpose: 'bootstrap' },
+        { actor, at, origin: context.origin },
+      );
       if (!link.ok) throw new Rollback<BootstrapRefusal>('refused', link.message);
-      await appendAudit(tx, { at, actor, action: 'admin_bootstrapped', subject: { type: 'user', id: user.id }, userId: user.id, details: { employeeId: user.employeeId } });
+      await appendAudit(tx, {
+        at,
+        actor,
+        action: 'admin_bootstrapped',
+        subject: { type: 'user', id: user.id },
+        userId: user.id,
+        details: { employeeId: user.employeeId },
+      });
       return link;
     });
   } catch (error) {

@@ -19,7 +19,10 @@ export async function hireActionRequest<T extends z.ZodType>(
   employeeId: string,
   action: StaffAction,
   body: { schema: T; maxBytes: number },
-): Promise<{ ok: true; auth: Authorized; subject: Subject; data: z.infer<T> } | { ok: false; response: Response }> {
+): Promise<
+  | { ok: true; auth: Authorized; subject: Subject; data: z.infer<T> }
+  | { ok: false; response: Response }
+> {
   const subject = await findSubject(db(), employeeId);
   const auth = await authorizeRequest(request, action, { subject: subject ?? undefined });
   if (!auth.ok) return auth;

@@ -14,7 +14,12 @@ import type { DbOrTx } from '@/lib/db';
 // never be their second person — nor can anyone the stand-in shapes in turn. HR, SCIM and the
 // server's terminal are trusted sources (they hold the data either way) and join no circle.
 
-type Shaping = 'added' | 'registered the laptop of' | 'issued the link of' | 'asked for the recovery of' | 'granted a role to';
+type Shaping =
+  | 'added'
+  | 'registered the laptop of'
+  | 'issued the link of'
+  | 'asked for the recovery of'
+  | 'granted a role to';
 
 /** The user id in an actor label ("user:<id>"), or null for HR, the CLI, the system. */
 export function userOfLabel(label: string | null | undefined): string | null {
@@ -22,7 +27,10 @@ export function userOfLabel(label: string | null | undefined): string | null {
 }
 
 /** Who directly shaped each of `userIds`, with how. */
-async function directShapers(db: DbOrTx, userIds: string[]): Promise<{ of: string; by: string; how: Shaping }[]> {
+async function directShapers(
+  db: DbOrTx,
+  userIds: string[],
+): Promise<{ of: string; by: string; how: Shaping }[]> {
   const people = await db.user.findMany({
     where: { id: { in: userIds } },
     select: {
@@ -33,7 +41,13 @@ async function directShapers(db: DbOrTx, userIds: string[]): Promise<{ of: strin
       passkeys: {
         where: { revokedAt: null },
         select: {
-          bridgeToken: { select: { issuedBy: true, device: { select: { registeredBy: true } }, recoveryRequest: { select: { requestedById: true } } } },
+          bridgeToken: {
+            select: {
+              issuedBy: true,
+              device: { select: { registeredBy: true } },
+              recoveryRequest: { select: { requestedById: true } },
+            },
+          },
         },
       },
     },
@@ -44,19 +58,38 @@ async function directShapers(db: DbOrTx, userIds: string[]): Promise<{ of: strin
     for (const role of person.roles) {
       edges.push({ of: person.id, by: userOfLabel(role.grantedBy), how: 'granted a role to' });
     }
-    for (const device of person.devices) edges.push({ of: person.id, by: userOfLabel(device.registeredBy), how: 'registered the laptop of' });
+    for (const device of person.devices)
+      edges.push({
+        of: person.id,
+        by: userOfLabel(device.registeredBy),
+        how: 'registered the laptop of',
+      });
     for (const { bridgeToken: link } of person.passkeys) {
       if (!link) continue;
       edges.push({ of: person.id, by: userOfLabel(link.issuedBy), how: 'issued the link of' });
-      edges.push({ of: person.id, by: userOfLabel(link.device.registeredBy), how: 'registered the laptop of' });
-      edges.push({ of: person.id, by: link.recoveryRequest?.requestedById ?? null, how: 'asked for the recovery of' });
+      edges.push({
+        of: person.id,
+        by: userOfLabel(link.device.registeredBy),
+        how: 'registered the laptop of',
+      });
+      edges.push({
+        of: person.id,
+        by: link.recoveryRequest?.requestedById ?? null,
+        how: 'asked for the recovery of',
+      });
     }
   }
-  return edges.filter((edge): edge is { of: string; by: string; how: Shaping } => edge.by !== null && edge.by !== edge.of);
+  return edges.filter(
+    (edge): edge is { of: string; by: string; how: Shaping } =>
+      edge.by !== null && edge.by !== edge.of,
+  );
 }
 
 /** A person's circle: each member with the step that brought them in (null for the person). */
-export async function circleOf(db: DbOrTx, userId: string): Promise<Map<string, { of: string; how: Shaping } | null>> {
+export async function circleOf(
+  db: DbOrTx,
+  userId: string,
+): Promise<Map<string, { of: string; how: Shaping } | null>> {
   const circle = new Map<string, { of: string; how: Shaping } | null>([[userId, null]]);
   let frontier = [userId];
   while (frontier.length > 0) {
@@ -81,20 +114,36 @@ export type Party = { userId: string; role: string };
  * the `first` (the requester): no circle on one side may meet a circle on the other. A refusal names
  * a person both sides lead back to and how, so IT can see why.
  */
-export async function independentOf(db: DbOrTx, second: Party[], first: Party[]): Promise<Independence> {
-  const firstCircle = new Map<string, { party: Party; step: { of: string; how: Shaping } | null }>();
+export async function independentOf(
+  db: DbOrTx,
+  second: Party[],
+  first: Party[],
+): Promise<Independence> {
+  const firstCircle = new Map<
+    string,
+    { party: Party; step: { of: string; how: Shaping } | null }
+  >();
   for (const party of first) {
-    for (const [member, step] of await circleOf(db, party.userId)) if (!firstCircle.has(member)) firstCircle.set(member, { party, step });
+    for (const [member, step] of await circleOf(db, party.userId))
+      if (!firstCircle.has(member)) firstCircle.set(member, { party, step });
   }
   for (const party of second) {
     for (const [member, step] of await circleOf(db, party.userId)) {
       const met = firstCircle.get(member);
       if (!met) continue;
-      const ids = [member, step?.of, met.step?.of].filter((value): value is string => Boolean(value));
-      const names = new Map((await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((user) => [user.id, user.name]));
+      const ids = [member, step?.of, met.step?.of].filter((value): value is string =>
+        Boolean(value),
+      );
+      const names = new Map(
+        (
+          await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })
+        ).map((user) => [user.id, user.name]),
+      );
       const name = (userId: string) => names.get(userId) ?? 'someone';
       const clause = (sideStep: { of: string; how: Shaping } | null, side: Party) =>
-        sideStep ? `${name(member)} ${sideStep.how} ${name(sideStep.of)} (${side.role})` : `${name(member)} is ${side.role}`;
+        sideStep
+          ? `${name(member)} ${sideStep.how} ${name(sideStep.of)} (${side.role})`
+          : `${name(member)} is ${side.role}`;
       return {
         ok: false,
         message:

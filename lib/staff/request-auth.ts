@@ -8,7 +8,8 @@ import { can, SENSITIVE, type StaffAction, type Subject } from '@/lib/staff/auth
 import { SESSION_COOKIE } from '@/lib/staff/cookies';
 import { hasFreshAssertion, staffFromSessionCookie, type Staff } from '@/lib/staff/session';
 
-export type AuthorizedRequest = { ok: true; staff: Staff; context: RequestContext; at: Date } | { ok: false; response: Response };
+export type AuthorizedRequest =
+  { ok: true; staff: Staff; context: RequestContext; at: Date } | { ok: false; response: Response };
 
 /**
  * For staff route handlers: who is asking, and may they? Refuses cross-site requests (a request that
@@ -26,15 +27,35 @@ export async function authorizeRequest(
   const changesState = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
   if ((origin || changesState) && origin !== env().origin) {
     const seen = origin ? `not ${origin}` : 'and this one named no origin';
-    return { ok: false, response: problem(403, 'cross_site', `Requests must come from ${env().origin}, ${seen}`) };
+    return {
+      ok: false,
+      response: problem(403, 'cross_site', `Requests must come from ${env().origin}, ${seen}`),
+    };
   }
-  const staff = await staffFromSessionCookie(readCookie(request.headers, SESSION_COOKIE) ?? undefined, at);
-  if (!staff) return { ok: false, response: problem(401, 'signed_out', 'Sign in with your passkey to continue.') };
+  const staff = await staffFromSessionCookie(
+    readCookie(request.headers, SESSION_COOKIE) ?? undefined,
+    at,
+  );
+  if (!staff)
+    return {
+      ok: false,
+      response: problem(401, 'signed_out', 'Sign in with your passkey to continue.'),
+    };
   if (!can(staff, action, options.subject)) {
-    return { ok: false, response: problem(403, 'forbidden', 'Your role does not allow this action.') };
+    return {
+      ok: false,
+      response: problem(403, 'forbidden', 'Your role does not allow this action.'),
+    };
   }
   if (SENSITIVE.has(action) && !hasFreshAssertion(staff, at)) {
-    return { ok: false, response: problem(403, 'stale_assertion', 'Confirm it\u2019s you with your passkey, then try again.') };
+    return {
+      ok: false,
+      response: problem(
+        403,
+        'stale_assertion',
+        'Confirm it\u2019s you with your passkey, then try again.',
+      ),
+    };
   }
   return { ok: true, staff, context: requestOrigin(request).context, at };
 }

@@ -9,7 +9,11 @@ import type { Staff } from '@/lib/staff/session';
  * a redirect to /signin when nobody is signed in, a 403 page when they lack the role.
  * (redirect() and forbidden() throw; call this outside try blocks.)
  */
-export async function requireStaff(action: StaffAction, returnTo: string, subject?: Subject): Promise<Staff> {
+export async function requireStaff(
+  action: StaffAction,
+  returnTo: string,
+  subject?: Subject,
+): Promise<Staff> {
   const staff = await currentStaff();
   if (!staff) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
   if (!can(staff, action, subject)) forbidden();

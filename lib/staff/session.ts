@@ -31,7 +31,13 @@ export type SessionClaims = z.infer<typeof SessionClaims>;
 
 /** The claims of a new session for a person who just proved presence with their passkey. */
 export function newSessionClaims(user: { id: string; epoch: number }, at: Date): SessionClaims {
-  return { sub: user.id, sid: crypto.randomUUID(), signedInAt: at.getTime(), assertedAt: at.getTime(), epoch: user.epoch };
+  return {
+    sub: user.id,
+    sid: crypto.randomUUID(),
+    signedInAt: at.getTime(),
+    assertedAt: at.getTime(),
+    epoch: user.epoch,
+  };
 }
 
 /** The claims of a decoded session JWT, or null when they are not ours (e.g. a session from before `sid`). */
@@ -44,7 +50,10 @@ export function sessionClaims(token: JWT | null): SessionClaims | null {
  * The signed-in person behind a session cookie, or null. Beyond next-auth's own checks (signature,
  * encryption, the 30-minute idle expiry) it enforces the rules of staffFromSession.
  */
-export async function staffFromSessionCookie(cookie: string | undefined, at: Date): Promise<Staff | null> {
+export async function staffFromSessionCookie(
+  cookie: string | undefined,
+  at: Date,
+): Promise<Staff | null> {
   if (!cookie) return null;
   let token;
   try {
@@ -67,10 +76,17 @@ export async function staffFromSession(token: JWT | null, at: Date): Promise<Sta
   if (claims.exp !== undefined && claims.exp * 1000 <= at.getTime()) return null;
   if (at.getTime() - claims.signedInAt >= SESSION_ABSOLUTE) return null;
   const [user, ended] = await Promise.all([
-    db().user.findUnique({ where: { id: claims.sub }, include: { roles: { select: { role: true } } } }),
-    db().staffSessionEnd.findUnique({ where: { sessionId: claims.sid }, select: { sessionId: true } }),
+    db().user.findUnique({
+      where: { id: claims.sub },
+      include: { roles: { select: { role: true } } },
+    }),
+    db().staffSessionEnd.findUnique({
+      where: { sessionId: claims.sid },
+      select: { sessionId: true },
+    }),
   ]);
-  if (ended || !user || user.enrollmentState === 'offboarded' || user.sessionEpoch !== claims.epoch) return null;
+  if (ended || !user || user.enrollmentState === 'offboarded' || user.sessionEpoch !== claims.epoch)
+    return null;
   return {
     id: user.id,
     name: user.name,

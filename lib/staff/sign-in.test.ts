@@ -17,8 +17,17 @@ async function addHireWith(cookie: string | undefined) {
   const employeeId = nextId('NEW');
   const request = new Request('https://localhost:3443/api/it/hires', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: 'https://localhost:3443', ...(cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {}) },
-    body: JSON.stringify({ employeeId, name: 'New Hire', email: `${employeeId.toLowerCase()}@example.com`, startDate: '2026-12-01' }),
+    headers: {
+      'content-type': 'application/json',
+      origin: 'https://localhost:3443',
+      ...(cookie ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {}),
+    },
+    body: JSON.stringify({
+      employeeId,
+      name: 'New Hire',
+      email: `${employeeId.toLowerCase()}@example.com`,
+      startDate: '2026-12-01',
+    }),
   });
   return (await addHireRoute(request)).status;
 }
@@ -26,10 +35,12 @@ async function addHireWith(cookie: string | undefined) {
 /** A Set-Cookie header's name and attributes (names lower-cased; a flag is `true`). */
 function parseSetCookie(header: string) {
   const [pair = '', ...parts] = header.split(';').map((part) => part.trim());
-  const attributes = Object.fromEntries(parts.map((part) => {
-    const [key = '', ...value] = part.split('=');
-    return [key.toLowerCase(), value.length ? value.join('=') : true];
-  }));
+  const attributes = Object.fromEntries(
+    parts.map((part) => {
+      const [key = '', ...value] = part.split('=');
+      return [key.toLowerCase(), value.length ? value.join('=') : true];
+    }),
+  );
   return { name: pair.split('=')[0], attributes };
 }
 
@@ -38,19 +49,39 @@ describe('staff sign-in and sign-out', () => {
     const it = await enrolledPerson({ employeeId: nextId('CK'), role: 'it' });
     const browser = new StaffBrowser();
     assert.equal((await browser.signIn(it.authenticator)).status, 200);
-    assert.equal((await staffFromSessionCookie(browser.cookies.get(SESSION_COOKIE), new Date()))?.employeeId, it.employeeId);
+    assert.equal(
+      (await staffFromSessionCookie(browser.cookies.get(SESSION_COOKIE), new Date()))?.employeeId,
+      it.employeeId,
+    );
 
-    const session = browser.setCookies.map(parseSetCookie).find((cookie) => cookie.name === SESSION_COOKIE);
+    const session = browser.setCookies
+      .map(parseSetCookie)
+      .find((cookie) => cookie.name === SESSION_COOKIE);
     assert.ok(session, 'sign-in sets the session cookie');
     assert.match(session.name ?? '', /^__Host-/);
     assert.deepEqual(
-      { path: session.attributes.path, secure: session.attributes.secure, httponly: session.attributes.httponly, samesite: session.attributes.samesite, domain: session.attributes.domain },
+      {
+        path: session.attributes.path,
+        secure: session.attributes.secure,
+        httponly: session.attributes.httponly,
+        samesite: session.attributes.samesite,
+        domain: session.attributes.domain,
+      },
       { path: '/', secure: true, httponly: true, samesite: 'Strict', domain: undefined },
     );
     // The CSRF and callback-URL cookies set on the way are just as tight.
     for (const cookie of browser.setCookies.map(parseSetCookie)) {
       assert.match(cookie.name ?? '', /^__Host-next-auth\./);
-      assert.deepEqual([cookie.attributes.samesite, cookie.attributes.secure, cookie.attributes.path, cookie.attributes.domain], ['Strict', true, '/', undefined], cookie.name);
+      assert.deepEqual(
+        [
+          cookie.attributes.samesite,
+          cookie.attributes.secure,
+          cookie.attributes.path,
+          cookie.attributes.domain,
+        ],
+        ['Strict', true, '/', undefined],
+        cookie.name,
+      );
     }
   });
 
@@ -78,6 +109,9 @@ describe('staff sign-in and sign-out', () => {
     assert.equal(await addHireWith(copied), 401);
 
     assert.equal(await addHireWith(desktop.cookies.get(SESSION_COOKIE)), 200);
-    assert.equal(await db().auditEvent.count({ where: { userId: it.id, action: 'signed_out' } }), 1);
+    assert.equal(
+      await db().auditEvent.count({ where: { userId: it.id, action: 'signed_out' } }),
+      1,
+    );
   });
 });

@@ -5,7 +5,10 @@ import { appendAudit } from '@/lib/audit/append';
 import type { RequestContext } from '@/lib/audit/actor';
 
 /** Ends every session of a person on every browser. */
-export async function signOutEverywhere(db: Db, input: { userId: string; at: Date; request?: RequestContext }): Promise<void> {
+export async function signOutEverywhere(
+  db: Db,
+  input: { userId: string; at: Date; request?: RequestContext },
+): Promise<void> {
   await writeTransaction(db, async (tx) => {
     await endSessions(tx, input.userId);
     await appendAudit(tx, {

@@ -15,17 +15,31 @@ export type SignOutResult = { ok: true } | { ok: false; reason: 'not_a_session' 
  * kept only until the session's absolute end, after which the cookie is refused anyway: rows past
  * that are purged here.
  */
-export async function signOutSession(db: Db, input: { token: JWT | null; at: Date }): Promise<SignOutResult> {
+export async function signOutSession(
+  db: Db,
+  input: { token: JWT | null; at: Date },
+): Promise<SignOutResult> {
   const claims = sessionClaims(input.token);
   if (!claims) return { ok: false, reason: 'not_a_session' };
   const { at } = input;
   try {
     await writeTransaction(db, async (tx) => {
       await tx.staffSessionEnd.create({
-        data: { sessionId: claims.sid, userId: claims.sub, endedAt: at, expiresAt: new Date(claims.signedInAt + SESSION_ABSOLUTE) },
+        data: {
+          sessionId: claims.sid,
+          userId: claims.sub,
+          endedAt: at,
+          expiresAt: new Date(claims.signedInAt + SESSION_ABSOLUTE),
+        },
       });
       await tx.staffSessionEnd.deleteMany({ where: { expiresAt: { lt: at } } });
-      await appendAudit(tx, { at, actor: { type: 'user', id: claims.sub }, action: 'signed_out', subject: { type: 'user', id: claims.sub }, userId: claims.sub });
+      await appendAudit(tx, {
+        at,
+        actor: { type: 'user', id: claims.sub },
+        action: 'signed_out',
+        subject: { type: 'user', id: claims.sub },
+        userId: claims.sub,
+      });
     });
   } catch (error) {
     if (uniqueViolation(error) === 'sessionId') return { ok: false, reason: 'already_ended' };

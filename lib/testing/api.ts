@@ -6,9 +6,18 @@ process.env[FRONT_DOOR_KEY_ENV] ??= 'integration-test-front-door-key';
 
 export type Caller = { fingerprint: string | null; ip?: string; cookie?: string };
 
-export function apiRequest(path: string, caller: Caller, init: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Request {
+export function apiRequest(
+  path: string,
+  caller: Caller,
+  init: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Request {
   const headers: Record<string, string> = {};
-  applyPeerHeader(headers, { fingerprint: caller.fingerprint, ip: caller.ip ?? '192.0.2.10' }, { mode: 'direct', proxyCertHeader: 'x-client-cert-sha256' }, process.env[FRONT_DOOR_KEY_ENV]!);
+  applyPeerHeader(
+    headers,
+    { fingerprint: caller.fingerprint, ip: caller.ip ?? '192.0.2.10' },
+    { mode: 'direct', proxyCertHeader: 'x-client-cert-sha256' },
+    process.env[FRONT_DOOR_KEY_ENV]!,
+  );
   return new Request(`https://localhost:3443${path}`, {
     method: 'POST',
     headers: {

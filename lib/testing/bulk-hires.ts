@@ -16,10 +16,16 @@ export type SeededHire = { id: string; employeeId: string };
  * them are `enrolled` instead: a laptop, one link issued at `at`, opened after 10 minutes and consumed
  * after 20, and a passkey 30 minutes after issue.
  */
-export function seedHires(count: number, options: { prefix: string; startDate: string; at: Date; enrolled?: number }): SeededHire[] {
+export function seedHires(
+  count: number,
+  options: { prefix: string; startDate: string; at: Date; enrolled?: number },
+): SeededHire[] {
   const { prefix, startDate, at, enrolled = 0 } = options;
   const after = (minutes: number) => stamp(new Date(at.getTime() + minutes * 60_000));
-  const hires = Array.from({ length: count }, (_, i) => ({ id: crypto.randomUUID(), employeeId: `${prefix}${i}` }));
+  const hires = Array.from({ length: count }, (_, i) => ({
+    id: crypto.randomUUID(),
+    employeeId: `${prefix}${i}`,
+  }));
   const sqlite = new Database(process.env.DATABASE_URL!.replace(/^file:/, ''), { timeout: 15_000 });
   try {
     const user = sqlite.prepare(
@@ -34,18 +40,61 @@ export function seedHires(count: number, options: { prefix: string; startDate: s
     const passkey = sqlite.prepare(
       'INSERT INTO "Passkey" (id, userId, credentialId, publicKey, aaguid, deviceType, backedUp, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    sqlite.transaction(() => {
-      hires.forEach((hire, i) => {
-        const isEnrolled = i < enrolled;
-        const email = `${hire.employeeId.toLowerCase()}@example.com`;
-        user.run(hire.id, hire.employeeId, `Scale Hire ${hire.employeeId}`, email, 'Scale', startDate, i === 0 ? null : hires[0]!.id, isEnrolled ? 'enrolled' : 'ready', stamp(at), stamp(at), stamp(at));
-        if (!isEnrolled) return;
-        const deviceId = crypto.randomUUID();
-        device.run(deviceId, hire.id, `SN-${hire.employeeId}`, crypto.createHash('sha256').update(hire.id).digest('hex'), `CN=${hire.employeeId}`, after(525_600), stamp(at), 'cli');
-        link.run(crypto.randomUUID(), hire.id, deviceId, crypto.createHash('sha256').update(`link-${hire.id}`).digest('hex'), stamp(at), 'cli', stamp(at), after(4_320), after(10), after(20));
-        passkey.run(crypto.randomUUID(), hire.id, `cred-${hire.id}`, Buffer.from([1]), '00000000-0000-0000-0000-000000000000', 'singleDevice', 0, after(30));
-      });
-    }).immediate();
+    sqlite
+      .transaction(() => {
+        hires.forEach((hire, i) => {
+          const isEnrolled = i < enrolled;
+          const email = `${hire.employeeId.toLowerCase()}@example.com`;
+          user.run(
+            hire.id,
+            hire.employeeId,
+            `Scale Hire ${hire.employeeId}`,
+            email,
+            'Scale',
+            startDate,
+            i === 0 ? null : hires[0]!.id,
+            isEnrolled ? 'enrolled' : 'ready',
+            stamp(at),
+            stamp(at),
+            stamp(at),
+          );
+          if (!isEnrolled) return;
+          const deviceId = crypto.randomUUID();
+          device.run(
+            deviceId,
+            hire.id,
+            `SN-${hire.employeeId}`,
+            crypto.createHash('sha256').update(hire.id).digest('hex'),
+            `CN=${hire.employeeId}`,
+            after(525_600),
+            stamp(at),
+            'cli',
+          );
+          link.run(
+            crypto.randomUUID(),
+            hire.id,
+            deviceId,
+            crypto.createHash('sha256').update(`link-${hire.id}`).digest('hex'),
+            stamp(at),
+            'cli',
+            stamp(at),
+            after(4_320),
+            after(10),
+            after(20),
+          );
+          passkey.run(
+            crypto.randomUUID(),
+            hire.id,
+            `cred-${hire.id}`,
+            Buffer.from([1]),
+            '00000000-0000-0000-0000-000000000000',
+            'singleDevice',
+            0,
+            after(30),
+          );
+        });
+      })
+      .immediate();
   } finally {
     sqlite.close();
   }

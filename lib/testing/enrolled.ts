@@ -20,22 +20,50 @@ export async function enrolledPerson(input: { employeeId: string; role?: 'it' | 
   const { employeeId } = input;
   const added = await addHire(
     db(),
-    { employeeId, name: `Person ${employeeId}`, email: `${employeeId.toLowerCase()}@example.com`, startDate: at.toISOString().slice(0, 10), role: input.role },
+    {
+      employeeId,
+      name: `Person ${employeeId}`,
+      email: `${employeeId.toLowerCase()}@example.com`,
+      startDate: at.toISOString().slice(0, 10),
+      role: input.role,
+    },
     { actor: { type: 'cli' }, at },
   );
   assert.ok(added.ok);
   const laptop = await deviceCertificate(employeeId);
-  assert.ok((await registerDevice(db(), { employeeId, serial: `SN-${employeeId}`, certificatePem: laptop.pem }, { actor: { type: 'cli' }, at })).ok);
-  const link = await issueLink(db(), { employeeId }, { actor: { type: 'cli' }, at, origin: TEST_ORIGIN });
+  assert.ok(
+    (
+      await registerDevice(
+        db(),
+        { employeeId, serial: `SN-${employeeId}`, certificatePem: laptop.pem },
+        { actor: { type: 'cli' }, at },
+      )
+    ).ok,
+  );
+  const link = await issueLink(
+    db(),
+    { employeeId },
+    { actor: { type: 'cli' }, at, origin: TEST_ORIGIN },
+  );
   assert.ok(link.ok);
 
   const onLaptop: Caller = { fingerprint: laptop.fingerprint };
-  const redeemed = await redeem(apiRequest('/api/enroll/redeem', onLaptop, { body: { token: new URL(link.url).hash.slice(1) } }));
+  const redeemed = await redeem(
+    apiRequest('/api/enroll/redeem', onLaptop, {
+      body: { token: new URL(link.url).hash.slice(1) },
+    }),
+  );
   assert.equal(redeemed.status, 200);
   const inSession = { ...onLaptop, cookie: cookieFrom(redeemed) };
-  const creation = await json<PublicKeyCredentialCreationOptionsJSON>(await registrationOptions(apiRequest('/api/enroll/passkey/options', inSession, { body: {} })));
+  const creation = await json<PublicKeyCredentialCreationOptionsJSON>(
+    await registrationOptions(apiRequest('/api/enroll/passkey/options', inSession, { body: {} })),
+  );
   const authenticator = new SoftAuthenticator({ userVerification: true });
-  const registered = await registrationVerify(apiRequest('/api/enroll/passkey/verify', inSession, { body: { response: authenticator.register(creation, TEST_ORIGIN) } }));
+  const registered = await registrationVerify(
+    apiRequest('/api/enroll/passkey/verify', inSession, {
+      body: { response: authenticator.register(creation, TEST_ORIGIN) },
+    }),
+  );
   assert.equal(registered.status, 200);
   return { id: added.hire.id, employeeId, authenticator };
 }

@@ -10,7 +10,9 @@ import { TEST_ORIGIN } from '@/lib/testing/enrolled';
 import type { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
 
 // next-auth is CommonJS; its handler is `exports.default`, which an ESM default import would not reach.
-const { default: NextAuth } = createRequire(import.meta.url)('next-auth') as typeof import('next-auth');
+const { default: NextAuth } = createRequire(import.meta.url)(
+  'next-auth',
+) as typeof import('next-auth');
 
 // As server.ts sets it: next-auth's own idea of where it lives.
 process.env.NEXTAUTH_URL ??= TEST_ORIGIN;
@@ -23,9 +25,21 @@ export class StaffBrowser {
   readonly setCookies: string[] = [];
 
   /** One request to /api/auth/<action…>; Set-Cookie headers update the jar the way a browser would. */
-  async call(method: 'GET' | 'POST', action: string[], body?: Record<string, string>): Promise<NextAuthReply> {
-    const headers: IncomingHttpHeaders = { host: new URL(TEST_ORIGIN).host, 'user-agent': 'integration-test', cookie: this.cookieHeader() };
-    const reply = { status: 200, headers: new Map<string, string | string[]>(), body: undefined as unknown };
+  async call(
+    method: 'GET' | 'POST',
+    action: string[],
+    body?: Record<string, string>,
+  ): Promise<NextAuthReply> {
+    const headers: IncomingHttpHeaders = {
+      host: new URL(TEST_ORIGIN).host,
+      'user-agent': 'integration-test',
+      cookie: this.cookieHeader(),
+    };
+    const reply = {
+      status: 200,
+      headers: new Map<string, string | string[]>(),
+      body: undefined as unknown,
+    };
     const res = {
       status(code: number) {
         reply.status = code;
@@ -41,7 +55,9 @@ export class StaffBrowser {
       send: (value: unknown) => (reply.body = value),
     };
     // Next.js hands next-auth the cookies decoded, as a browser's Cookie header is parsed.
-    const cookies = Object.fromEntries([...this.cookies].map(([name, value]) => [name, decodeURIComponent(value)]));
+    const cookies = Object.fromEntries(
+      [...this.cookies].map(([name, value]) => [name, decodeURIComponent(value)]),
+    );
     const req = { method, query: { nextauth: action }, body: body ?? {}, cookies, headers };
     await NextAuth(req as never, res as never, authOptions());
     const setCookies = [reply.headers.get('set-cookie') ?? []].flat();
@@ -56,9 +72,17 @@ export class StaffBrowser {
 
   /** What components/staff/passkey-sign-in.tsx does: options, the passkey, then next-auth's callback. */
   async signIn(authenticator: SoftAuthenticator): Promise<NextAuthReply> {
-    const options = await json<{ challenge: string }>(await authenticationOptions(apiRequest('/api/passkeys/authenticate/options', { fingerprint: null }, { body: {} })));
+    const options = await json<{ challenge: string }>(
+      await authenticationOptions(
+        apiRequest('/api/passkeys/authenticate/options', { fingerprint: null }, { body: {} }),
+      ),
+    );
     const response = JSON.stringify(authenticator.authenticate(options, TEST_ORIGIN));
-    return this.call('POST', ['callback', 'passkey'], { csrfToken: await this.csrfToken(), response, json: 'true' });
+    return this.call('POST', ['callback', 'passkey'], {
+      csrfToken: await this.csrfToken(),
+      response,
+      json: 'true',
+    });
   }
 
   /** What next-auth/react's signOut() sends. */
@@ -78,7 +102,11 @@ export class StaffBrowser {
   private store(header: string): void {
     const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
     const [name = '', ...value] = pair.split('=');
-    const expired = attributes.some((attribute) => /^max-age=0$/i.test(attribute) || (/^expires=/i.test(attribute) && new Date(attribute.slice(8)) <= new Date()));
+    const expired = attributes.some(
+      (attribute) =>
+        /^max-age=0$/i.test(attribute) ||
+        (/^expires=/i.test(attribute) && new Date(attribute.slice(8)) <= new Date()),
+    );
     if (expired || value.join('=') === '') this.cookies.delete(name);
     else this.cookies.set(name, value.join('='));
   }

@@ -14,7 +14,13 @@ const FLAG_UP = 0x01;
 const FLAG_UV = 0x04;
 const FLAG_AT = 0x40;
 
-type Credential = { id: Buffer; privateKey: crypto.KeyObject; userHandle: string; counter: number; rpId: string };
+type Credential = {
+  id: Buffer;
+  privateKey: crypto.KeyObject;
+  userHandle: string;
+  counter: number;
+  rpId: string;
+};
 
 /**
  * What a browser would put in clientDataJSON when the ceremony runs inside another site's iframe
@@ -34,7 +40,11 @@ function counterBytes(counter: number): Buffer {
 
 export class SoftAuthenticator {
   readonly credentials: Credential[] = [];
-  constructor(private readonly options: { userVerification: boolean; aaguid?: string } = { userVerification: true }) {}
+  constructor(
+    private readonly options: { userVerification: boolean; aaguid?: string } = {
+      userVerification: true,
+    },
+  ) {}
 
   private flags(extra = 0): number {
     return FLAG_UP | (this.options.userVerification ? FLAG_UV : 0) | extra;
@@ -57,7 +67,10 @@ export class SoftAuthenticator {
     ]);
     const id = crypto.randomBytes(craft.credentialIdBytes ?? 32);
     const rpId = options.rp.id ?? new URL(origin).hostname;
-    const aaguid = Buffer.from((this.options.aaguid ?? '00000000-0000-0000-0000-000000000000').replace(/-/g, ''), 'hex');
+    const aaguid = Buffer.from(
+      (this.options.aaguid ?? '00000000-0000-0000-0000-000000000000').replace(/-/g, ''),
+      'hex',
+    );
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(id.length);
     const authData = Buffer.concat([
@@ -76,13 +89,23 @@ export class SoftAuthenticator {
         ['authData', new Uint8Array(authData)],
       ]),
     );
-    const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin, crossOrigin: false, ...craft.embedding });
+    const clientDataJSON = JSON.stringify({
+      type: 'webauthn.create',
+      challenge: options.challenge,
+      origin,
+      crossOrigin: false,
+      ...craft.embedding,
+    });
     this.credentials.push({ id, privateKey, userHandle: options.user.id, counter: 0, rpId });
     return {
       id: b64url(id),
       rawId: b64url(id),
       type: 'public-key',
-      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(attestationObject), transports: ['internal'] },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        attestationObject: b64url(attestationObject),
+        transports: ['internal'],
+      },
       authenticatorAttachment: 'platform',
       clientExtensionResults: {},
     };
@@ -100,13 +123,30 @@ export class SoftAuthenticator {
       Buffer.from([this.flags()]),
       counterBytes(credential.counter),
     ]);
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin, crossOrigin: false, ...embedding }));
-    const signature = crypto.sign('sha256', Buffer.concat([authData, crypto.createHash('sha256').update(clientDataJSON).digest()]), credential.privateKey);
+    const clientDataJSON = Buffer.from(
+      JSON.stringify({
+        type: 'webauthn.get',
+        challenge: options.challenge,
+        origin,
+        crossOrigin: false,
+        ...embedding,
+      }),
+    );
+    const signature = crypto.sign(
+      'sha256',
+      Buffer.concat([authData, crypto.createHash('sha256').update(clientDataJSON).digest()]),
+      credential.privateKey,
+    );
     return {
       id: b64url(credential.id),
       rawId: b64url(credential.id),
       type: 'public-key',
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(signature), userHandle: credential.userHandle },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authData),
+        signature: b64url(signature),
+        userHandle: credential.userHandle,
+      },
       authenticatorAttachment: 'platform',
       clientExtensionResults: {},
     };

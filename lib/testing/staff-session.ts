@@ -6,15 +6,33 @@ import { SESSION_IDLE } from '@/lib/staff/policy';
 import { SESSION_COOKIE } from '@/lib/staff/cookies';
 import { newSessionClaims } from '@/lib/staff/session';
 
-export type SessionOptions = { signedInAt?: number; epoch?: number; maxAge?: number; secret?: string };
+export type SessionOptions = {
+  signedInAt?: number;
+  epoch?: number;
+  maxAge?: number;
+  secret?: string;
+};
 
 /** The cookie's value: signed in (and asserted) at `signedInAt`, in `epoch`, with its own session id. */
-export async function staffSessionToken(userId: string, options: SessionOptions = {}): Promise<string> {
-  const claims = newSessionClaims({ id: userId, epoch: options.epoch ?? 0 }, new Date(options.signedInAt ?? Date.now()));
-  return encode({ token: { ...claims, name: 'Test person' }, secret: options.secret ?? sessionSecret(), maxAge: options.maxAge ?? SESSION_IDLE / 1000 });
+export async function staffSessionToken(
+  userId: string,
+  options: SessionOptions = {},
+): Promise<string> {
+  const claims = newSessionClaims(
+    { id: userId, epoch: options.epoch ?? 0 },
+    new Date(options.signedInAt ?? Date.now()),
+  );
+  return encode({
+    token: { ...claims, name: 'Test person' },
+    secret: options.secret ?? sessionSecret(),
+    maxAge: options.maxAge ?? SESSION_IDLE / 1000,
+  });
 }
 
 /** The same as a Cookie header. */
-export async function staffSessionCookie(userId: string, options: SessionOptions = {}): Promise<string> {
+export async function staffSessionCookie(
+  userId: string,
+  options: SessionOptions = {},
+): Promise<string> {
   return `${SESSION_COOKIE}=${await staffSessionToken(userId, options)}`;
 }

@@ -9,7 +9,10 @@ import { seal } from '@/lib/webhooks/seal';
 
 export type OutboxChannel = 'hr_status' | 'mdm_push';
 
-async function enqueue(tx: Tx, input: { channel: OutboxChannel; body: unknown; userId: string; sealed: boolean; at: Date }): Promise<void> {
+async function enqueue(
+  tx: Tx,
+  input: { channel: OutboxChannel; body: unknown; userId: string; sealed: boolean; at: Date },
+): Promise<void> {
   const payload = JSON.stringify(input.body);
   await tx.outboxMessage.create({
     data: {
@@ -25,11 +28,17 @@ async function enqueue(tx: Tx, input: { channel: OutboxChannel; body: unknown; u
 }
 
 /** HR hears about every state change: `{ type: "enrollment.status", data: { employeeId, state, at } }`. */
-export async function enqueueStatusChange(tx: Tx, change: { userId: string; employeeId: string; state: string; at: Date }): Promise<void> {
+export async function enqueueStatusChange(
+  tx: Tx,
+  change: { userId: string; employeeId: string; state: string; at: Date },
+): Promise<void> {
   if (!env().hrStatus) return;
   await enqueue(tx, {
     channel: 'hr_status',
-    body: { type: 'enrollment.status', data: { employeeId: change.employeeId, state: change.state, at: change.at.toISOString() } },
+    body: {
+      type: 'enrollment.status',
+      data: { employeeId: change.employeeId, state: change.state, at: change.at.toISOString() },
+    },
     userId: change.userId,
     sealed: false,
     at: change.at,
@@ -39,14 +48,28 @@ export async function enqueueStatusChange(tx: Tx, change: { userId: string; empl
 /** The MDM shows the link on the hire's laptop. The body holds the link, so it is stored sealed. */
 export async function enqueueLinkPush(
   tx: Tx,
-  link: { userId: string; employeeId: string; deviceSerial: string; url: string; notBefore: Date; expiresAt: Date; at: Date },
+  link: {
+    userId: string;
+    employeeId: string;
+    deviceSerial: string;
+    url: string;
+    notBefore: Date;
+    expiresAt: Date;
+    at: Date;
+  },
 ): Promise<boolean> {
   if (!env().mdmPush) return false;
   await enqueue(tx, {
     channel: 'mdm_push',
     body: {
       type: 'enrollment.link',
-      data: { employeeId: link.employeeId, deviceSerial: link.deviceSerial, url: link.url, notBefore: link.notBefore.toISOString(), expiresAt: link.expiresAt.toISOString() },
+      data: {
+        employeeId: link.employeeId,
+        deviceSerial: link.deviceSerial,
+        url: link.url,
+        notBefore: link.notBefore.toISOString(),
+        expiresAt: link.expiresAt.toISOString(),
+      },
     },
     userId: link.userId,
     sealed: true,

@@ -3,4 +3,11 @@
  * jitter, 2 s doubling to at most 15 minutes; flagged on the IT console after 5 failed attempts.
  * A claimed message is leased for 30 s, so several app instances never send it at the same time.
  */
-export const OUTBOX = { batch: 20, leaseMs: 30_000, baseDelayMs: 2_000, maxDelayMs: 15 * 60_000, flagAfterAttempts: 5, requestTimeoutMs: 10_000 } as const;
+export const OUTBOX = {
+  batch: 20,
+  leaseMs: 30_000,
+  baseDelayMs: 2_000,
+  maxDelayMs: 15 * 60_000,
+  flagAfterAttempts: 5,
+  requestTimeoutMs: 10_000,
+} as const;

@@ -5,7 +5,8 @@ import 'server-only';
 // `webhook-signature: v1,<sig>`; timestamps older or newer than 5 minutes are refused. Verification and
 // signing are the reference `standardwebhooks` package's; this file adds secret rotation and messages.
 
-export type SignatureCheck = { ok: true; webhookId: string; timestamp: Date } | { ok: false; message: string };
+export type SignatureCheck =
+  { ok: true; webhookId: string; timestamp: Date } | { ok: false; message: string };
 
 // `webhook-timestamp` is whole seconds since 1970 and nothing else. The package reads it with parseInt
 // and signs and checks that number, so "1764000000e2" or "1764000000abc" verify with the signature of
@@ -17,18 +18,37 @@ export function verifyWebhook(body: string, headers: Headers, secrets: string[])
   const id = headers.get('webhook-id');
   const timestamp = headers.get('webhook-timestamp');
   const signature = headers.get('webhook-signature');
-  const missing = [!id && 'webhook-id', !timestamp && 'webhook-timestamp', !signature && 'webhook-signature'].filter(Boolean);
-  if (missing.length > 0) return { ok: false, message: `Missing header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}` };
+  const missing = [
+    !id && 'webhook-id',
+    !timestamp && 'webhook-timestamp',
+    !signature && 'webhook-signature',
+  ].filter(Boolean);
+  if (missing.length > 0)
+    return {
+      ok: false,
+      message: `Missing header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+    };
   if (!TIMESTAMP.test(timestamp!)) {
-    return { ok: false, message: `webhook-timestamp must be whole seconds since 1970 (1 to 12 digits), got ${JSON.stringify(timestamp!.slice(0, 40))}` };
+    return {
+      ok: false,
+      message: `webhook-timestamp must be whole seconds since 1970 (1 to 12 digits), got ${JSON.stringify(timestamp!.slice(0, 40))}`,
+    };
   }
   const seconds = Number.parseInt(timestamp!, 10);
-  if (secrets.length === 0) return { ok: false, message: 'Inbound HR webhooks are not configured (FIRSTKEY_HR_WEBHOOK_SECRET)' };
+  if (secrets.length === 0)
+    return {
+      ok: false,
+      message: 'Inbound HR webhooks are not configured (FIRSTKEY_HR_WEBHOOK_SECRET)',
+    };
   let lastError = 'No matching signature';
   for (const secret of secrets) {
     try {
       // jsonParse off: the body is parsed (and its errors reported) after the signature holds.
-      new Webhook(secret).verify(body, { 'webhook-id': id!, 'webhook-timestamp': timestamp!, 'webhook-signature': signature! }, { jsonParse: false });
+      new Webhook(secret).verify(
+        body,
+        { 'webhook-id': id!, 'webhook-timestamp': timestamp!, 'webhook-signature': signature! },
+        { jsonParse: false },
+      );
       return { ok: true, webhookId: id!, timestamp: new Date(seconds * 1000) };
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
@@ -39,7 +59,12 @@ export function verifyWebhook(body: string, headers: Headers, secrets: string[])
 }
 
 /** Headers for an outbound webhook, signed the same way. */
-export function signWebhook(secret: string, webhookId: string, at: Date, body: string): Record<string, string> {
+export function signWebhook(
+  secret: string,
+  webhookId: string,
+  at: Date,
+  body: string,
+): Record<string, string> {
   return {
     'webhook-id': webhookId,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),

@@ -24,11 +24,20 @@ function destination(channel: string) {
  * instances exactly one claims it), then POSTed, signed, with a stable `webhook-id` for the receiver
  * to de-duplicate: delivery is at-least-once. State lives only in the database, so it survives restarts.
  */
-export async function deliverDueMessages(db: Db, options: { owner: string; at?: Date; send?: Send }): Promise<{ delivered: number; failed: number }> {
+export async function deliverDueMessages(
+  db: Db,
+  options: { owner: string; at?: Date; send?: Send },
+): Promise<{ delivered: number; failed: number }> {
   const at = options.at ?? new Date();
-  const send: Send = options.send ?? ((url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(OUTBOX.requestTimeoutMs) }));
+  const send: Send =
+    options.send ??
+    ((url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(OUTBOX.requestTimeoutMs) }));
   const due = await db.outboxMessage.findMany({
-    where: { deliveredAt: null, nextAttemptAt: { lte: at }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] },
+    where: {
+      deliveredAt: null,
+      nextAttemptAt: { lte: at },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }],
+    },
     orderBy: { createdAt: 'asc' },
     take: OUTBOX.batch,
   });
@@ -36,7 +45,11 @@ export async function deliverDueMessages(db: Db, options: { owner: string; at?: 
   let failed = 0;
   for (const message of due) {
     const claimed = await db.outboxMessage.updateMany({
-      where: { id: message.id, deliveredAt: null, OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] },
+      where: {
+        id: message.id,
+        deliveredAt: null,
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }],
+      },
       data: { leaseOwner: options.owner, leaseUntil: new Date(at.getTime() + OUTBOX.leaseMs) },
     });
     if (claimed.count !== 1) continue;
@@ -49,7 +62,10 @@ export async function deliverDueMessages(db: Db, options: { owner: string; at?: 
       try {
         const response = await send(target.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...signWebhook(target.secret, message.webhookId, new Date(), body) },
+          headers: {
+            'content-type': 'application/json',
+            ...signWebhook(target.secret, message.webhookId, new Date(), body),
+          },
           body,
         });
         if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}`;
@@ -70,7 +86,14 @@ export async function deliverDueMessages(db: Db, options: { owner: string; at?: 
               leaseOwner: null,
               leaseUntil: null,
             }
-          : { attempts, deliveredAt: new Date(), lastError: null, failedAt: null, leaseOwner: null, leaseUntil: null },
+          : {
+              attempts,
+              deliveredAt: new Date(),
+              lastError: null,
+              failedAt: null,
+              leaseOwner: null,
+              leaseUntil: null,
+            },
       });
       if (message.userId) {
         await appendAudit(tx, {
@@ -80,7 +103,12 @@ export async function deliverDueMessages(db: Db, options: { owner: string; at?: 
           subject: { type: 'outbox_message', id: message.id },
           userId: message.userId,
           result: error ? 'failed' : 'ok',
-          details: { channel: message.channel, webhookId: message.webhookId, attempt: attempts, error },
+          details: {
+            channel: message.channel,
+            webhookId: message.webhookId,
+            attempt: attempts,
+            error,
+          },
         });
       }
     });

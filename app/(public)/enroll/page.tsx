@@ -10,7 +10,8 @@ export default function EnrollPage() {
       <EnrollmentFlow />
       <noscript>
         <p className="mt-6 rounded-lg border border-amber-300 bg-amber-50 p-4">
-          Creating a passkey needs JavaScript. Turn it on for this site, or open the link in another browser on your issued laptop.
+          Creating a passkey needs JavaScript. Turn it on for this site, or open the link in another
+          browser on your issued laptop.
         </p>
       </noscript>
     </PageShell>

@@ -5,7 +5,10 @@ import { requireStaff } from '@/lib/staff/require';
 import { signOutEverywhereAction } from '@/app/(staff)/actions';
 
 export default async function ItLayout({ children }: { children: ReactNode }) {
-  const staff = await requireStaff('console.view', (await headers()).get('x-firstkey-path') ?? '/it');
+  const staff = await requireStaff(
+    'console.view',
+    (await headers()).get('x-firstkey-path') ?? '/it',
+  );
   return (
     <StaffShell name={staff.name} roles={staff.roles} signOutEverywhere={signOutEverywhereAction}>
       {children}

@@ -5,7 +5,10 @@ import { requireStaff } from '@/lib/staff/require';
 import { signOutEverywhereAction } from '@/app/(staff)/actions';
 
 export default async function ManagerLayout({ children }: { children: ReactNode }) {
-  const staff = await requireStaff('reports.view', (await headers()).get('x-firstkey-path') ?? '/manager');
+  const staff = await requireStaff(
+    'reports.view',
+    (await headers()).get('x-firstkey-path') ?? '/manager',
+  );
   return (
     <StaffShell name={staff.name} roles={staff.roles} signOutEverywhere={signOutEverywhereAction}>
       {children}

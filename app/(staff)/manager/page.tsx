@@ -36,24 +36,41 @@ export default async function ManagerPage() {
     <>
       <LiveRefresh everyMs={5_000} />
       <h1 className="text-2xl font-bold tracking-tight">My new hires</h1>
-      <p className="mt-1 text-slate-700">Your direct reports who start in the next 30 days or are not enrolled yet.</p>
-      {reports.length === 0 && <p className="mt-6 text-slate-700">Nobody to show: all your reports are ready.</p>}
+      <p className="mt-1 text-slate-700">
+        Your direct reports who start in the next 30 days or are not enrolled yet.
+      </p>
+      {reports.length === 0 && (
+        <p className="mt-6 text-slate-700">Nobody to show: all your reports are ready.</p>
+      )}
       <ul className="mt-6 grid gap-4 md:grid-cols-2">
         {reports.map((report) => (
-          <li key={report.userId} className="rounded-lg border border-slate-200 bg-white p-4" data-employee-id={report.employeeId}>
+          <li
+            key={report.userId}
+            className="rounded-lg border border-slate-200 bg-white p-4"
+            data-employee-id={report.employeeId}
+          >
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <h2 className="text-lg font-semibold">{report.name}</h2>
-              <span className={`rounded px-2 py-0.5 text-sm font-semibold ${VERDICTS[report.verdict].tone}`} data-verdict={report.verdict}>
+              <span
+                className={`rounded px-2 py-0.5 text-sm font-semibold ${VERDICTS[report.verdict].tone}`}
+                data-verdict={report.verdict}
+              >
                 {VERDICTS[report.verdict].label}
               </span>
             </div>
             <p className="text-sm text-slate-700">
               {countdown(report.daysToStart)} ({report.startDate}) · {report.reason}
             </p>
-            <ul className="mt-3 space-y-1 text-sm" aria-label={`Readiness checklist for ${report.name}`}>
+            <ul
+              className="mt-3 space-y-1 text-sm"
+              aria-label={`Readiness checklist for ${report.name}`}
+            >
               {CHECKS.map(([key, label]) => (
                 <li key={key} className="flex items-center gap-2">
-                  <span aria-hidden="true" className={report.checklist[key] ? 'text-emerald-700' : 'text-slate-400'}>
+                  <span
+                    aria-hidden="true"
+                    className={report.checklist[key] ? 'text-emerald-700' : 'text-slate-400'}
+                  >
                     {report.checklist[key] ? '✔' : '○'}
                   </span>
                   {label}
@@ -61,7 +78,11 @@ export default async function ManagerPage() {
                 </li>
               ))}
             </ul>
-            <ReportActions employeeId={report.employeeId} name={report.name} pendingRecovery={report.pendingRecovery} />
+            <ReportActions
+              employeeId={report.employeeId}
+              name={report.name}
+              pendingRecovery={report.pendingRecovery}
+            />
           </li>
         ))}
       </ul>

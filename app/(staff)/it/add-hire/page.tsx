@@ -11,7 +11,9 @@ export default async function NewHirePage() {
   return (
     <>
       <h1 className="text-2xl font-bold tracking-tight">Add a hire</h1>
-      <p className="mt-2 text-slate-700">Then register the laptop issued to them and issue their link.</p>
+      <p className="mt-2 text-slate-700">
+        Then register the laptop issued to them and issue their link.
+      </p>
       <AddHireForm />
       <ImportHiresForm maxRows={MAX_IMPORT_ROWS} />
     </>

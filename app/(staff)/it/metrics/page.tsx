@@ -7,7 +7,11 @@ import { requireStaff } from '@/lib/staff/require';
 export const metadata: Metadata = { title: 'Metrics' };
 
 const duration = (minutes: number | null) =>
-  minutes === null ? '—' : minutes < 120 ? `${minutes.toFixed(1)} min` : `${(minutes / 60).toFixed(1)} h`;
+  minutes === null
+    ? '—'
+    : minutes < 120
+      ? `${minutes.toFixed(1)} min`
+      : `${(minutes / 60).toFixed(1)} h`;
 
 export default async function MetricsPage() {
   await requireStaff('console.view', '/it/metrics');
@@ -19,20 +23,28 @@ export default async function MetricsPage() {
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <dt className="text-sm font-semibold text-slate-600">Secret-free onboarding rate</dt>
           <dd className="text-3xl font-bold" data-testid="secret-free-rate">
-            {metrics.secretFree.rate === null ? '—' : `${Math.round(metrics.secretFree.rate * 100)}%`}
+            {metrics.secretFree.rate === null
+              ? '—'
+              : `${Math.round(metrics.secretFree.rate * 100)}%`}
           </dd>
           <dd className="text-sm text-slate-700">
-            {metrics.secretFree.withoutHelp} of {metrics.secretFree.enrolled} enrolled hires needed no reissue, recovery or help request
+            {metrics.secretFree.withoutHelp} of {metrics.secretFree.enrolled} enrolled hires needed
+            no reissue, recovery or help request
           </dd>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <dt className="text-sm font-semibold text-slate-600">Link issued → passkey, median</dt>
           <dd className="text-3xl font-bold">{duration(metrics.timeToPasskey.medianMinutes)}</dd>
-          <dd className="text-sm text-slate-700">p90 {duration(metrics.timeToPasskey.p90Minutes)} over {metrics.timeToPasskey.samples} hires</dd>
+          <dd className="text-sm text-slate-700">
+            p90 {duration(metrics.timeToPasskey.p90Minutes)} over {metrics.timeToPasskey.samples}{' '}
+            hires
+          </dd>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <dt className="text-sm font-semibold text-slate-600">Device mismatches, 14 days</dt>
-          <dd className="text-3xl font-bold">{metrics.mismatchesPerDay.reduce((sum, day) => sum + day.count, 0)}</dd>
+          <dd className="text-3xl font-bold">
+            {metrics.mismatchesPerDay.reduce((sum, day) => sum + day.count, 0)}
+          </dd>
         </div>
       </dl>
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
@@ -44,7 +56,10 @@ export default async function MetricsPage() {
             { label: 'Enrolled', value: metrics.funnel.enrolled },
           ]}
         />
-        <BarChart title="Device-mismatch attempts per day" bars={metrics.mismatchesPerDay.map((day) => ({ label: day.day, value: day.count }))} />
+        <BarChart
+          title="Device-mismatch attempts per day"
+          bars={metrics.mismatchesPerDay.map((day) => ({ label: day.day, value: day.count }))}
+        />
       </div>
     </>
   );

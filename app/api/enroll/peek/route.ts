@@ -12,7 +12,20 @@ export async function POST(request: Request) {
   const body = await parseJson(request, TokenBody, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const { peer, context } = requestOrigin(request);
-  const result = await peekLink(db(), { token: body.data.token, peer, request: context, at: new Date() });
-  if (!result.ok) return enrollmentProblem(result.reason, { retryAfterSeconds: result.retryAfterSeconds, validFrom: result.validFrom });
-  return ok({ hire: result.hire, deviceMatches: result.deviceMatches, expiresAt: result.expiresAt.toISOString() });
+  const result = await peekLink(db(), {
+    token: body.data.token,
+    peer,
+    request: context,
+    at: new Date(),
+  });
+  if (!result.ok)
+    return enrollmentProblem(result.reason, {
+      retryAfterSeconds: result.retryAfterSeconds,
+      validFrom: result.validFrom,
+    });
+  return ok({
+    hire: result.hire,
+    deviceMatches: result.deviceMatches,
+    expiresAt: result.expiresAt.toISOString(),
+  });
 }

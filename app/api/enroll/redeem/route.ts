@@ -13,7 +13,19 @@ export async function POST(request: Request) {
   const body = await parseJson(request, TokenBody, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const { peer, context } = requestOrigin(request);
-  const result = await redeemLink(db(), { token: body.data.token, peer, request: context, at: new Date() });
-  if (!result.ok) return enrollmentProblem(result.reason, { retryAfterSeconds: result.retryAfterSeconds, validFrom: result.validFrom });
-  return ok({ hire: result.hire, sessionExpiresAt: result.expiresAt.toISOString() }, { 'set-cookie': enrollmentCookie(result.sessionSecret) });
+  const result = await redeemLink(db(), {
+    token: body.data.token,
+    peer,
+    request: context,
+    at: new Date(),
+  });
+  if (!result.ok)
+    return enrollmentProblem(result.reason, {
+      retryAfterSeconds: result.retryAfterSeconds,
+      validFrom: result.validFrom,
+    });
+  return ok(
+    { hire: result.hire, sessionExpiresAt: result.expiresAt.toISOString() },
+    { 'set-cookie': enrollmentCookie(result.sessionSecret) },
+  );
 }

@@ -14,7 +14,11 @@ export async function POST(request: Request) {
   if (!auth.ok) return auth.response;
   const body = await parseJson(request, ConsoleHireInput, MAX_BODY);
   if (!body.ok) return body.response;
-  const result = await addHire(db(), body.data, { actor: { type: 'user', id: auth.staff.id }, at: auth.at, request: auth.context });
+  const result = await addHire(db(), body.data, {
+    actor: { type: 'user', id: auth.staff.id },
+    at: auth.at,
+    request: auth.context,
+  });
   if (!result.ok) return refusal(result);
   return ok({ employeeId: result.hire.employeeId });
 }

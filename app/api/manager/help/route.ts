@@ -7,7 +7,12 @@ import { askItForHelp } from '@/lib/manager/help';
 import { refusal } from '@/lib/staff/outcomes';
 import { authorizeRequest } from '@/lib/staff/request-auth';
 
-const HelpBody = z.object({ employeeId: EmployeeId, message: z.string().trim().min(3, 'Say briefly what is wrong').max(500) }).strict();
+const HelpBody = z
+  .object({
+    employeeId: EmployeeId,
+    message: z.string().trim().min(3, 'Say briefly what is wrong').max(500),
+  })
+  .strict();
 
 /** A manager asks IT for help with one of their reports. */
 export async function POST(request: Request) {
@@ -15,7 +20,11 @@ export async function POST(request: Request) {
   if (!auth.ok) return auth.response;
   const body = await parseJson(request, HelpBody, 2 * 1024);
   if (!body.ok) return body.response;
-  const result = await askItForHelp(db(), body.data, { manager: auth.staff, at: auth.at, request: auth.context });
+  const result = await askItForHelp(db(), body.data, {
+    manager: auth.staff,
+    at: auth.at,
+    request: auth.context,
+  });
   if (!result.ok) return refusal(result);
   return ok({ id: result.id });
 }

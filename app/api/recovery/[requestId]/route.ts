@@ -9,14 +9,32 @@ import { refusal } from '@/lib/staff/outcomes';
 import { authorizeRequest } from '@/lib/staff/request-auth';
 
 /** The second person approves (issuing the device-bound link) or declines a recovery request; the one who asked may withdraw it. */
-export async function POST(request: Request, { params }: { params: Promise<{ requestId: string }> }) {
+export async function POST(
+  request: Request,
+  { params }: { params: Promise<{ requestId: string }> },
+) {
   const auth = await authorizeRequest(request, 'recovery.decide');
   if (!auth.ok) return auth.response;
   const body = await parseJson(request, DecideRecoveryBody, 1024);
   if (!body.ok) return body.response;
-  const result = await decideRecovery(db(), { requestId: (await params).requestId, decision: body.data.decision, origin: env().origin }, { approver: auth.staff, at: auth.at, request: auth.context });
+  const result = await decideRecovery(
+    db(),
+    { requestId: (await params).requestId, decision: body.data.decision, origin: env().origin },
+    { approver: auth.staff, at: auth.at, request: auth.context },
+  );
   if (!result.ok) return refusal(result);
   if (result.decision !== 'approved') return ok({ decision: result.decision });
-  const qrSvg = await QRCode.toString(result.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return ok({ decision: 'approved', url: result.url, expiresAt: result.expiresAt.toISOString(), notBefore: result.notBefore.toISOString(), deviceSerial: result.deviceSerial, qrSvg });
+  const qrSvg = await QRCode.toString(result.url, {
+    type: 'svg',
+    errorCorrectionLevel: 'M',
+    margin: 2,
+  });
+  return ok({
+    decision: 'approved',
+    url: result.url,
+    expiresAt: result.expiresAt.toISOString(),
+    notBefore: result.notBefore.toISOString(),
+    deviceSerial: result.deviceSerial,
+    qrSvg,
+  });
 }

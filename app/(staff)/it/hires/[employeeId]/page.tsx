@@ -11,7 +11,8 @@ import { requireStaff } from '@/lib/staff/require';
 
 export const metadata: Metadata = { title: 'Hire' };
 
-const when = (date: Date | null) => (date ? `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC` : '—');
+const when = (date: Date | null) =>
+  date ? `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC` : '—';
 
 export default async function HirePage({ params }: { params: Promise<{ employeeId: string }> }) {
   const { employeeId } = await params;
@@ -19,14 +20,27 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
   const viewer = await requireStaff('console.view', path);
   const detail = await hireDetail(db(), employeeId, { at: new Date(), viewer });
   if (!detail) notFound();
-  const { user, device, passkeys, timeline, hasOpenLink, pendingRecoveries, pendingRoleRequests, allowed } = detail;
-  const staff = await requireStaff('hire.view', path, { userId: user.id, managerId: user.managerId });
+  const {
+    user,
+    device,
+    passkeys,
+    timeline,
+    hasOpenLink,
+    pendingRecoveries,
+    pendingRoleRequests,
+    allowed,
+  } = detail;
+  const staff = await requireStaff('hire.view', path, {
+    userId: user.id,
+    managerId: user.managerId,
+  });
   return (
     <>
       <LiveRefresh />
       <h1 className="text-2xl font-bold tracking-tight">{user.name}</h1>
       <p className="mt-1 text-slate-700">
-        {user.employeeId} · {user.email} · starts {user.startDate} · <StateBadge state={user.enrollmentState} />
+        {user.employeeId} · {user.email} · starts {user.startDate} ·{' '}
+        <StateBadge state={user.enrollmentState} />
       </p>
       <dl className="mt-6 grid grid-cols-1 gap-4 sm:grid-cols-3">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
@@ -40,7 +54,9 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
               <>
                 Serial {device.serial}
                 <br />
-                <span className="break-all font-mono text-xs">SHA-256 {device.certFingerprint}</span>
+                <span className="break-all font-mono text-xs">
+                  SHA-256 {device.certFingerprint}
+                </span>
                 <br />
                 <span className="text-sm">
                   registered by {device.registeredBy}, {when(device.registeredAt)}
@@ -57,7 +73,12 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
         </div>
       </dl>
 
-      <HireActions employeeId={user.employeeId} hasDevice={Boolean(device)} hasOpenLink={hasOpenLink} issueLink={allowed.issueLink} />
+      <HireActions
+        employeeId={user.employeeId}
+        hasDevice={Boolean(device)}
+        hasOpenLink={hasOpenLink}
+        issueLink={allowed.issueLink}
+      />
 
       <RecoveryPanel
         employeeId={user.employeeId}
@@ -83,7 +104,11 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
           requestedBy: request.requestedBy.name,
           requestedByMe: request.requestedBy.id === staff.id,
         }))}
-        passkeys={passkeys.map((passkey) => ({ id: passkey.id, label: `${passkey.provider ?? 'Passkey'} created ${when(passkey.createdAt)}`, active: !passkey.revokedAt }))}
+        passkeys={passkeys.map((passkey) => ({
+          id: passkey.id,
+          label: `${passkey.provider ?? 'Passkey'} created ${when(passkey.createdAt)}`,
+          active: !passkey.revokedAt,
+        }))}
       />
 
       <h2 className="mt-8 text-xl font-semibold">Passkeys</h2>
@@ -93,11 +118,21 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
         <table className="mt-2 w-full text-left text-sm">
           <thead>
             <tr className="border-b border-slate-300">
-              <th scope="col" className="py-2 pr-3">Provider</th>
-              <th scope="col" className="py-2 pr-3">Created</th>
-              <th scope="col" className="py-2 pr-3">Last used</th>
-              <th scope="col" className="py-2 pr-3">Backup</th>
-              <th scope="col" className="py-2 pr-3">Status</th>
+              <th scope="col" className="py-2 pr-3">
+                Provider
+              </th>
+              <th scope="col" className="py-2 pr-3">
+                Created
+              </th>
+              <th scope="col" className="py-2 pr-3">
+                Last used
+              </th>
+              <th scope="col" className="py-2 pr-3">
+                Backup
+              </th>
+              <th scope="col" className="py-2 pr-3">
+                Status
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -106,8 +141,16 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
                 <td className="py-2 pr-3">{passkey.provider ?? 'Unknown provider'}</td>
                 <td className="py-2 pr-3">{when(passkey.createdAt)}</td>
                 <td className="py-2 pr-3">{when(passkey.lastUsedAt)}</td>
-                <td className="py-2 pr-3">{passkey.deviceType === 'multiDevice' ? (passkey.backedUp ? 'synced' : 'eligible') : 'this device only'}</td>
-                <td className="py-2 pr-3">{passkey.revokedAt ? `revoked ${when(passkey.revokedAt)}` : 'active'}</td>
+                <td className="py-2 pr-3">
+                  {passkey.deviceType === 'multiDevice'
+                    ? passkey.backedUp
+                      ? 'synced'
+                      : 'eligible'
+                    : 'this device only'}
+                </td>
+                <td className="py-2 pr-3">
+                  {passkey.revokedAt ? `revoked ${when(passkey.revokedAt)}` : 'active'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -117,10 +160,16 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
       <h2 className="mt-8 text-xl font-semibold">Timeline</h2>
       <ol className="mt-2 space-y-2" aria-label="Audit timeline, newest first">
         {timeline.map((event) => (
-          <li key={event.seq} className="rounded border border-slate-200 bg-white px-3 py-2 text-sm" data-action={event.action}>
+          <li
+            key={event.seq}
+            className="rounded border border-slate-200 bg-white px-3 py-2 text-sm"
+            data-action={event.action}
+          >
             <span className="font-mono text-xs text-slate-600">{when(event.at)}</span>{' '}
             <strong>{event.action.replaceAll('_', ' ')}</strong>
-            {event.result !== 'ok' && <span className="ml-2 rounded bg-rose-100 px-1 text-rose-900">{event.result}</span>}{' '}
+            {event.result !== 'ok' && (
+              <span className="ml-2 rounded bg-rose-100 px-1 text-rose-900">{event.result}</span>
+            )}{' '}
             <span className="text-slate-700">
               by {event.actorType}
               {event.ip ? ` from ${event.ip}` : ''}

@@ -18,9 +18,27 @@ export async function POST(request: Request) {
   const { peer, context } = requestOrigin(request);
   const session = await currentEnrollmentSession(db(), { headers: request.headers, peer, at });
   if (!session.ok) return enrollmentProblem(session.reason);
-  const result = await registerPasskey(db(), session.session, body.data.response as RegistrationResponseJSON, { rp: relyingParty(), at, request: context });
-  if (!result.ok) return enrollmentProblem(result.reason, { detail: result.reason === 'verification_failed' ? result.message : undefined });
-  return ok({ verified: true, passkey: { provider: result.passkey.provider, backedUp: result.passkey.backedUp, deviceType: result.passkey.deviceType } }, {
-    'set-cookie': clearedEnrollmentCookie(),
-  });
+  const result = await registerPasskey(
+    db(),
+    session.session,
+    body.data.response as RegistrationResponseJSON,
+    { rp: relyingParty(), at, request: context },
+  );
+  if (!result.ok)
+    return enrollmentProblem(result.reason, {
+      detail: result.reason === 'verification_failed' ? result.message : undefined,
+    });
+  return ok(
+    {
+      verified: true,
+      passkey: {
+        provider: result.passkey.provider,
+        backedUp: result.passkey.backedUp,
+        deviceType: result.passkey.deviceType,
+      },
+    },
+    {
+      'set-cookie': clearedEnrollmentCookie(),
+    },
+  );
 }

@@ -15,11 +15,22 @@ export async function POST(request: Request) {
   if (!auth.ok) return auth.response;
   const body = await parseJson(request, ImportBody, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
-  const result = await importHiresCsv(db(), body.data.csv, { actor: { type: 'user', id: auth.staff.id }, at: auth.at, request: auth.context });
-  if (!result.ok && result.reason === 'too_large') return problem(413, 'file_too_large', result.message);
+  const result = await importHiresCsv(db(), body.data.csv, {
+    actor: { type: 'user', id: auth.staff.id },
+    at: auth.at,
+    request: auth.context,
+  });
+  if (!result.ok && result.reason === 'too_large')
+    return problem(413, 'file_too_large', result.message);
   if (!result.ok) {
     return Response.json(
-      { error: { code: 'invalid_rows', message: `Nothing imported: ${result.errors.length} row${result.errors.length === 1 ? '' : 's'} to fix`, rows: result.errors } },
+      {
+        error: {
+          code: 'invalid_rows',
+          message: `Nothing imported: ${result.errors.length} row${result.errors.length === 1 ? '' : 's'} to fix`,
+          rows: result.errors,
+        },
+      },
       { status: 422, headers: { 'cache-control': 'no-store' } },
     );
   }

@@ -13,7 +13,16 @@ export async function POST(request: Request) {
   const body = await parseJson(request, VerifyAuthenticationBody, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const { context } = requestOrigin(request);
-  const result = await verifyPasskeyAssertion(db(), body.data.response as AuthenticationResponseJSON, { rp: relyingParty(), at: new Date(), request: context });
-  if (!result.ok) return problem(result.reason === 'unknown_passkey' ? 404 : 400, result.reason, result.message);
-  return ok({ verified: true, user: { name: result.signedIn.user.name }, passkey: result.signedIn.passkey });
+  const result = await verifyPasskeyAssertion(
+    db(),
+    body.data.response as AuthenticationResponseJSON,
+    { rp: relyingParty(), at: new Date(), request: context },
+  );
+  if (!result.ok)
+    return problem(result.reason === 'unknown_passkey' ? 404 : 400, result.reason, result.message);
+  return ok({
+    verified: true,
+    user: { name: result.signedIn.user.name },
+    passkey: result.signedIn.passkey,
+  });
 }

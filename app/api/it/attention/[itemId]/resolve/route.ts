@@ -12,7 +12,11 @@ export async function POST(request: Request, { params }: { params: Promise<{ ite
   if (!auth.ok) return auth.response;
   const body = await parseJson(request, z.object({}).strict(), 1024);
   if (!body.ok) return body.response;
-  const result = await resolveAttentionItem(db(), { itemId: (await params).itemId }, { actorId: auth.staff.id, at: auth.at, request: auth.context });
+  const result = await resolveAttentionItem(
+    db(),
+    { itemId: (await params).itemId },
+    { actorId: auth.staff.id, at: auth.at, request: auth.context },
+  );
   if (!result.ok) return refusal(result);
   return ok({ resolved: true });
 }

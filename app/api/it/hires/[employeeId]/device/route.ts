@@ -6,8 +6,14 @@ import { hireActionRequest } from '@/lib/staff/hire-action';
 import { refusal } from '@/lib/staff/outcomes';
 
 /** IT registers or replaces the hire's device by its certificate (a sensitive action). */
-export async function POST(request: Request, { params }: { params: Promise<{ employeeId: string }> }) {
-  const action = await hireActionRequest(request, (await params).employeeId, 'device.register', { schema: RegisterDeviceBody, maxBytes: 16 * 1024 });
+export async function POST(
+  request: Request,
+  { params }: { params: Promise<{ employeeId: string }> },
+) {
+  const action = await hireActionRequest(request, (await params).employeeId, 'device.register', {
+    schema: RegisterDeviceBody,
+    maxBytes: 16 * 1024,
+  });
   if (!action.ok) return action.response;
   const { auth, subject, data } = action;
   const result = await registerDevice(
@@ -16,5 +22,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ emp
     { actor: { type: 'user', id: auth.staff.id }, at: auth.at, request: auth.context },
   );
   if (!result.ok) return refusal(result);
-  return ok({ serial: result.device.serial, fingerprint: result.device.fingerprint, replaced: result.replaced });
+  return ok({
+    serial: result.device.serial,
+    fingerprint: result.device.fingerprint,
+    replaced: result.replaced,
+  });
 }
