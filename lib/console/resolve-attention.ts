@@ -1,9 +1,13 @@
 import 'server-only';
+import { z } from 'zod';
 import { writeTransaction, type Db } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 
 /** IT marks a help request (attention item) as handled; audited on the hire's timeline. */
+/** Marking an item handled takes no input beyond its id (in the path). */
+export const ResolveBody = z.object({}).strict();
+
 export async function resolveAttentionItem(
   db: Db,
   input: { itemId: string },

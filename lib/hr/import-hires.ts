@@ -1,5 +1,5 @@
 import 'server-only';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { writeTransaction, type Db } from '@/lib/db';
 import { inChunks } from '@/lib/db/in-chunks';
 import type { Actor, RequestContext } from '@/lib/audit/actor';
@@ -28,6 +28,9 @@ export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 /** A CSV row: a hire without a role (roles are granted one at a time, on the hire's page). */
 const CsvHire = HireInput.omit({ role: true });
 type CsvHire = z.infer<typeof CsvHire>;
+
+/** The console's upload: the file's text. */
+export const ImportBody = z.object({ csv: z.string().min(1, 'Choose a CSV file') }).strict();
 
 export type RowError = { line: number; message: string };
 export type ImportResult =

@@ -1,10 +1,20 @@
 import 'server-only';
+import { z } from 'zod';
+import { EmployeeId } from '@/lib/hires/hire-input';
 import { writeTransaction, type Db } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import type { Staff } from '@/lib/staff/session';
 
 /** "Ask IT for help": an attention item on the IT console, audited. Only for one's own reports. */
+/** What a manager sends: which report, and what is wrong in a sentence. */
+export const HelpBody = z
+  .object({
+    employeeId: EmployeeId,
+    message: z.string().trim().min(3, 'Say briefly what is wrong').max(500),
+  })
+  .strict();
+
 export async function askItForHelp(
   db: Db,
   input: { employeeId: string; message: string },

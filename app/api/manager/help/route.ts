@@ -1,18 +1,9 @@
-import { z } from 'zod';
 import { db } from '@/lib/db';
-import { EmployeeId } from '@/lib/hires/hire-input';
 import { ok } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
-import { askItForHelp } from '@/lib/manager/help';
+import { askItForHelp, HelpBody } from '@/lib/manager/help';
 import { refusal } from '@/lib/staff/outcomes';
 import { authorizeRequest } from '@/lib/staff/request-auth';
-
-const HelpBody = z
-  .object({
-    employeeId: EmployeeId,
-    message: z.string().trim().min(3, 'Say briefly what is wrong').max(500),
-  })
-  .strict();
 
 /** A manager asks IT for help with one of their reports. */
 export async function POST(request: Request) {

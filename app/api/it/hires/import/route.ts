@@ -1,11 +1,9 @@
-import { z } from 'zod';
 import { db } from '@/lib/db';
-import { importHiresCsv, MAX_IMPORT_BYTES } from '@/lib/hr/import-hires';
+import { ImportBody, importHiresCsv, MAX_IMPORT_BYTES } from '@/lib/hr/import-hires';
 import { ok, problem } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
 import { authorizeRequest } from '@/lib/staff/request-auth';
 
-const ImportBody = z.object({ csv: z.string().min(1, 'Choose a CSV file') }).strict();
 // JSON escaping at most doubles a CSV's quotes and line ends; the file's own limit is checked on the text.
 const MAX_BODY_BYTES = 2 * MAX_IMPORT_BYTES + 1024;
 

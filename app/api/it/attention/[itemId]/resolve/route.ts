@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { resolveAttentionItem } from '@/lib/console/resolve-attention';
+import { resolveAttentionItem, ResolveBody } from '@/lib/console/resolve-attention';
 import { db } from '@/lib/db';
 import { ok } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
@@ -10,7 +9,7 @@ import { authorizeRequest } from '@/lib/staff/request-auth';
 export async function POST(request: Request, { params }: { params: Promise<{ itemId: string }> }) {
   const auth = await authorizeRequest(request, 'console.view');
   if (!auth.ok) return auth.response;
-  const body = await parseJson(request, z.object({}).strict(), 1024);
+  const body = await parseJson(request, ResolveBody, 1024);
   if (!body.ok) return body.response;
   const result = await resolveAttentionItem(
     db(),
