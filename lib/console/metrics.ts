@@ -3,16 +3,45 @@ import type { AuditAction } from '@/lib/audit/actions';
 import type { Db } from '@/lib/db';
 
 // Enrollment metrics for the IT console (issue "IT console": funnel, time to passkey, secret-free
-// onboarding rate, device-mismatch attempts per day).
+// onboarding rate, device-mismatch attempts per day) and sign-ins to each app per day.
 
 const DEVICE_MISMATCH: AuditAction = 'device_mismatch';
+const APP_SIGN_IN: AuditAction = 'oidc_sign_in';
 
 export type Metrics = {
   funnel: { invited: number; opened: number; enrolled: number };
   timeToPasskey: { medianMinutes: number | null; p90Minutes: number | null; samples: number };
   secretFree: { enrolled: number; withoutHelp: number; rate: number | null };
   mismatchesPerDay: { day: string; count: number }[];
+  /** Successful sign-ins to each registered app (OpenID Connect client), per UTC day. */
+  appSignIns: {
+    clientId: string;
+    name: string;
+    total: number;
+    perDay: { day: string; count: number }[];
+  }[];
 };
+
+/** The last `days` UTC days up to `at`, oldest first, each with a zero count. */
+function emptyDays(at: Date, days: number): Map<string, number> {
+  const perDay = new Map<string, number>();
+  for (let i = days - 1; i >= 0; i -= 1)
+    perDay.set(new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10), 0);
+  return perDay;
+}
+
+function countByDay(
+  events: { at: Date }[],
+  at: Date,
+  days: number,
+): { day: string; count: number }[] {
+  const perDay = emptyDays(at, days);
+  for (const event of events) {
+    const day = event.at.toISOString().slice(0, 10);
+    if (perDay.has(day)) perDay.set(day, perDay.get(day)! + 1);
+  }
+  return [...perDay].map(([day, count]) => ({ day, count }));
+}
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -69,13 +98,14 @@ export async function enrollmentMetrics(db: Db, at: Date, days = 14): Promise<Me
     where: { action: DEVICE_MISMATCH, at: { gt: since } },
     select: { at: true },
   });
-  const perDay = new Map<string, number>();
-  for (let i = days - 1; i >= 0; i -= 1)
-    perDay.set(new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10), 0);
-  for (const event of mismatches) {
-    const day = event.at.toISOString().slice(0, 10);
-    if (perDay.has(day)) perDay.set(day, perDay.get(day)! + 1);
-  }
+  const signIns = await db.auditEvent.findMany({
+    where: { action: APP_SIGN_IN, result: 'ok', at: { gt: since } },
+    select: { at: true, subjectId: true },
+  });
+  const clients = await db.oidcClient.findMany({
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
 
   return {
     funnel: { invited, opened, enrolled },
@@ -89,6 +119,19 @@ export async function enrollmentMetrics(db: Db, at: Date, days = 14): Promise<Me
       withoutHelp,
       rate: enrolledUsers.length ? withoutHelp / enrolledUsers.length : null,
     },
-    mismatchesPerDay: [...perDay.entries()].map(([day, count]) => ({ day, count })),
+    mismatchesPerDay: countByDay(mismatches, at, days),
+    appSignIns: clients.map((client) => {
+      const perDay = countByDay(
+        signIns.filter((event) => event.subjectId === client.id),
+        at,
+        days,
+      );
+      return {
+        clientId: client.id,
+        name: client.name,
+        total: perDay.reduce((sum, day) => sum + day.count, 0),
+        perDay,
+      };
+    }),
   };
 }

@@ -61,6 +61,22 @@ export default async function MetricsPage() {
           bars={metrics.mismatchesPerDay.map((day) => ({ label: day.day, value: day.count }))}
         />
       </div>
+      <h2 className="mt-8 text-xl font-semibold">Sign-ins to apps, 14 days</h2>
+      {metrics.appSignIns.length === 0 ? (
+        <p className="mt-2 text-slate-700">
+          No apps are registered yet (<code>firstkey oidc client add</code>).
+        </p>
+      ) : (
+        <div className="mt-4 grid gap-4 lg:grid-cols-2">
+          {metrics.appSignIns.map((app) => (
+            <BarChart
+              key={app.clientId}
+              title={`${app.name}: ${app.total} sign-in${app.total === 1 ? '' : 's'} per day (UTC)`}
+              bars={app.perDay.map((day) => ({ label: day.day, value: day.count }))}
+            />
+          ))}
+        </div>
+      )}
     </>
   );
 }
