@@ -10,7 +10,7 @@ import { addHire } from '@/lib/hires/add-hire';
 import { addOidcClient, OidcClientInput } from '@/lib/oidc/clients';
 import { ensureSigningKeys } from '@/lib/oidc/keys';
 import { createOidcProvider } from '@/lib/oidc/provider';
-import { passkeyAuthenticationOptions } from '@/lib/passkeys/authentication';
+import { redeemCode, signInForCode } from '@/lib/testing/oidc-flow';
 import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
 
 // Two provider instances that share nothing but the database (as two app instances would): a sign-in
@@ -36,21 +36,6 @@ async function serve(): Promise<string> {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** A browser's cookie jar, enough for the provider's cookies on one host. */
-class Jar {
-  private readonly cookies = new Map<string, string>();
-  take(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, value] = pair!.split('=');
-      this.cookies.set(name!, value ?? '');
-    }
-  }
-  header() {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
 }
 
 before(async () => {
@@ -104,56 +89,14 @@ after(() => {
 
 describe('two provider instances on one database', () => {
   test('authorize on one, finish with the passkey and redeem the code on the other, userinfo on the first; a replay fails', async () => {
-    const jar = new Jar();
-    const verifier = crypto.randomBytes(32).toString('base64url');
-    const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
-    const authorize = new URLSearchParams({
-      client_id: client.clientId,
-      response_type: 'code',
-      scope: 'openid profile',
-      redirect_uri: redirectUri,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state: 'state-1',
-      nonce: 'nonce-1',
-    });
-    const started = await fetch(`${a}/oidc/auth?${authorize}`, { redirect: 'manual' });
-    jar.take(started);
-    const interaction = started.headers.get('location')!;
-    assert.match(interaction, /^\/oidc\/interaction\/[\w-]+$/);
-
-    const options = await passkeyAuthenticationOptions({ rp, at: new Date() });
-    const finished = await fetch(`${b}${interaction}/passkey`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: rp.origin, cookie: jar.header() },
-      body: JSON.stringify({ response: authenticator.authenticate(options, rp.origin) }),
-    });
-    assert.equal(finished.status, 200, await finished.clone().text());
-    const { redirectTo } = (await finished.json()) as { redirectTo: string };
-
-    const resumed = await fetch(`${a}${new URL(redirectTo).pathname}`, {
-      redirect: 'manual',
-      headers: { cookie: jar.header() },
-    });
-    const callback = new URL(resumed.headers.get('location')!);
-    assert.equal(`${callback.origin}${callback.pathname}`, redirectUri);
-    const code = callback.searchParams.get('code')!;
-    assert.ok(code);
-
-    const redeem = () =>
-      fetch(`${b}/oidc/token`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
-        },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: redirectUri,
-          code_verifier: verifier,
-        }),
-      });
+    const flowClient = { ...client, redirectUri };
+    const { code, verifier } = await signInForCode(
+      { start: a, finish: b },
+      flowClient,
+      authenticator,
+      rp,
+    );
+    const redeem = () => redeemCode(b, flowClient, code, verifier);
     const tokens = await redeem();
     assert.equal(tokens.status, 200, await tokens.clone().text());
     const { access_token: accessToken } = (await tokens.json()) as { access_token: string };
