@@ -87,6 +87,30 @@ export async function addOidcClient(
   };
 }
 
+export type RegisteredApp = {
+  clientId: string;
+  name: string;
+  public: boolean;
+  redirectUris: string[];
+  homeUrl: string | null;
+  createdAt: Date;
+  disabled: boolean;
+};
+
+/** Every registered app, for the console (never the secret's hash). */
+export async function listOidcClients(db: Db): Promise<RegisteredApp[]> {
+  const rows = await db.oidcClient.findMany({ orderBy: { name: 'asc' } });
+  return rows.map((row) => ({
+    clientId: row.id,
+    name: row.name,
+    public: row.secretHash === null,
+    redirectUris: JSON.parse(row.redirectUris) as string[],
+    homeUrl: row.homeUrl,
+    createdAt: row.createdAt,
+    disabled: row.disabledAt !== null,
+  }));
+}
+
 /**
  * The client as oidc-provider sees it. `client_secret` holds the stored hash: the provider requires
  * the property for client_secret_basic and only ever compares it through `clientSecretMatches`.

@@ -16,7 +16,8 @@ export type StaffAction =
   | 'recovery.request'
   | 'recovery.approve'
   | 'recovery.decide'
-  | 'reports.view';
+  | 'reports.view'
+  | 'app.register';
 
 /** The hire an action is about: their id and their manager's. */
 export type Subject = { userId: string; managerId: string | null };
@@ -30,6 +31,7 @@ const IT_ONLY: ReadonlySet<StaffAction> = new Set([
   'role.change',
   'passkey.revoke',
   'recovery.request',
+  'app.register',
 ]);
 
 /**
@@ -44,6 +46,7 @@ export const SENSITIVE: ReadonlySet<StaffAction> = new Set([
   'passkey.revoke',
   'recovery.request',
   'recovery.decide',
+  'app.register',
 ]);
 
 export function can(actor: Staff | null, action: StaffAction, subject?: Subject): boolean {
