@@ -627,6 +627,27 @@ const API: ApiRoute[] = [
   },
   {
     method: 'POST',
+    path: '/api/it/role-requests/[requestId]',
+    body: () => shaped({ decision: fc.constantFrom('approve', 'decline', 'withdraw', 'maybe') }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/apps',
+    body: () =>
+      shaped({
+        name: shortText,
+        redirectUris: fc.array(
+          fc.oneof(shortText, fc.constantFrom('https://app.example.com/cb', 'http://10.0.0.1/cb')),
+          { maxLength: 3 },
+        ),
+        public: fc.boolean(),
+        homeUrl: fc.oneof(shortText, fc.constant('https://app.example.com')),
+      }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
     path: '/api/recovery/[requestId]',
     body: () => shaped({ decision: fc.constantFrom('approve', 'decline', 'maybe') }),
     staff: 'manager',

@@ -23,6 +23,9 @@ const TABLES: Record<string, string> = {
   HrInboundEvent: '*',
   RecoveryRequest: '*',
   AttentionItem: '*',
+  RoleRequest: '*',
+  StaffSessionEnd: '*',
+  OidcClient: '*',
   OutboxMessage: '"id", "webhookId", "channel", "payload", "sealed", "userId", "createdAt"',
 };
 const ALL = Object.keys(TABLES);
@@ -38,6 +41,8 @@ const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
     tables: ALL,
   },
   { route: /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+|manager\/help)$/, tables: ALL },
+  // Signing out records the session as ended (a copied cookie must not outlive it).
+  { route: /^POST \/api\/auth\/signout$/, tables: ['StaffSessionEnd'] },
   // A server action: Firstkey's only one is "sign out everywhere", which moves the person's session epoch.
   { route: /^POST \/(it|manager)(\/.*)?$/, tables: ['User'] },
 ];
