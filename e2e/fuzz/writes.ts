@@ -22,6 +22,7 @@ const TABLES: Record<string, string> = {
   Passkey: '*',
   HrInboundEvent: '*',
   RecoveryRequest: '*',
+  RecoveryHandover: '*',
   AttentionItem: '*',
   OutboxMessage: '"id", "webhookId", "channel", "payload", "sealed", "userId", "createdAt"',
 };
@@ -37,7 +38,10 @@ const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
     route: /^POST \/api\/(enroll\/(peek|redeem|passkey\/verify)|passkeys\/authenticate\/verify)$/,
     tables: ALL,
   },
-  { route: /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+|manager\/help)$/, tables: ALL },
+  {
+    route: /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help)$/,
+    tables: ALL,
+  },
   // A server action: Firstkey's only one is "sign out everywhere", which moves the person's session epoch.
   { route: /^POST \/(it|manager)(\/.*)?$/, tables: ['User'] },
 ];

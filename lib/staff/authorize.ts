@@ -16,6 +16,7 @@ export type StaffAction =
   | 'recovery.request'
   | 'recovery.approve'
   | 'recovery.decide'
+  | 'recovery.handover'
   | 'reports.view';
 
 /** The hire an action is about: their id and their manager's. */
@@ -30,6 +31,7 @@ const IT_ONLY: ReadonlySet<StaffAction> = new Set([
   'role.change',
   'passkey.revoke',
   'recovery.request',
+  'recovery.handover',
 ]);
 
 /**
@@ -44,6 +46,8 @@ export const SENSITIVE: ReadonlySet<StaffAction> = new Set([
   'passkey.revoke',
   'recovery.request',
   'recovery.decide',
+  // Shows a live recovery link.
+  'recovery.handover',
 ]);
 
 export function can(actor: Staff | null, action: StaffAction, subject?: Subject): boolean {
