@@ -54,8 +54,11 @@ export function endOfDay(date: string, timeZone: string): Date {
   return new Date(startOfDay(next, timeZone).getTime() - 1);
 }
 
-/** A time as people read it, naming its zone: "1 Dec 2026, 23:59 CET". */
-export function formatInZone(instant: Date, timeZone: string): string {
+/**
+ * A time as people read it, naming its zone: "1 Dec 2026, 23:59 CET". Without a zone, the runtime's
+ * own (the hire's laptop, in their browser).
+ */
+export function formatInZone(instant: Date, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-GB', {
     day: 'numeric',
     month: 'short',
