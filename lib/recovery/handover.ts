@@ -50,7 +50,12 @@ export async function waitingHandover(
   const handover = await db.recoveryHandover.findFirst({
     where: {
       expiresAt: { gt: at },
-      recoveryRequest: { userId: input.userId, requestedById: input.requester.id },
+      recoveryRequest: {
+        userId: input.userId,
+        requestedById: input.requester.id,
+        // A link revoked or reissued since (or already used) is nothing to hand over.
+        bridgeToken: { consumedAt: null, revokedAt: null },
+      },
     },
     orderBy: { createdAt: 'desc' },
   });
@@ -80,15 +85,24 @@ export async function takeRecoveryHandover(
   return writeTransaction(db, async (tx) => {
     const handover = await tx.recoveryHandover.findUnique({
       where: { recoveryRequestId: input.requestId },
-      include: { recoveryRequest: { select: { userId: true, requestedById: true } } },
+      include: {
+        recoveryRequest: {
+          select: {
+            userId: true,
+            requestedById: true,
+            bridgeToken: { select: { consumedAt: true, revokedAt: true } },
+          },
+        },
+      },
     });
-    if (!handover || handover.expiresAt <= at) {
+    const link = handover?.recoveryRequest.bridgeToken;
+    if (!handover || handover.expiresAt <= at || !link || link.consumedAt || link.revokedAt) {
       if (handover) await tx.recoveryHandover.delete({ where: { id: handover.id } });
       return {
         ok: false as const,
         reason: 'unknown_request' as const,
         message:
-          'No recovery link is waiting here: it was already shown, pushed to the laptop, or it expired',
+          'No recovery link is waiting here: it was already shown, pushed to the laptop, revoked, or it expired',
       };
     }
     if (handover.recoveryRequest.requestedById !== staff.id)

@@ -6,6 +6,8 @@ import { POST as decideRoute } from '@/app/api/recovery/[requestId]/route';
 import { POST as handoverRoute } from '@/app/api/recovery/[requestId]/handover/route';
 import { hashSecret } from '@/lib/crypto';
 import { db } from '@/lib/db';
+import { revokeOpenLink } from '@/lib/enrollment/issue-link';
+import { waitingHandover } from '@/lib/recovery/handover';
 import { registerDevice } from '@/lib/hires/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import { FRESH_ASSERTION } from '@/lib/staff/policy';
@@ -249,6 +251,28 @@ describe('two-person recovery', async () => {
         where: { userId: hire.id, action: 'recovery_link_handed_over' },
       }),
       1,
+    );
+  });
+
+  test('a recovery link revoked before it was handed over is no longer offered or shown', async () => {
+    const hire = await person({ manager: manager.employeeId, device: true });
+    const asked = await ask(itA, hire);
+    assert.equal((await decide(itB, asked.requestId!, 'approve')).status, 200);
+    assert.ok(await waitingHandover(db(), { userId: hire.id, requester: itA }, new Date()));
+    await revokeOpenLink(
+      db(),
+      { userId: hire.id, reason: 'approved by mistake' },
+      { actor: { type: 'user', id: itA.id }, at: new Date() },
+    );
+    assert.equal(
+      await waitingHandover(db(), { userId: hire.id, requester: itA }, new Date()),
+      null,
+    );
+    const taken = await takeHandover(itA, asked.requestId!);
+    assert.deepEqual([taken.status, taken.body.url], [404, undefined]);
+    assert.equal(
+      await db().recoveryHandover.count({ where: { recoveryRequestId: asked.requestId! } }),
+      0,
     );
   });
 
