@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { decode, encode } from 'next-auth/jwt';
 import AxeBuilder from '@axe-core/playwright';
+import { Webhook } from 'standardwebhooks';
 import { SESSION_COOKIE } from '../lib/staff/cookies';
 import {
   addVirtualAuthenticator,
@@ -18,6 +19,8 @@ import {
   today,
   type Hire,
 } from './fixtures';
+import type { ReceivedWebhook } from './hr-receiver';
+import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
 test.describe.configure({ mode: 'serial' });
@@ -51,6 +54,22 @@ async function signedInAs(
   await enroll(page, (await invite(hire)).url);
   await signIn(page);
   return { context, page };
+}
+
+/** The links the MDM received for this person, oldest first (e2e/hr-receiver.ts records them). */
+async function mdmPushes(employeeId: string) {
+  const all = (await (
+    await fetch(`${process.env.FIRSTKEY_E2E_RECEIVER}/received`)
+  ).json()) as ReceivedWebhook[];
+  return all
+    .filter((message) => message.channel === 'mdm')
+    .map(
+      (message) =>
+        new Webhook(E2E_WEBHOOK_SECRETS.mdm).verify(message.body, message.headers) as {
+          data: { employeeId: string; url?: string };
+        },
+    )
+    .filter((body) => body.data.employeeId === employeeId);
 }
 
 async function itConsole(browser: Browser, name: string) {
@@ -254,6 +273,27 @@ test('revoking a link shows the hire the cancelled page; reissuing works; both a
   await Promise.all([hireContext.close(), context.close()]);
 });
 
+test('each issued link records the reason typed for it, not the previous one', async ({
+  browser,
+}) => {
+  const { context, page } = await itConsole(browser, 'Rhea Reasoner');
+  const hire = await createHire({ name: 'Remy Reissued' });
+  await page.goto(`/it/hires/${hire.employeeId}`);
+  const issueForm = page.getByRole('form', { name: 'Issue link' });
+  await issueForm.getByLabel('Reason').fill('Laptop handed over at the desk');
+  await issueForm.getByRole('button', { name: 'Issue link' }).click();
+  await expect(page.getByTestId('issued-link')).toBeVisible();
+  // The form starts empty again: a reissue must not silently carry the first link's reason.
+  await expect(issueForm.getByLabel('Reason')).toHaveValue('');
+  await issueForm.getByLabel('Reason').fill('Hire closed the tab before enrolling');
+  await issueForm.getByRole('button', { name: 'Reissue link' }).click();
+  const issued = page.locator('li[data-action="link_issued"]');
+  await expect(issued).toHaveCount(2);
+  await expect(issued.first()).toContainText('Hire closed the tab before enrolling');
+  await expect(issued.nth(1)).toContainText('Laptop handed over at the desk');
+  await context.close();
+});
+
 test('recovery needs two people: one IT member asks, another approves, and the link works on the hire\u2019s laptop', async ({
   browser,
 }) => {
@@ -275,8 +315,25 @@ test('recovery needs two people: one IT member asks, another approves, and the l
 
   const approver = await itConsole(browser, 'Bo Approver');
   await approver.page.goto(`/it/hires/${hire.employeeId}`);
+  const pushedBefore = (await mdmPushes(hire.employeeId)).length;
   await approver.page.getByRole('button', { name: 'Approve recovery' }).click();
-  const url = (await approver.page.getByTestId('recovery-link').textContent())!.trim();
+  // The approver never sees the link: with the MDM configured (as in these tests) it goes to the laptop.
+  await expect(approver.page.getByRole('status')).toHaveText(
+    `Approved. The new link was pushed to the laptop ${hire.device.serial}.`,
+  );
+  await expect(approver.page.getByTestId('recovery-link')).toHaveCount(0);
+  await expect(approver.page.locator('body')).not.toContainText('/enroll#');
+
+  // The MDM receives the recovery link (the outbox worker runs every 2 s).
+  await expect
+    .poll(async () => (await mdmPushes(hire.employeeId)).length, { timeout: 10_000 })
+    .toBe(pushedBefore + 1);
+  const url = (await mdmPushes(hire.employeeId)).at(-1)!.data.url!;
+  const stranger = await contextWithCertificate(browser, await strayDevice('recovery'));
+  const strangerPage = await stranger.newPage();
+  await strangerPage.goto(url);
+  await expect(heading(strangerPage)).toHaveText(/only on the laptop/);
+  await stranger.close();
 
   await enroll(hirePage, url);
   expect(

@@ -14,6 +14,15 @@ describe('configuration', () => {
     assert.equal(config.deviceCertMode, 'direct');
   });
 
+  test('the time zone: UTC unless named; an unknown zone refuses to start, naming what it got', () => {
+    assert.equal(loadEnv({}).timeZone, 'UTC');
+    assert.equal(loadEnv({ FIRSTKEY_TIME_ZONE: 'Europe/Berlin' }).timeZone, 'Europe/Berlin');
+    assert.throws(
+      () => loadEnv({ FIRSTKEY_TIME_ZONE: 'Europe/Atlantis' }),
+      /FIRSTKEY_TIME_ZONE must be an IANA time zone such as "Europe\/Berlin"; got "Europe\/Atlantis"/,
+    );
+  });
+
   test('proxy mode without the shared secret refuses to start', () => {
     assert.throws(
       () => loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy' }),

@@ -1,6 +1,7 @@
 import 'server-only';
 import path from 'node:path';
 import { z } from 'zod';
+import { isTimeZone } from '@/lib/time/zone';
 
 // Every environment variable Firstkey reads, parsed once. README "Configuration" mirrors this list.
 const WebhookSecret = z
@@ -68,6 +69,14 @@ const EnvSchema = z.object({
       'FIRSTKEY_OUTBOX_KEY must be 32 bytes, base64url-encoded',
     )
     .optional(),
+  /** The organisation's IANA time zone: a start date is a day there, and times shown name it. */
+  FIRSTKEY_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, {
+      error: (issue) =>
+        `FIRSTKEY_TIME_ZONE must be an IANA time zone such as "Europe/Berlin"; got "${String(issue.input)}"`,
+    })
+    .default('UTC'),
   /** `off` stops this instance from delivering outbound webhooks (another instance does). */
   FIRSTKEY_OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
   /** Signs staff session cookies. Without it, one is generated into the data folder (single instance). */
@@ -116,6 +125,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     proxyCertHeader: raw.FIRSTKEY_PROXY_CERT_HEADER,
     sessionSecret: raw.NEXTAUTH_SECRET ?? null,
     outboxKey: raw.FIRSTKEY_OUTBOX_KEY ?? null,
+    timeZone: raw.FIRSTKEY_TIME_ZONE,
     outboxWorker: raw.FIRSTKEY_OUTBOX_WORKER === 'on',
     hrWebhookSecrets: raw.FIRSTKEY_HR_WEBHOOK_SECRET ?? [],
     hrStatus: raw.FIRSTKEY_HR_STATUS_URL

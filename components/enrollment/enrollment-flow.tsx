@@ -10,6 +10,7 @@ import {
 } from '@simplewebauthn/browser';
 import { ENROLLMENT_PROBLEMS, type EnrollmentProblemCode } from '@/lib/enrollment/messages';
 import { EnrollmentProblem } from '@/components/enrollment/enrollment-problem';
+import { formatInZone } from '@/lib/time/zone';
 import { EnrollmentReady } from '@/components/enrollment/enrollment-ready';
 import { TOKEN_PATTERN } from '@/lib/enrollment/token-shape';
 
@@ -241,7 +242,7 @@ export function EnrollmentFlow() {
           </ol>
           <p className="mt-4 text-sm text-slate-600">
             This link works once, only on this laptop. It is valid until{' '}
-            {new Date(view.expiresAt).toLocaleString()}.
+            {formatInZone(new Date(view.expiresAt))}.
           </p>
           <button
             type="button"

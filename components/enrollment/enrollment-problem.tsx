@@ -1,5 +1,6 @@
 import type { RefObject } from 'react';
 import { ENROLLMENT_PROBLEMS, type EnrollmentProblemCode } from '@/lib/enrollment/messages';
+import { formatInZone } from '@/lib/time/zone';
 
 const EXTRA: Record<'unsupported' | 'network', { title: string; message: string }> = {
   unsupported: {
@@ -43,7 +44,7 @@ export function EnrollmentProblem({
       <p className="mt-3 text-lg text-slate-800">{text.message}</p>
       {validFrom && (
         <p className="mt-2 text-slate-800">
-          It becomes active on {new Date(validFrom).toLocaleString()}.
+          It becomes active on {formatInZone(new Date(validFrom))}.
         </p>
       )}
       {retryAfterSeconds !== undefined && (

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { approvedMessage, type HandoverJson } from '@/components/staff/handover-message';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 
@@ -30,7 +31,7 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
   }
 
   async function decide(decision: 'approve' | 'decline') {
-    const result = await staffRequest<{ decision: string }>(
+    const result = await staffRequest<{ decision: string; handover?: HandoverJson }>(
       `/api/recovery/${pendingRecovery!.id}`,
       { decision },
     );
@@ -39,8 +40,8 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
         ? {
             tone: 'ok',
             text:
-              result.body.decision === 'approved'
-                ? 'Recovery approved: IT can now hand over the new link.'
+              result.body.decision === 'approved' && result.body.handover
+                ? approvedMessage(result.body.handover)
                 : 'Recovery declined.',
           }
         : { tone: 'error', text: result.message },

@@ -1,8 +1,10 @@
 import Link from 'next/link';
 import { ResolveButton } from '@/components/staff/resolve-button';
 import type { AttentionPanel as Panel } from '@/lib/console/attention';
+import { env } from '@/lib/env';
+import { formatInZone } from '@/lib/time/zone';
 
-const when = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+const when = (date: Date) => formatInZone(date, env().timeZone);
 
 function Group({
   title,

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 import type { Offer } from '@/lib/console/hire-detail';
+import { formatInZone } from '@/lib/time/zone';
 
 type IssuedLink = {
   url: string;
@@ -13,13 +14,21 @@ type IssuedLink = {
   deviceSerial: string;
   qrSvg: string;
 };
-type Props = { employeeId: string; hasDevice: boolean; hasOpenLink: boolean; issueLink: Offer };
+type Props = {
+  employeeId: string;
+  hasDevice: boolean;
+  hasOpenLink: boolean;
+  issueLink: Offer;
+  /** The organisation's time zone: times shown name it. */
+  timeZone: string;
+};
 
+/** `0`: the default window (72 h, and always through the end of the start day). */
 const TTL_CHOICES = [
   { label: '15 minutes', minutes: 15 },
   { label: '1 hour', minutes: 60 },
   { label: '24 hours', minutes: 24 * 60 },
-  { label: '72 hours (default)', minutes: 72 * 60 },
+  { label: '72 hours, through the start day (default)', minutes: 0 },
   { label: '7 days', minutes: 7 * 24 * 60 },
   { label: '14 days', minutes: 14 * 24 * 60 },
 ];
@@ -29,29 +38,38 @@ const button =
   'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
 
 /** The IT actions on a hire's page: device, link (shown once, with a QR code), revoke. */
-export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: Props) {
+export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink, timeZone }: Props) {
   const router = useRouter();
   const base = `/api/it/hires/${encodeURIComponent(employeeId)}`;
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [link, setLink] = useState<IssuedLink | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function run<T>(path: string, body: unknown, done: (result: T) => string) {
+  /** Sends one action; on success the form is emptied, so the next submission records only what is typed then. */
+  async function run<T>(
+    form: HTMLFormElement,
+    path: string,
+    body: unknown,
+    done: (result: T) => string,
+  ) {
     setBusy(true);
     setMessage(null);
     const result = await staffRequest<T>(path, body);
     setBusy(false);
     if (!result.ok) return setMessage({ tone: 'error', text: result.message });
+    form.reset();
     setMessage({ tone: 'ok', text: done(result.body) });
     router.refresh();
   }
 
   async function onDevice(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const element = event.currentTarget;
+    const form = new FormData(element);
     const file = form.get('certificate');
     const certificatePem = file instanceof File && file.size > 0 ? await file.text() : '';
     await run<{ serial: string; replaced: string | null }>(
+      element,
       `${base}/device`,
       { serial: String(form.get('serial') ?? ''), certificatePem },
       (device) =>
@@ -63,10 +81,16 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: P
 
   async function onIssue(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const element = event.currentTarget;
+    const form = new FormData(element);
+    const ttlMinutes = Number(form.get('ttl'));
     await run<IssuedLink>(
+      element,
       `${base}/links`,
-      { ttlMinutes: Number(form.get('ttl')), reason: String(form.get('reason') ?? '') },
+      {
+        ...(ttlMinutes > 0 ? { ttlMinutes } : {}),
+        reason: String(form.get('reason') ?? ''),
+      },
       (issued) => {
         setLink(issued);
         return 'Link issued. It is shown only once: hand it over now.';
@@ -76,8 +100,10 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: P
 
   async function onRevoke(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const element = event.currentTarget;
+    const form = new FormData(element);
     await run<{ revoked: number }>(
+      element,
       `${base}/links/revoke`,
       { reason: String(form.get('reason') ?? '') },
       () => {
@@ -105,8 +131,8 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: P
             {link.url}
           </p>
           <p className="mt-1 text-sm text-slate-700">
-            Valid {new Date(link.notBefore).toLocaleString()} –{' '}
-            {new Date(link.expiresAt).toLocaleString()}. Firstkey never emails it.
+            Valid {formatInZone(new Date(link.notBefore), timeZone)} –{' '}
+            {formatInZone(new Date(link.expiresAt), timeZone)}. Firstkey never emails it.
           </p>
           <div className="mt-3 flex flex-wrap items-start gap-4">
             <button
@@ -151,7 +177,7 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: P
           {issueLink.why && <p className="text-sm text-slate-700">{issueLink.why}</p>}
           <label className="block text-sm">
             Valid for
-            <select name="ttl" defaultValue={72 * 60} className={field}>
+            <select name="ttl" defaultValue={0} className={field}>
               {TTL_CHOICES.map((choice) => (
                 <option key={choice.minutes} value={choice.minutes}>
                   {choice.label}
@@ -165,7 +191,7 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink }: P
               name="reason"
               required
               minLength={3}
-              defaultValue={hasOpenLink ? '' : 'First link'}
+              placeholder={hasOpenLink ? 'Why a new link?' : 'First link'}
               className={field}
             />
           </label>

@@ -2,10 +2,12 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { approvedMessage, type HandoverJson } from '@/components/staff/handover-message';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 import type { Offer } from '@/lib/console/hire-detail';
 import { RequestDecision } from '@/components/staff/request-decision';
+import { formatInZone } from '@/lib/time/zone';
 
 type Pending = {
   id: string;
@@ -15,24 +17,39 @@ type Pending = {
   createdAt: string;
   revokePasskeys: boolean;
 };
-type Approved = { url: string; expiresAt: string; deviceSerial: string; qrSvg: string };
+/** An approved recovery link waiting for this IT member (who asked for it) to hand over. */
+type Waiting = { requestId: string; deviceSerial: string; expiresAt: string };
+type HandedOver = {
+  url: string;
+  notBefore: string;
+  expiresAt: string;
+  deviceSerial: string;
+  qrSvg: string;
+};
 
 const button =
   'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
 
-/** Two-person recovery: request it here; a second person approves it (with a fresh passkey prompt). */
+/**
+ * Two-person recovery: request it here; a second person approves it (with a fresh passkey prompt);
+ * the one who asked then hands the new link over — shown to them once — unless the MDM pushed it.
+ */
 export function RecoveryPanel({
   employeeId,
   pending,
   request,
+  waiting,
+  timeZone,
 }: {
   employeeId: string;
   pending: Pending[];
   request: Offer;
+  waiting: Waiting | null;
+  timeZone: string;
 }) {
   const router = useRouter();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
-  const [approved, setApproved] = useState<Approved | null>(null);
+  const [handedOver, setHandedOver] = useState<HandedOver | null>(null);
 
   async function onRequest(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -53,17 +70,29 @@ export function RecoveryPanel({
   }
 
   async function decide(id: string, decision: 'approve' | 'decline' | 'withdraw') {
-    const result = await staffRequest<Approved & { decision: string }>(`/api/recovery/${id}`, {
-      decision,
-    });
+    const result = await staffRequest<{ decision: string; handover?: HandoverJson }>(
+      `/api/recovery/${id}`,
+      { decision },
+    );
     if (!result.ok) return setMessage({ tone: 'error', text: result.message });
-    if (result.body.decision === 'approved') setApproved(result.body);
-    const done = {
-      approved: 'Approved: the recovery link is shown once below.',
-      declined: 'Declined.',
-      withdrawn: 'Request withdrawn.',
-    };
-    setMessage({ tone: 'ok', text: done[result.body.decision as keyof typeof done] ?? 'Done.' });
+    const done = { declined: 'Declined.', withdrawn: 'Request withdrawn.' };
+    setMessage({
+      tone: 'ok',
+      text: result.body.handover
+        ? approvedMessage(result.body.handover)
+        : (done[result.body.decision as keyof typeof done] ?? 'Done.'),
+    });
+    router.refresh();
+  }
+
+  async function takeHandover(requestId: string) {
+    const result = await staffRequest<HandedOver>(`/api/recovery/${requestId}/handover`, {});
+    if (!result.ok) return setMessage({ tone: 'error', text: result.message });
+    setHandedOver(result.body);
+    setMessage({
+      tone: 'ok',
+      text: 'The new link is shown only once: hand it over now. It is no longer stored anywhere.',
+    });
     router.refresh();
   }
 
@@ -76,20 +105,52 @@ export function RecoveryPanel({
         Recovery (two people)
       </h2>
       <Notice message={message} />
-      {approved && (
+      {waiting && !handedOver && (
         <div className="mt-4 rounded-lg border-2 border-brand-600 p-4">
           <p className="font-semibold">
-            Recovery link for laptop {approved.deviceSerial} — works only there, once.
+            The recovery you asked for was approved. Its new link, for the laptop{' '}
+            {waiting.deviceSerial}, is waiting for you to hand over until{' '}
+            {formatInZone(new Date(waiting.expiresAt), timeZone)}.
+          </p>
+          <p className="mt-1 text-sm text-slate-700">
+            It is shown once; after that only a new recovery can produce another.
+          </p>
+          <button
+            type="button"
+            className={`${button} mt-3`}
+            onClick={() => void takeHandover(waiting.requestId)}
+          >
+            Show the new link
+          </button>
+        </div>
+      )}
+      {handedOver && (
+        <div className="mt-4 rounded-lg border-2 border-brand-600 p-4" aria-label="Recovery link">
+          <p className="font-semibold">
+            Open this link on the laptop {handedOver.deviceSerial} — it works only there, once.
           </p>
           <p className="mt-2 break-all font-mono text-sm" data-testid="recovery-link">
-            {approved.url}
+            {handedOver.url}
           </p>
-          <div
-            className="mt-3 h-48 w-48"
-            role="img"
-            aria-label="QR code of the recovery link"
-            dangerouslySetInnerHTML={{ __html: approved.qrSvg }}
-          />
+          <p className="mt-1 text-sm text-slate-700">
+            Valid {formatInZone(new Date(handedOver.notBefore), timeZone)} –{' '}
+            {formatInZone(new Date(handedOver.expiresAt), timeZone)}. Firstkey never emails it.
+          </p>
+          <div className="mt-3 flex flex-wrap items-start gap-4">
+            <button
+              type="button"
+              className={button}
+              onClick={() => void navigator.clipboard.writeText(handedOver.url)}
+            >
+              Copy link
+            </button>
+            <div
+              className="h-48 w-48"
+              role="img"
+              aria-label="QR code of the recovery link, for the laptop's camera"
+              dangerouslySetInnerHTML={{ __html: handedOver.qrSvg }}
+            />
+          </div>
         </div>
       )}
       {pending.length > 0 && (

@@ -22,6 +22,7 @@ const TABLES: Record<string, string> = {
   Passkey: '*',
   HrInboundEvent: '*',
   RecoveryRequest: '*',
+  RecoveryHandover: '*',
   AttentionItem: '*',
   RoleRequest: '*',
   StaffSessionEnd: '*',
@@ -40,7 +41,10 @@ const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
     route: /^POST \/api\/(enroll\/(peek|redeem|passkey\/verify)|passkeys\/authenticate\/verify)$/,
     tables: ALL,
   },
-  { route: /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+|manager\/help)$/, tables: ALL },
+  {
+    route: /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help)$/,
+    tables: ALL,
+  },
   // Signing out records the session as ended (a copied cookie must not outlive it).
   { route: /^POST \/api\/auth\/signout$/, tables: ['StaffSessionEnd'] },
   // A server action: Firstkey's only one is "sign out everywhere", which moves the person's session epoch.

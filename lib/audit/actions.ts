@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'recovery_declined',
   'recovery_withdrawn',
   'recovery_voided',
+  'recovery_link_handed_over',
   // Help and HR
   'help_requested',
   'help_resolved',

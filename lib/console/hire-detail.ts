@@ -2,6 +2,7 @@ import 'server-only';
 import type { Db } from '@/lib/db';
 import { linkRefusal } from '@/lib/enrollment/issue-link';
 import { isOpenLink } from '@/lib/enrollment/open-link';
+import { waitingHandover } from '@/lib/recovery/handover';
 import { recoveryRequestRefusal } from '@/lib/recovery/recovery';
 import { providerName } from '@/lib/passkeys/providers';
 
@@ -69,6 +70,8 @@ export async function hireDetail(
     hasOpenLink: user.bridgeTokens.some((link) => isOpenLink(link, at)),
     pendingRecoveries: user.recoveryRequests,
     pendingRoleRequests: user.roleRequests,
+    /** An approved recovery link the viewer asked for, waiting for them to hand over (no URL here). */
+    recoveryHandover: await waitingHandover(db, { userId: user.id, requester: context.viewer }, at),
     timeline: timeline.map((event) => ({
       ...event,
       details: JSON.parse(event.details) as Record<string, unknown>,

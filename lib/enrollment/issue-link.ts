@@ -7,6 +7,8 @@ import { LINK_TTL, LINK_VALID_BEFORE_START } from '@/lib/enrollment/policy';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { hashSecret } from '@/lib/crypto';
 import { enrollmentUrl, newToken } from '@/lib/enrollment/token';
+import { env } from '@/lib/env';
+import { endOfDay, startOfDay } from '@/lib/time/zone';
 
 export type LinkPurpose = 'enrollment' | 'bootstrap' | 'recovery';
 
@@ -26,6 +28,8 @@ export type IssuedLink = {
   notBefore: Date;
   linkId: string;
   deviceSerial: string;
+  /** Whether the link was also queued for the MDM to show on the laptop. */
+  pushed: boolean;
 };
 
 export type IssueLinkResult =
@@ -37,8 +41,9 @@ export type IssueLinkResult =
       message: string;
     };
 
-function defaultNotBefore(startDate: string): Date {
-  return new Date(new Date(`${startDate}T00:00:00Z`).getTime() - LINK_VALID_BEFORE_START);
+/** 3 days before the start day begins in the organisation's zone. */
+function defaultNotBefore(startDate: string, timeZone: string): Date {
+  return new Date(startOfDay(startDate, timeZone).getTime() - LINK_VALID_BEFORE_START);
 }
 
 function describeTtl(ms: number): string {
@@ -97,9 +102,17 @@ export function linkRefusal(
 export async function issueLink(
   db: DbOrTx,
   input: IssueLinkInput,
-  context: { actor: Actor; at: Date; origin: string; request?: RequestContext },
+  context: {
+    actor: Actor;
+    at: Date;
+    origin: string;
+    request?: RequestContext;
+    /** The zone the start date is a day in; the organisation's (`FIRSTKEY_TIME_ZONE`) unless given. */
+    timeZone?: string;
+  },
 ): Promise<IssueLinkResult> {
   const { at, actor } = context;
+  const timeZone = context.timeZone ?? env().timeZone;
   const purpose = input.purpose ?? 'enrollment';
   const ttlMs = input.ttlMs ?? (purpose === 'bootstrap' ? LINK_TTL.bootstrap : LINK_TTL.default);
   if (purpose !== 'bootstrap' && (ttlMs < LINK_TTL.min || ttlMs > LINK_TTL.max)) {
@@ -128,9 +141,16 @@ export async function issueLink(
   // Valid from the requested time, or (for a joiner's first link) from 3 days before their start
   // date, never earlier than now; the lifetime counts from then, so an early invite is not wasted.
   const requested =
-    input.notBefore ?? (purpose === 'enrollment' ? defaultNotBefore(user.startDate) : at);
+    input.notBefore ?? (purpose === 'enrollment' ? defaultNotBefore(user.startDate, timeZone) : at);
   const notBefore = requested > at ? requested : at;
-  const expiresAt = new Date(notBefore.getTime() + ttlMs);
+  // Without a lifetime chosen by IT, the link also lasts to the end of the start day in the
+  // organisation's zone: a hire who opens it on the morning of day one is never turned away.
+  const lifetimeEnd = notBefore.getTime() + ttlMs;
+  const expiresAt = new Date(
+    input.ttlMs === undefined && purpose !== 'bootstrap'
+      ? Math.max(lifetimeEnd, endOfDay(user.startDate, timeZone).getTime())
+      : lifetimeEnd,
+  );
 
   const token = newToken();
   const link = await inTransaction(db, async (tx) => {
@@ -187,17 +207,16 @@ export async function issueLink(
     });
     // With an MDM configured, the link also goes straight to the laptop (never to an inbox).
     const url = enrollmentUrl(context.origin, token);
-    if (
-      await enqueueLinkPush(tx, {
-        userId: user.id,
-        employeeId: user.employeeId,
-        deviceSerial: device.serial,
-        url,
-        notBefore,
-        expiresAt,
-        at,
-      })
-    ) {
+    const pushed = await enqueueLinkPush(tx, {
+      userId: user.id,
+      employeeId: user.employeeId,
+      deviceSerial: device.serial,
+      url,
+      notBefore,
+      expiresAt,
+      at,
+    });
+    if (pushed) {
       await appendAudit(tx, {
         at,
         actor,
@@ -207,7 +226,7 @@ export async function issueLink(
         details: { deviceSerial: device.serial },
       });
     }
-    return created;
+    return { id: created.id, pushed };
   });
   if (!link)
     return {
@@ -222,6 +241,7 @@ export async function issueLink(
     notBefore,
     linkId: link.id,
     deviceSerial: device.serial,
+    pushed: link.pushed,
   };
 }
 

@@ -11,6 +11,7 @@ import { hashSecret } from '@/lib/crypto';
 import { addHire } from '@/lib/hires/add-hire';
 import { hireStatuses } from '@/lib/hires/status';
 import { deviceCertificate } from '@/lib/testing/certificates';
+import { formatInZone } from '@/lib/time/zone';
 
 const ORIGIN = 'https://localhost:3443';
 const actor = { type: 'cli' } as const;
@@ -165,6 +166,67 @@ describe('issuing links', () => {
       (await peekLink(db(), { token: tokenOf(second.url), peer: h.peer, request, at })).ok,
       false,
     );
+  });
+});
+
+describe('the start day in the organisation\u2019s time zone', () => {
+  // HR sends the joiner a week ahead; the hire starts on 1 December wherever the organisation is.
+  const issuedAt = new Date('2026-11-24T09:00:00Z');
+  const cases = [
+    // 07:00 and 22:30 on 1 December, Berlin (CET, UTC+1) and Los Angeles (PST, UTC−8).
+    { timeZone: 'Europe/Berlin', morning: '2026-12-01T06:00:00Z', evening: '2026-12-01T21:30:00Z' },
+    {
+      timeZone: 'America/Los_Angeles',
+      morning: '2026-12-01T15:00:00Z',
+      evening: '2026-12-02T06:30:00Z',
+    },
+  ];
+  for (const { timeZone, morning, evening } of cases) {
+    for (const [moment, when] of [
+      ['morning', morning],
+      ['evening', evening],
+    ] as const) {
+      test(`a hire in ${timeZone} can redeem their early link on the ${moment} of their start day`, async () => {
+        const h = await hire({ startDate: '2026-12-01' });
+        const link = await issueLink(
+          db(),
+          { employeeId: h.employeeId },
+          { actor, at: issuedAt, origin: ORIGIN, timeZone },
+        );
+        assert.ok(link.ok);
+        const result = await redeemLink(db(), {
+          token: tokenOf(link.url),
+          peer: h.peer,
+          request,
+          at: new Date(when),
+        });
+        assert.equal(result.ok ? 'ok' : result.reason, 'ok');
+      });
+    }
+  }
+
+  test('the default window ends at the last moment of the start day there, named in its zone', async () => {
+    const h = await hire({ startDate: '2026-12-01' });
+    const link = await issueLink(
+      db(),
+      { employeeId: h.employeeId },
+      { actor, at: issuedAt, origin: ORIGIN, timeZone: 'Europe/Berlin' },
+    );
+    assert.ok(link.ok);
+    assert.equal(link.notBefore.toISOString(), '2026-11-27T23:00:00.000Z');
+    assert.equal(link.expiresAt.toISOString(), '2026-12-01T22:59:59.999Z');
+    assert.equal(formatInZone(link.expiresAt, 'Europe/Berlin'), '1 Dec 2026, 23:59 CET');
+  });
+
+  test('a lifetime IT chose is kept as chosen', async () => {
+    const h = await hire({ startDate: '2026-12-01' });
+    const link = await issueLink(
+      db(),
+      { employeeId: h.employeeId, ttlMs: LINK_TTL.min },
+      { actor, at: issuedAt, origin: ORIGIN, timeZone: 'Europe/Berlin' },
+    );
+    assert.ok(link.ok);
+    assert.equal(link.expiresAt.getTime() - link.notBefore.getTime(), LINK_TTL.min);
   });
 });
 

@@ -3,7 +3,11 @@ import { describe, test } from 'node:test';
 import { POST as redeem } from '@/app/api/enroll/redeem/route';
 import { POST as requestRoute } from '@/app/api/it/hires/[employeeId]/recovery/route';
 import { POST as decideRoute } from '@/app/api/recovery/[requestId]/route';
+import { POST as handoverRoute } from '@/app/api/recovery/[requestId]/handover/route';
+import { hashSecret } from '@/lib/crypto';
 import { db } from '@/lib/db';
+import { revokeOpenLink } from '@/lib/enrollment/issue-link';
+import { waitingHandover } from '@/lib/recovery/handover';
 import { registerDevice } from '@/lib/hires/register-device';
 import { addHire } from '@/lib/hires/add-hire';
 import { FRESH_ASSERTION } from '@/lib/staff/policy';
@@ -82,7 +86,23 @@ async function decide(
   });
   return {
     status: response.status,
-    body: (await response.json()) as { url?: string; decision?: string; error?: { code: string } },
+    body: (await response.json()) as {
+      url?: string;
+      decision?: string;
+      handover?: { to: string; requester?: string; deviceSerial: string };
+      error?: { code: string };
+    },
+  };
+}
+
+/** The approved link, as the IT member `who` takes it to hand it over. */
+async function takeHandover(who: { id: string }, requestId: string) {
+  const response = await handoverRoute(post(await cookie(who.id), {}), {
+    params: Promise.resolve({ requestId }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { url?: string; qrSvg?: string; error?: { code: string } },
   };
 }
 
@@ -138,7 +158,8 @@ describe('two-person recovery', async () => {
     const asked = await ask(itA, hire);
     const approved = await decide(itB, asked.requestId!, 'approve');
     assert.equal(approved.status, 200);
-    assert.match(approved.body.url ?? '', /\/enroll#[A-Za-z0-9_-]{43}$/);
+    const handedOver = await takeHandover(itA, asked.requestId!);
+    assert.match(handedOver.body.url ?? '', /\/enroll#[A-Za-z0-9_-]{43}$/);
     assert.ok(
       (await db().passkey.findUniqueOrThrow({ where: { credentialId: `lost-${hire.id}` } }))
         .revokedAt,
@@ -149,7 +170,7 @@ describe('two-person recovery', async () => {
       'invited',
     );
 
-    const token = new URL(approved.body.url!).hash.slice(1);
+    const token = new URL(handedOver.body.url!).hash.slice(1);
     const stranger = await deviceCertificate('thief');
     assert.equal(
       (
@@ -189,6 +210,70 @@ describe('two-person recovery', async () => {
       'link_issued',
     ])
       assert.ok(actions.includes(action), action);
+  });
+
+  test('the approver never receives the link: it waits, sealed, for the IT member who asked, shown to them once', async () => {
+    const hire = await person({ manager: manager.employeeId, device: true });
+    const asked = await ask(itA, hire);
+    const approved = await decide(manager, asked.requestId!, 'approve');
+    assert.equal(approved.status, 200);
+    assert.equal(approved.body.url, undefined);
+    const { to, requester, deviceSerial } = approved.body.handover!;
+    assert.deepEqual(
+      { to, requester, deviceSerial },
+      { to: 'requester', requester: 'Person 1', deviceSerial: `SN-${hire.employeeId}` },
+    );
+    assert.doesNotMatch(JSON.stringify(approved.body), /enroll#/);
+
+    // Stored sealed: the token is nowhere in the database in clear.
+    const stored = await db().recoveryHandover.findUniqueOrThrow({
+      where: { recoveryRequestId: asked.requestId! },
+    });
+    assert.doesNotMatch(stored.sealedUrl, /enroll/);
+    const link = await db().bridgeToken.findFirstOrThrow({ where: { userId: hire.id } });
+    assert.equal(stored.expiresAt.getTime(), link.expiresAt.getTime());
+
+    // Neither the approver nor another IT member can take it.
+    for (const other of [manager, itB]) {
+      const refused = await takeHandover(other, asked.requestId!);
+      assert.notEqual(refused.status, 200);
+      assert.equal(refused.body.url, undefined);
+    }
+    const first = await takeHandover(itA, asked.requestId!);
+    assert.equal(first.status, 200);
+    assert.match(first.body.url ?? '', /\/enroll#[A-Za-z0-9_-]{43}$/);
+    assert.match(first.body.qrSvg ?? '', /<svg/);
+    assert.equal(hashSecret(new URL(first.body.url!).hash.slice(1)), link.tokenHash);
+    const again = await takeHandover(itA, asked.requestId!);
+    assert.deepEqual([again.status, again.body.error?.code], [404, 'unknown_request']);
+    assert.equal(
+      await db().auditEvent.count({
+        where: { userId: hire.id, action: 'recovery_link_handed_over' },
+      }),
+      1,
+    );
+  });
+
+  test('a recovery link revoked before it was handed over is no longer offered or shown', async () => {
+    const hire = await person({ manager: manager.employeeId, device: true });
+    const asked = await ask(itA, hire);
+    assert.equal((await decide(itB, asked.requestId!, 'approve')).status, 200);
+    assert.ok(await waitingHandover(db(), { userId: hire.id, requester: itA }, new Date()));
+    await revokeOpenLink(
+      db(),
+      { userId: hire.id, reason: 'approved by mistake' },
+      { actor: { type: 'user', id: itA.id }, at: new Date() },
+    );
+    assert.equal(
+      await waitingHandover(db(), { userId: hire.id, requester: itA }, new Date()),
+      null,
+    );
+    const taken = await takeHandover(itA, asked.requestId!);
+    assert.deepEqual([taken.status, taken.body.url], [404, undefined]);
+    assert.equal(
+      await db().recoveryHandover.count({ where: { recoveryRequestId: asked.requestId! } }),
+      0,
+    );
   });
 
   test("the hire's own manager may approve; another manager may not; a declined request issues nothing", async () => {

@@ -4,7 +4,8 @@ import { refusalOf, Rollback } from '@/lib/db/rollback';
 import type { RequestContext } from '@/lib/audit/actor';
 import { endSessions, revokePasskeys } from '@/lib/access/revocation';
 import { appendAudit } from '@/lib/audit/append';
-import { issueLink, type IssuedLink } from '@/lib/enrollment/issue-link';
+import { issueLink } from '@/lib/enrollment/issue-link';
+import { routeRecoveryLink, type Handover } from '@/lib/recovery/handover';
 import { RECOVERY_REQUEST_TTL } from '@/lib/recovery/policy';
 import { can } from '@/lib/staff/authorize';
 import { independentOf, userOfLabel } from '@/lib/staff/independence';
@@ -13,7 +14,8 @@ import type { Staff } from '@/lib/staff/session';
 // Recovery after a lost passkey or laptop (DESIGN.md): a new device-bound link that needs two people.
 // One IT member asks; a second person — another IT member or the hire's manager — approves with a
 // fresh passkey assertion (checked by the route). Only the approval issues the link, in the same
-// transaction; no single person, and no single help-desk call, can mint a credential:
+// transaction, and the link goes to the MDM or back to the requester (lib/recovery/handover.ts),
+// never to the approver; no single person, and no single help-desk call, can mint a credential:
 //   - the laptop the link is bound to must not have been registered by the requester's circle
 //     (lib/staff/independence.ts): whoever swapped in a laptop they hold cannot also ask;
 //   - the approver's circle — and, when they approve as the manager, the circle of whoever made them
@@ -146,7 +148,7 @@ export async function requestRecovery(
 type RecoveryConflict = 'not_pending' | 'link_refused' | 'last_admin';
 
 export type DecideRecoveryResult =
-  | ({ ok: true; decision: 'approved' } & IssuedLink)
+  | { ok: true; decision: 'approved'; handover: Handover }
   | { ok: true; decision: 'declined' | 'withdrawn' }
   | {
       ok: false;
@@ -175,7 +177,7 @@ export async function decideRecovery(
   const { approver, at } = context;
   const recovery = await db.recoveryRequest.findUnique({
     where: { id: input.requestId },
-    include: { user: true },
+    include: { user: true, requestedBy: { select: { name: true } } },
   });
   if (!recovery)
     return { ok: false, reason: 'unknown_request', message: 'No such recovery request' };
@@ -268,7 +270,8 @@ export async function decideRecovery(
         { actor, at, origin: input.origin, request: context.request },
       );
       if (!link.ok) throw new Rollback<RecoveryConflict>('link_refused', link.message);
-      return { ...link, decision: 'approved' as const };
+      const handover = await routeRecoveryLink(tx, link, recovery, at);
+      return { ok: true as const, decision: 'approved' as const, handover };
     });
   } catch (error) {
     return refusalOf<RecoveryConflict>(error);

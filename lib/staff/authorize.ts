@@ -16,6 +16,7 @@ export type StaffAction =
   | 'recovery.request'
   | 'recovery.approve'
   | 'recovery.decide'
+  | 'recovery.handover'
   | 'reports.view'
   | 'app.register';
 
@@ -32,6 +33,7 @@ const IT_ONLY: ReadonlySet<StaffAction> = new Set([
   'passkey.revoke',
   'recovery.request',
   'app.register',
+  'recovery.handover',
 ]);
 
 /**
@@ -47,6 +49,8 @@ export const SENSITIVE: ReadonlySet<StaffAction> = new Set([
   'recovery.request',
   'recovery.decide',
   'app.register',
+  // Shows a live recovery link.
+  'recovery.handover',
 ]);
 
 export function can(actor: Staff | null, action: StaffAction, subject?: Subject): boolean {

@@ -379,6 +379,8 @@ describe('the two-person rule against one insider', async () => {
     );
     const approved = await call(decideRoute(await as(manager, { decision: 'approve' }), requestId));
     assert.deepEqual([approved.status, approved.body.decision], [200, 'approved']);
+    // The manager approves; the link goes to the IT member who asked, never to the approver.
+    assert.doesNotMatch(JSON.stringify(approved.body), /enroll#/);
   });
 });
 

@@ -5,6 +5,7 @@ import { LiveRefresh } from '@/components/staff/live-refresh';
 import { StateBadge } from '@/components/staff/state-badge';
 import { attentionPanel } from '@/lib/console/attention';
 import { db } from '@/lib/db';
+import { env } from '@/lib/env';
 import { ENROLLMENT_STATES } from '@/lib/enrollment/states';
 import {
   listHires,
@@ -13,6 +14,7 @@ import {
   type HireListQuery,
 } from '@/lib/hires/console-list';
 import { requireStaff } from '@/lib/staff/require';
+import { formatInZone } from '@/lib/time/zone';
 
 export const metadata: Metadata = { title: 'Hires' };
 
@@ -214,9 +216,7 @@ export default async function HiresPage({ searchParams }: { searchParams: Promis
                   <StateBadge state={row.state} />
                 </td>
                 <td className="py-2 pr-3">
-                  {row.linkExpiresAt
-                    ? row.linkExpiresAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
-                    : '—'}
+                  {row.linkExpiresAt ? formatInZone(row.linkExpiresAt, env().timeZone) : '—'}
                 </td>
                 <td className="py-2 pr-3">
                   {row.lastEvent ? `${row.lastEvent.action.replaceAll('_', ' ')}` : '—'}

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import { ok } from '@/lib/http/problem';
@@ -8,7 +7,10 @@ import { DecideRecoveryBody } from '@/lib/staff/bodies';
 import { refusal } from '@/lib/staff/outcomes';
 import { authorizeRequest } from '@/lib/staff/request-auth';
 
-/** The second person approves (issuing the device-bound link) or declines a recovery request; the one who asked may withdraw it. */
+/**
+ * The second person approves (issuing the device-bound link) or declines a recovery request; the one
+ * who asked may withdraw it. The answer says where an approved link went — never the link itself.
+ */
 export async function POST(
   request: Request,
   { params }: { params: Promise<{ requestId: string }> },
@@ -24,17 +26,17 @@ export async function POST(
   );
   if (!result.ok) return refusal(result);
   if (result.decision !== 'approved') return ok({ decision: result.decision });
-  const qrSvg = await QRCode.toString(result.url, {
-    type: 'svg',
-    errorCorrectionLevel: 'M',
-    margin: 2,
-  });
+  const { handover } = result;
   return ok({
     decision: 'approved',
-    url: result.url,
-    expiresAt: result.expiresAt.toISOString(),
-    notBefore: result.notBefore.toISOString(),
-    deviceSerial: result.deviceSerial,
-    qrSvg,
+    handover:
+      handover.to === 'mdm'
+        ? { to: 'mdm', deviceSerial: handover.deviceSerial }
+        : {
+            to: 'requester',
+            requester: handover.requester,
+            deviceSerial: handover.deviceSerial,
+            expiresAt: handover.expiresAt.toISOString(),
+          },
   });
 }

@@ -6,13 +6,14 @@ import { LiveRefresh } from '@/components/staff/live-refresh';
 import { RecoveryPanel } from '@/components/staff/recovery-panel';
 import { StateBadge } from '@/components/staff/state-badge';
 import { db } from '@/lib/db';
+import { env } from '@/lib/env';
 import { hireDetail } from '@/lib/console/hire-detail';
 import { requireStaff } from '@/lib/staff/require';
+import { formatInZone } from '@/lib/time/zone';
 
 export const metadata: Metadata = { title: 'Hire' };
 
-const when = (date: Date | null) =>
-  date ? `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC` : '—';
+const when = (date: Date | null) => (date ? formatInZone(date, env().timeZone) : '—');
 
 export default async function HirePage({ params }: { params: Promise<{ employeeId: string }> }) {
   const { employeeId } = await params;
@@ -28,6 +29,7 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
     hasOpenLink,
     pendingRecoveries,
     pendingRoleRequests,
+    recoveryHandover,
     allowed,
   } = detail;
   const staff = await requireStaff('hire.view', path, {
@@ -78,6 +80,7 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
         hasDevice={Boolean(device)}
         hasOpenLink={hasOpenLink}
         issueLink={allowed.issueLink}
+        timeZone={env().timeZone}
       />
 
       <RecoveryPanel
@@ -91,6 +94,13 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
           createdAt: request.createdAt.toISOString(),
           revokePasskeys: request.revokePasskeys,
         }))}
+        waiting={
+          recoveryHandover && {
+            ...recoveryHandover,
+            expiresAt: recoveryHandover.expiresAt.toISOString(),
+          }
+        }
+        timeZone={env().timeZone}
       />
 
       <AccessPanel
