@@ -30,14 +30,17 @@ const ALL = Object.keys(TABLES);
 /** Writes an accepted request of this shape may make: an open ceremony's challenge, an action's effect. */
 const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
   {
-    route: /^POST \/api\/(enroll\/passkey|passkeys\/authenticate)\/options$/,
+    route: /^POST \/api\/(enroll\/passkey|passkeys\/authenticate|account\/passkeys)\/options$/,
     tables: ['WebAuthnChallenge'],
   },
   {
     route: /^POST \/api\/(enroll\/(peek|redeem|passkey\/verify)|passkeys\/authenticate\/verify)$/,
     tables: ALL,
   },
-  { route: /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+|manager\/help)$/, tables: ALL },
+  {
+    route: /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+|manager\/help|account\/passkeys\/.+)$/,
+    tables: ALL,
+  },
   // A server action: Firstkey's only one is "sign out everywhere", which moves the person's session epoch.
   { route: /^POST \/(it|manager)(\/.*)?$/, tables: ['User'] },
 ];
