@@ -24,10 +24,10 @@ test.describe.configure({ mode: 'serial' });
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
-async function enroll(page: Page, url: string) {
+async function enroll(page: Page, url: string, ready = 'You\u2019re ready for day one') {
   await page.goto(url);
   await page.getByRole('button', { name: 'Create my passkey' }).click();
-  await expect(heading(page)).toHaveText('You\u2019re ready for day one');
+  await expect(heading(page)).toHaveText(ready);
 }
 
 async function signIn(page: Page) {
@@ -278,7 +278,9 @@ test('recovery needs two people: one IT member asks, another approves, and the l
   await approver.page.getByRole('button', { name: 'Approve recovery' }).click();
   const url = (await approver.page.getByTestId('recovery-link').textContent())!.trim();
 
-  await enroll(hirePage, url);
+  // A recovery enrollment is not a welcome: the new passkey replaces the lost one.
+  await enroll(hirePage, url, 'Your new passkey is ready');
+  await expect(hirePage.getByText('It replaces the lost one')).toBeVisible();
   expect(
     await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId).then(
       (status) => status.state,
