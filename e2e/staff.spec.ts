@@ -120,7 +120,7 @@ test('the bootstrap admin enrolls, signs in with the passkey, signs out, and sig
   await context.close();
 });
 
-test('staff pages: anonymous visitors go to sign-in, a hire without a staff role gets 403', async ({
+test('staff pages: anonymous visitors go to sign-in; a hire without a staff role signs in to their passkeys page, and /it is 403 for them', async ({
   browser,
 }) => {
   const anonymous = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -130,9 +130,12 @@ test('staff pages: anonymous visitors go to sign-in, a hire without a staff role
   await expect(anonPage).toHaveURL(/\/signin\?callbackUrl=%2Fit%2Fhires%2Fanyone$/);
   await anonymous.close();
 
+  // Issue 11 item 4: sign-in leads a hire without a role to their own page, not to a 403.
   const { context, page } = await signedInAs(browser, await createHire({ name: 'Plain Hire' }));
+  await expect(heading(page)).toHaveText('Your passkeys');
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/it');
   await expect(heading(page)).toHaveText('You don\u2019t have access to this page');
-  await expect(page).toHaveURL(/\/it$/);
   const forbidden = await page.request.get('/it');
   expect(forbidden.status()).toBe(403);
   await context.close();
