@@ -134,6 +134,11 @@ describe('a person’s own passkeys (/account)', () => {
     });
     assert.ok(audit);
     assert.equal((await outbox(hire.id, 'person.passkey_removed')).length, 1);
+    // IT sees both on the hire's timeline in the console.
+    const { hireDetail } = await import('@/lib/console/hire-detail');
+    const detail = await hireDetail(db(), 'A3', { at: new Date(), viewer: { id: hire.id } });
+    const actions = detail!.timeline.map((event) => event.action);
+    assert.ok(actions.includes('passkey_added') && actions.includes('passkey_revoked'));
     // The old session is gone: the next change needs a new sign-in.
     const after = await removeRoute(
       post(`/api/account/passkeys/${left[0]!.id}/remove`, cookie, {}),
