@@ -27,10 +27,10 @@ test.describe.configure({ mode: 'serial' });
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
-async function enroll(page: Page, url: string) {
+async function enroll(page: Page, url: string, ready = 'You\u2019re ready for day one') {
   await page.goto(url);
   await page.getByRole('button', { name: 'Create my passkey' }).click();
-  await expect(heading(page)).toHaveText('You\u2019re ready for day one');
+  await expect(heading(page)).toHaveText(ready);
 }
 
 async function signIn(page: Page) {
@@ -139,7 +139,7 @@ test('the bootstrap admin enrolls, signs in with the passkey, signs out, and sig
   await context.close();
 });
 
-test('staff pages: anonymous visitors go to sign-in, a hire without a staff role gets 403', async ({
+test('staff pages: anonymous visitors go to sign-in; a hire without a staff role signs in to their passkeys page, and /it is 403 for them', async ({
   browser,
 }) => {
   const anonymous = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -149,9 +149,12 @@ test('staff pages: anonymous visitors go to sign-in, a hire without a staff role
   await expect(anonPage).toHaveURL(/\/signin\?callbackUrl=%2Fit%2Fhires%2Fanyone$/);
   await anonymous.close();
 
+  // Issue 11 item 4: sign-in leads a hire without a role to their own page, not to a 403.
   const { context, page } = await signedInAs(browser, await createHire({ name: 'Plain Hire' }));
+  await expect(heading(page)).toHaveText('Your passkeys');
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/it');
   await expect(heading(page)).toHaveText('You don\u2019t have access to this page');
-  await expect(page).toHaveURL(/\/it$/);
   const forbidden = await page.request.get('/it');
   expect(forbidden.status()).toBe(403);
   await context.close();
@@ -335,7 +338,9 @@ test('recovery needs two people: one IT member asks, another approves, and the l
   await expect(heading(strangerPage)).toHaveText(/only on the laptop/);
   await stranger.close();
 
-  await enroll(hirePage, url);
+  // A recovery enrollment is not a welcome: the new passkey replaces the lost one.
+  await enroll(hirePage, url, 'Your new passkey is ready');
+  await expect(hirePage.getByText('It replaces the lost one')).toBeVisible();
   expect(
     await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId).then(
       (status) => status.state,

@@ -19,6 +19,12 @@ export default async function SignInPage({
           Use the passkey you created when you enrolled. Firstkey has no passwords: nobody will ever
           ask you for one.
         </p>
+        {params.removed === '1' && (
+          <p role="status" className="mt-4 rounded bg-emerald-50 p-3 text-emerald-950">
+            Your passkey was removed and you were signed out everywhere. Sign in with a passkey you
+            kept.
+          </p>
+        )}
         <PasskeySignIn callbackUrl={safeReturnPath(params.callbackUrl)} />
       </div>
     </PageShell>

@@ -12,6 +12,7 @@ import { ENROLLMENT_PROBLEMS, type EnrollmentProblemCode } from '@/lib/enrollmen
 import { EnrollmentProblem } from '@/components/enrollment/enrollment-problem';
 import { formatInZone } from '@/lib/time/zone';
 import { EnrollmentReady } from '@/components/enrollment/enrollment-ready';
+import type { ReadyFacts } from '@/lib/enrollment/ready';
 import { TOKEN_PATTERN } from '@/lib/enrollment/token-shape';
 
 // The new hire's page. The token is read from the URL fragment (never sent in a GET), removed from
@@ -19,7 +20,7 @@ import { TOKEN_PATTERN } from '@/lib/enrollment/token-shape';
 // registration → a sign-in with the new passkey to prove it works → "ready".
 
 type ProblemCode = EnrollmentProblemCode | 'unsupported' | 'network';
-type Ready = { name: string; provider: string | null; backedUp: boolean };
+type Ready = { name: string; provider: string | null; backedUp: boolean; next: ReadyFacts };
 type View =
   | { step: 'checking' }
   | { step: 'welcome'; name: string; expiresAt: string }
@@ -163,10 +164,10 @@ export function EnrollmentFlow() {
       return setView({ step: 'cancelled', message });
     }
     setView({ step: 'working', what: 'Saving your passkey…' });
-    const verified = await post<{ passkey: { provider: string | null; backedUp: boolean } }>(
-      '/api/enroll/passkey/verify',
-      { response: registration },
-    );
+    const verified = await post<{
+      passkey: { provider: string | null; backedUp: boolean };
+      next: ReadyFacts;
+    }>('/api/enroll/passkey/verify', { response: registration });
     if (!verified.ok) {
       const code = verified.error.code;
       if (
@@ -204,6 +205,7 @@ export function EnrollmentFlow() {
         name,
         provider: verified.body.passkey.provider,
         backedUp: verified.body.passkey.backedUp,
+        next: verified.body.next,
       },
     });
   }, []);

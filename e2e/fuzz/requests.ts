@@ -619,6 +619,25 @@ const API: ApiRoute[] = [
     body: () => shaped({ reason }),
     staff: 'it',
   },
+  { method: 'POST', path: '/api/account/passkeys/options', body: () => shaped({}), staff: 'it' },
+  {
+    method: 'POST',
+    path: '/api/account/passkeys/verify',
+    body: () => shaped({ response: fc.constant({}) }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/account/passkeys/[passkeyId]/rename',
+    body: () => shaped({ name: fc.oneof(fc.constant('Work laptop'), shortText) }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/account/passkeys/[passkeyId]/remove',
+    body: () => shaped({}),
+    staff: 'it',
+  },
   {
     method: 'POST',
     path: '/api/it/attention/[itemId]/resolve',

@@ -34,7 +34,7 @@ const ALL = Object.keys(TABLES);
 /** Writes an accepted request of this shape may make: an open ceremony's challenge, an action's effect. */
 const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
   {
-    route: /^POST \/api\/(enroll\/passkey|passkeys\/authenticate)\/options$/,
+    route: /^POST \/api\/(enroll\/passkey|passkeys\/authenticate|account\/passkeys)\/options$/,
     tables: ['WebAuthnChallenge'],
   },
   {
@@ -42,7 +42,8 @@ const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
     tables: ALL,
   },
   {
-    route: /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help)$/,
+    route:
+      /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help|account\/passkeys\/.+)$/,
     tables: ALL,
   },
   // Signing out records the session as ended (a copied cookie must not outlive it).

@@ -19,6 +19,10 @@ export const AUDIT_ACTIONS = [
   'device_mismatch',
   'passkey_registered',
   'passkey_registration_failed',
+  // A person's own passkeys (/account); removing one is `passkey_revoked` by its owner
+  'passkey_added',
+  'passkey_add_failed',
+  'passkey_renamed',
   // Signing in and losing access
   'passkey_signed_in',
   'passkey_sign_in_failed',

@@ -4,17 +4,21 @@ import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
 import { hashSecret } from '@/lib/crypto';
 
 // WebAuthn challenges are kept server-side as SHA-256 only, live 5 minutes and are used once.
-// Registration challenges are stored when issued (they belong to an enrollment session) and a
-// response is accepted only after its row has been atomically marked consumed. Sign-in challenges
+// Registration challenges are stored when issued (they belong to an enrollment session, or — for a
+// backup passkey added from /account — to the signed-in person) and a response is accepted only
+// after its row has been atomically marked consumed. Sign-in challenges
 // are stateless (lib/passkeys/sign-in-challenge.ts) and get a row only when spent.
+
+/** `registration`: during enrollment; `account_registration`: a backup passkey added from /account. */
+export type RegistrationPurpose = 'registration' | 'account_registration';
 
 export async function storeChallenge(
   db: Db,
   input: {
     challenge: string;
-    purpose: 'registration';
+    purpose: RegistrationPurpose;
     userId: string;
-    enrollmentSessionId: string;
+    enrollmentSessionId?: string;
     at: Date;
   },
 ): Promise<void> {
@@ -23,7 +27,7 @@ export async function storeChallenge(
       challengeHash: hashSecret(input.challenge),
       purpose: input.purpose,
       userId: input.userId,
-      enrollmentSessionId: input.enrollmentSessionId,
+      enrollmentSessionId: input.enrollmentSessionId ?? null,
       createdAt: input.at,
       expiresAt: new Date(input.at.getTime() + CHALLENGE_TTL),
     },
@@ -32,12 +36,16 @@ export async function storeChallenge(
 }
 
 /**
- * Marks the challenge used, if it is one we issued for this enrollment session, still fresh and
- * unused. Exactly one caller can ever succeed for a given challenge.
+ * Marks the challenge used, if it is one we issued for this enrollment session (or this person, for
+ * `account_registration`), still fresh and unused. Exactly one caller can ever succeed for a given
+ * challenge.
  */
 export async function consumeChallenge(
   db: Db,
-  input: { challenge: string; purpose: 'registration'; enrollmentSessionId: string; at: Date },
+  input: { challenge: string; at: Date } & (
+    | { purpose: 'registration'; enrollmentSessionId: string }
+    | { purpose: 'account_registration'; userId: string }
+  ),
 ): Promise<boolean> {
   const consumed = await db.webAuthnChallenge.updateMany({
     where: {
@@ -45,7 +53,9 @@ export async function consumeChallenge(
       purpose: input.purpose,
       consumedAt: null,
       expiresAt: { gt: input.at },
-      enrollmentSessionId: input.enrollmentSessionId,
+      ...(input.purpose === 'registration'
+        ? { enrollmentSessionId: input.enrollmentSessionId }
+        : { userId: input.userId, enrollmentSessionId: null }),
     },
     data: { consumedAt: input.at },
   });

@@ -13,7 +13,7 @@ import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
 import type { ActiveEnrollmentSession } from '@/lib/enrollment/session';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
-import { embeddingProblem, readClientData } from '@/lib/passkeys/client-data';
+import { embeddingProblem, readClientData, type ClientData } from '@/lib/passkeys/client-data';
 import { providerName } from '@/lib/passkeys/providers';
 import type { RelyingParty } from '@/lib/passkeys/relying-party';
 
@@ -24,25 +24,26 @@ import type { RelyingParty } from '@/lib/passkeys/relying-party';
 const MAX_CREDENTIAL_ID_BYTES = 1023;
 
 /**
- * Registration options for the hire of an open enrollment session (DESIGN.md "Passkey registration"):
- * user verification and a discoverable credential required, their existing passkeys excluded.
+ * Registration options for a person (DESIGN.md "Passkey registration"): user verification and a
+ * discoverable credential required, their existing passkeys excluded so the same authenticator is
+ * not registered twice. The caller stores the challenge, bound to what it belongs to.
  */
-export async function passkeyRegistrationOptions(
+export async function registrationOptionsFor(
   db: Db,
-  session: ActiveEnrollmentSession,
-  context: { rp: RelyingParty; at: Date },
+  user: { id: string; email: string; name: string },
+  context: { rp: RelyingParty },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await db.passkey.findMany({
-    where: { userId: session.userId, revokedAt: null },
+    where: { userId: user.id, revokedAt: null },
     select: { credentialId: true, transports: true },
   });
-  const options = await generateRegistrationOptions({
+  return generateRegistrationOptions({
     rpName: 'Firstkey',
     rpID: context.rp.rpId,
     // The user handle is the opaque user id, never the email (WebAuthn L3 §14.6.1: no PII in it).
-    userID: new TextEncoder().encode(session.userId),
-    userName: session.user.email,
-    userDisplayName: session.user.name,
+    userID: new TextEncoder().encode(user.id),
+    userName: user.email,
+    userDisplayName: user.name,
     timeout: CHALLENGE_TTL,
     attestationType: 'none',
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
@@ -51,6 +52,19 @@ export async function passkeyRegistrationOptions(
       transports: JSON.parse(passkey.transports) as never,
     })),
   });
+}
+
+/** Registration options for the hire of an open enrollment session. */
+export async function passkeyRegistrationOptions(
+  db: Db,
+  session: ActiveEnrollmentSession,
+  context: { rp: RelyingParty; at: Date },
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const options = await registrationOptionsFor(
+    db,
+    { id: session.userId, email: session.user.email, name: session.user.name },
+    context,
+  );
   await storeChallenge(db, {
     challenge: options.challenge,
     purpose: 'registration',
@@ -59,6 +73,66 @@ export async function passkeyRegistrationOptions(
     at: context.at,
   });
   return options;
+}
+
+export type VerifiedCredential = {
+  credentialId: string;
+  publicKey: Buffer<ArrayBuffer>;
+  counter: number;
+  transports: string;
+  aaguid: string;
+  deviceType: string;
+  backedUp: boolean;
+  userVerified: boolean;
+};
+
+/**
+ * The checks every new passkey passes, whatever asked for it, once its challenge has been consumed:
+ * not made inside another site's frame (crossOrigin/topOrigin), a valid attestation for our origin and
+ * rpID with user verification, and a credential ID of sane length.
+ */
+export async function verifyNewCredential(
+  response: RegistrationResponseJSON,
+  clientData: ClientData,
+  rp: RelyingParty,
+): Promise<{ ok: true; credential: VerifiedCredential } | { ok: false; message: string }> {
+  const embedded = embeddingProblem(clientData);
+  if (embedded) return { ok: false, message: embedded };
+  let verification;
+  try {
+    verification = await verifyRegistrationResponse({
+      response,
+      expectedChallenge: clientData.challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpId,
+      requireUserVerification: true,
+    });
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+  if (!verification.verified)
+    return { ok: false, message: 'The passkey response could not be verified' };
+  const info = verification.registrationInfo;
+  const credentialIdBytes = Buffer.from(info.credential.id, 'base64url').length;
+  if (credentialIdBytes > MAX_CREDENTIAL_ID_BYTES) {
+    return {
+      ok: false,
+      message: `Credential ID of ${credentialIdBytes} bytes, expected at most ${MAX_CREDENTIAL_ID_BYTES}`,
+    };
+  }
+  return {
+    ok: true,
+    credential: {
+      credentialId: info.credential.id,
+      publicKey: Buffer.from(info.credential.publicKey),
+      counter: info.credential.counter,
+      transports: JSON.stringify(info.credential.transports ?? []),
+      aaguid: info.aaguid,
+      deviceType: info.credentialDeviceType,
+      backedUp: info.credentialBackedUp,
+      userVerified: info.userVerified,
+    },
+  };
 }
 
 export type RegisteredPasskey = {
@@ -123,44 +197,17 @@ export async function registerPasskey(
       'This passkey prompt is no longer valid (used, expired or from another session). Start again.',
     );
   }
-  const embedded = embeddingProblem(clientData);
-  if (embedded) return refuse('verification_failed', embedded);
-  let verification;
-  try {
-    verification = await verifyRegistrationResponse({
-      response,
-      expectedChallenge: clientData.challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpId,
-      requireUserVerification: true,
-    });
-  } catch (error) {
-    return refuse('verification_failed', (error as Error).message);
-  }
-  if (!verification.verified)
-    return refuse('verification_failed', 'The passkey response could not be verified');
-  const info = verification.registrationInfo;
-  const credentialIdBytes = Buffer.from(info.credential.id, 'base64url').length;
-  if (credentialIdBytes > MAX_CREDENTIAL_ID_BYTES) {
-    return refuse(
-      'verification_failed',
-      `Credential ID of ${credentialIdBytes} bytes, expected at most ${MAX_CREDENTIAL_ID_BYTES}`,
-    );
-  }
+  const verified = await verifyNewCredential(response, clientData, rp);
+  if (!verified.ok) return refuse('verification_failed', verified.message);
+  const { userVerified, ...credential } = verified.credential;
 
   try {
     const passkey = await writeTransaction(db, async (tx) => {
       const created = await tx.passkey.create({
         data: {
           userId: session.userId,
-          credentialId: info.credential.id,
-          publicKey: Buffer.from(info.credential.publicKey),
-          counter: info.credential.counter,
-          transports: JSON.stringify(info.credential.transports ?? []),
-          aaguid: info.aaguid,
-          deviceType: info.credentialDeviceType,
-          backedUp: info.credentialBackedUp,
-          name: providerName(info.aaguid),
+          ...credential,
+          name: providerName(credential.aaguid),
           createdAt: at,
           bridgeTokenId: session.bridgeTokenId,
         },
@@ -179,11 +226,11 @@ export async function registerPasskey(
         userId: session.userId,
         request,
         details: {
-          aaguid: info.aaguid,
+          aaguid: created.aaguid,
           provider: created.name,
           deviceType: created.deviceType,
           backedUp: created.backedUp,
-          userVerified: info.userVerified,
+          userVerified,
           linkPurpose: session.bridgeToken.purpose,
         },
       });

@@ -2,7 +2,8 @@ import type { Staff } from '@/lib/staff/session';
 
 // Who may do what — the one place every page, route handler and server action asks.
 // IT staff run enrollment for everyone. Managers see (and approve recoveries for) their direct
-// reports only. Anyone signed in sees their own enrollment. Nobody else sees anything.
+// reports only. Anyone signed in sees their own enrollment and manages their own passkeys (/account).
+// Nobody else sees anything.
 
 export type StaffAction =
   | 'console.view'
@@ -18,7 +19,10 @@ export type StaffAction =
   | 'recovery.decide'
   | 'recovery.handover'
   | 'reports.view'
-  | 'app.register';
+  | 'app.register'
+  | 'own_passkeys.view'
+  | 'own_passkeys.rename'
+  | 'own_passkeys.change';
 
 /** The hire an action is about: their id and their manager's. */
 export type Subject = { userId: string; managerId: string | null };
@@ -51,6 +55,9 @@ export const SENSITIVE: ReadonlySet<StaffAction> = new Set([
   'app.register',
   // Shows a live recovery link.
   'recovery.handover',
+  // Adding or removing one's own passkey: a stolen session cookie must not bind the thief's
+  // authenticator, or remove the owner's.
+  'own_passkeys.change',
 ]);
 
 export function can(actor: Staff | null, action: StaffAction, subject?: Subject): boolean {
@@ -59,6 +66,11 @@ export function can(actor: Staff | null, action: StaffAction, subject?: Subject)
   const isManager = actor.roles.includes('manager');
   if (IT_ONLY.has(action)) return isIt;
   switch (action) {
+    case 'own_passkeys.view':
+    case 'own_passkeys.rename':
+    case 'own_passkeys.change':
+      // A person acts on their own passkeys only; lib/passkeys/account.ts looks them up by owner.
+      return true;
     case 'reports.view':
       return isManager;
     case 'hire.view':

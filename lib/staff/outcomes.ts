@@ -20,6 +20,7 @@ export const STAFF_REFUSALS = {
   ttl_out_of_range: 400,
   bad_certificate: 400,
   certificate_expired: 400,
+  verification_failed: 400,
   // The action conflicts with how things stand now.
   own_roles: 409,
   own_recovery: 409,
@@ -28,6 +29,9 @@ export const STAFF_REFUSALS = {
   already_pending: 409,
   not_pending: 409,
   expired: 409,
+  last_passkey: 409,
+  credential_exists: 409,
+  challenge_invalid: 409,
   no_device: 409,
   device_not_independent: 409,
   device_changed: 409,

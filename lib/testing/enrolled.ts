@@ -8,6 +8,7 @@ import { POST as redeem } from '@/app/api/enroll/redeem/route';
 import { db } from '@/lib/db';
 import { registerDevice } from '@/lib/hires/register-device';
 import { issueLink } from '@/lib/enrollment/issue-link';
+import type { ReadyFacts } from '@/lib/enrollment/ready';
 import { addHire } from '@/lib/hires/add-hire';
 import { apiRequest, cookieFrom, json, type Caller } from '@/lib/testing/api';
 import { deviceCertificate } from '@/lib/testing/certificates';
@@ -65,5 +66,6 @@ export async function enrolledPerson(input: { employeeId: string; role?: 'it' | 
     }),
   );
   assert.equal(registered.status, 200);
-  return { id: added.hire.id, employeeId, authenticator };
+  const { next } = await json<{ next: ReadyFacts }>(registered);
+  return { id: added.hire.id, employeeId, authenticator, next };
 }

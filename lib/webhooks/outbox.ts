@@ -45,6 +45,41 @@ export async function enqueueStatusChange(
   });
 }
 
+/**
+ * HR hears about every passkey a person adds or removes themselves, so the person can be told through
+ * a channel an attacker holding their session does not control (NIST SP 800-63B-4 §4.1: notify the
+ * subscriber of every authenticator bound to their account):
+ * `{ type: "person.passkey_added" | "person.passkey_removed", data: { employeeId, passkeyId, provider, at } }`.
+ */
+export async function enqueuePasskeyChange(
+  tx: Tx,
+  change: {
+    type: 'person.passkey_added' | 'person.passkey_removed';
+    userId: string;
+    employeeId: string;
+    passkeyId: string;
+    provider: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  if (!env().hrStatus) return;
+  await enqueue(tx, {
+    channel: 'hr_status',
+    body: {
+      type: change.type,
+      data: {
+        employeeId: change.employeeId,
+        passkeyId: change.passkeyId,
+        provider: change.provider,
+        at: change.at.toISOString(),
+      },
+    },
+    userId: change.userId,
+    sealed: false,
+    at: change.at,
+  });
+}
+
 /** The MDM shows the link on the hire's laptop. The body holds the link, so it is stored sealed. */
 export async function enqueueLinkPush(
   tx: Tx,

@@ -8,6 +8,7 @@ import { ok } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
 import { requestOrigin } from '@/lib/http/request-context';
 import { registerPasskey } from '@/lib/passkeys/registration';
+import { readyFacts } from '@/lib/enrollment/ready';
 import { VerifyRegistrationBody } from '@/lib/passkeys/schemas';
 
 /** Verifies the new passkey; on success the hire is enrolled and the enrollment session ends. */
@@ -36,6 +37,7 @@ export async function POST(request: Request) {
         backedUp: result.passkey.backedUp,
         deviceType: result.passkey.deviceType,
       },
+      next: await readyFacts(db(), session.session),
     },
     {
       'set-cookie': clearedEnrollmentCookie(),
