@@ -203,7 +203,11 @@ if (wanted.includes('sqlite')) {
   );
   status ||= pass.status;
 }
-if (wanted.includes('postgresql')) {
+// No PostgreSQL needed when the files asked for are all SQLite-only.
+if (
+  wanted.includes('postgresql') &&
+  files.some((file) => databasesOf(file).includes('postgresql'))
+) {
   let serverUrl = process.env.FIRSTKEY_TEST_POSTGRES_URL;
   let cluster = null;
   if (serverUrl) {
