@@ -8,6 +8,8 @@ const nextConfig = {
   serverExternalPackages: [
     'better-sqlite3',
     '@prisma/adapter-better-sqlite3',
+    'pg',
+    '@prisma/adapter-pg',
     '@peculiar/x509',
     'tsyringe',
     'reflect-metadata',

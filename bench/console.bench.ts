@@ -10,7 +10,7 @@ process.env.FIRSTKEY_DATA_DIR = dataDir;
 process.env.DATABASE_URL = `file:${path.join(dataDir, 'firstkey.db')}`;
 
 const { migrate } = await import('@/lib/db/migrate');
-migrate(process.env.DATABASE_URL);
+await migrate(process.env.DATABASE_URL);
 const { db } = await import('@/lib/db');
 const { listHires, parseHireListQuery } = await import('@/lib/hires/console-list');
 const { attentionPanel } = await import('@/lib/console/attention');

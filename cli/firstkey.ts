@@ -83,7 +83,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
 
   async setup() {
     const config = env();
-    const migrations = migrateNow();
+    const migrations = await migrateNow();
     await ensureDevCa(config.dataDir);
     sessionSecret();
     const tls = config.tls ?? (await ensureServerCertificate(config.dataDir, config.rpId));
@@ -101,7 +101,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
       department: flags.department,
       role: flags.role,
     });
-    migrateNow();
+    await migrateNow();
     const result = await addHire(db(), input, { actor: CLI, at: new Date() });
     if (!result.ok) throw new CliError(result.message);
     const [status] = await hireStatuses(db(), { employeeId: result.hire.employeeId });
@@ -133,7 +133,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
       { employeeId: flags['employee-id'], serial: flags.serial, cert: flags.cert },
     );
     const certificatePem = readFileFlag('--cert', input.cert);
-    migrateNow();
+    await migrateNow();
     const result = await registerDevice(
       db(),
       { employeeId: input.employeeId, serial: input.serial, certificatePem },
@@ -158,7 +158,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
       }),
       { employeeId: flags['employee-id'], ttl: flags.ttl, notBefore: flags['not-before'] },
     );
-    migrateNow();
+    await migrateNow();
     const result = await issueLink(
       db(),
       {
@@ -190,7 +190,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
       },
     );
     const certificatePem = readFileFlag('--cert', input.cert);
-    migrateNow();
+    await migrateNow();
     const result = await bootstrapAdmin(
       db(),
       { hire: input, certificatePem },
@@ -206,7 +206,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
 
   async 'admin first-start'() {
     const config = env();
-    migrateNow();
+    await migrateNow();
     if (config.tls) {
       const exists = await itAdminExists(db());
       return {
@@ -230,7 +230,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     const file = positionals[0];
     if (!file) throw new CliError('Expected the CSV file: firstkey import hires.csv', 2);
     const text = readFileFlag('FILE', file);
-    migrateNow();
+    await migrateNow();
     const result = await importHiresCsv(db(), text, { actor: CLI, at: new Date() });
     if (!result.ok && result.reason === 'too_large')
       throw new CliError(`Nothing imported: ${result.message}`);
@@ -246,7 +246,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     const { employeeId } = parseFlags(z.object({ employeeId: EmployeeId.optional() }), {
       employeeId: flags['employee-id'],
     });
-    migrateNow();
+    await migrateNow();
     const hires = await hireStatuses(db(), { employeeId });
     if (employeeId) {
       if (!hires[0]) throw new CliError(`No person with employee id "${employeeId}"`);
@@ -263,7 +263,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
       public: flags.public,
       homeUrl: flags['home-url'],
     });
-    migrateNow();
+    await migrateNow();
     const client = await addOidcClient(db(), input, { actor: CLI, at: new Date() });
     return {
       client_id: client.clientId,
@@ -281,7 +281,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
   },
 
   async 'audit verify'() {
-    migrateNow();
+    await migrateNow();
     const result = await verifyAuditChain(db());
     if (!result.ok) {
       printJson(result);

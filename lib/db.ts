@@ -1,6 +1,9 @@
 import 'server-only';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@/lib/generated/prisma/client';
+import { PrismaClient as PostgresPrismaClient } from '@/lib/generated/prisma-postgresql/client';
+import { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
 
 export type Db = PrismaClient;
@@ -9,21 +12,32 @@ export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 /** Either the client or a transaction: functions that must join the caller's transaction take this. */
 export type DbOrTx = PrismaClient | Tx;
 
-function sqlitePath(url: string): string {
-  return url.replace(/^file:/, '');
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export function databaseKind(url: string): DatabaseKind {
+  if (url.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
+  throw new Error(
+    `DATABASE_URL "${url.split(':')[0]}:…" is not supported; expected "file:" (SQLite) or "postgresql://"`,
+  );
 }
 
-function createClient(): PrismaClient {
-  const url = env().databaseUrl;
-  if (!url.startsWith('file:')) {
-    throw new Error(
-      `DATABASE_URL "${url.split(':')[0]}:…" is not supported yet; expected "file:" (SQLite)`,
-    );
+/**
+ * A client for `url`. A Prisma client is compiled for one provider, so PostgreSQL has its own
+ * generated client (scripts/pg-schema.mjs) with the same models; it is typed as the SQLite one, whose
+ * API is the common subset (no PostgreSQL-only filters such as `mode: 'insensitive'` are used).
+ */
+export function createClient(url: string): PrismaClient {
+  if (databaseKind(url) === 'postgresql') {
+    // allowExitOnIdle: a CLI command or a test file exits when its work is done, without waiting
+    // for the pool's idle connections to time out.
+    const adapter = new PrismaPg({ connectionString: url, allowExitOnIdle: true });
+    return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
   }
   // Busy timeout: the CLI and the web server share the file; a writer waits (up to 15 s, far longer
   // than any of our transactions) for the other instead of failing.
   return new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 15_000 }),
+    adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 15_000 }),
   });
 }
 
@@ -31,24 +45,48 @@ function createClient(): PrismaClient {
 const holder = globalThis as unknown as { firstkeyDb?: PrismaClient };
 
 export function db(): PrismaClient {
-  holder.firstkeyDb ??= createClient();
+  holder.firstkeyDb ??= createClient(env().databaseUrl);
   return holder.firstkeyDb;
+}
+
+/** How often a write transaction that PostgreSQL aborted (deadlock, serialization) is run again. */
+export const WRITE_TRANSACTION_ATTEMPTS = 3;
+
+/**
+ * PostgreSQL aborted the transaction so that another could proceed (40001 serialization failure,
+ * 40P01 deadlock): running it again is safe, since nothing of it was committed.
+ */
+export function isRetryableConflict(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2034') return true;
+  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } })
+    ?.driverAdapterError?.cause;
+  return cause?.originalCode === '40001' || cause?.originalCode === '40P01';
 }
 
 /**
  * Every state change runs in one of these. Its first statement takes the database's write lock
  * (SQLite: like BEGIN IMMEDIATE, waiting up to the busy timeout for another process such as the CLI;
- * PostgreSQL: the audit head's row lock), so a transaction never reads a snapshot it then cannot
- * write on top of. Serialized writers wait their turn instead of failing: hence the generous limits.
+ * PostgreSQL: the audit head's row lock, held to the end of the transaction, so writers of every
+ * instance run one after another and each reads, in READ COMMITTED, what the previous one committed).
+ * A transaction therefore never reads a snapshot it then cannot write on top of. Serialized writers
+ * wait their turn instead of failing: hence the generous limits. Should PostgreSQL still abort one
+ * (a deadlock with a write outside these), it runs again, a bounded number of times.
  */
-export function writeTransaction<T>(client: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return client.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1`;
-      return work(tx);
-    },
-    { maxWait: 15_000, timeout: 20_000 },
-  );
+export async function writeTransaction<T>(client: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1`;
+          return work(tx);
+        },
+        { maxWait: 15_000, timeout: 20_000 },
+      );
+    } catch (error) {
+      if (attempt >= WRITE_TRANSACTION_ATTEMPTS || !isRetryableConflict(error)) throw error;
+    }
+  }
 }
 
 /** Runs `work` in the caller's transaction when given one, else in a new write transaction. */

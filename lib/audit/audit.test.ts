@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import { appendAudit, appendAuditEvents } from '@/lib/audit/append';
 import { verifyAuditChain } from '@/lib/audit/verify';
 import { db, writeTransaction } from '@/lib/db';
 import type { AuditAction } from '@/lib/audit/actions';
 
 const at = new Date('2026-11-25T10:00:00Z');
-
-function rawSqlite() {
-  return new Database(process.env.DATABASE_URL!.replace(/^file:/, ''));
-}
 
 describe('audit trail', () => {
   test('events appended concurrently form one unbroken chain', async () => {
@@ -97,28 +92,25 @@ describe('audit trail', () => {
   });
 
   test('editing an event is detected by `audit verify`', async () => {
-    const sqlite = rawSqlite();
-    const original = sqlite.prepare('SELECT details FROM AuditEvent WHERE seq = 5').get() as {
-      details: string;
-    };
-    sqlite.prepare('UPDATE AuditEvent SET details = ? WHERE seq = 5').run('{"i":999}');
+    // Tampering bypasses the app: plain SQL on the table, as someone with database access would.
+    const [original] = await db().$queryRaw<{ details: string }[]>`
+      SELECT "details" FROM "AuditEvent" WHERE "seq" = 5`;
+    await db().$executeRaw`UPDATE "AuditEvent" SET "details" = ${'{"i":999}'} WHERE "seq" = 5`;
     const result = await verifyAuditChain(db());
     assert.deepEqual(result.ok ? null : [result.brokenAt, result.problem], [
       5,
       'event 5 was changed after it was written',
     ]);
-    sqlite.prepare('UPDATE AuditEvent SET details = ? WHERE seq = 5').run(original.details);
+    await db()
+      .$executeRaw`UPDATE "AuditEvent" SET "details" = ${original!.details} WHERE "seq" = 5`;
     assert.ok((await verifyAuditChain(db())).ok);
-    sqlite.close();
   });
 
   test('deleting the newest events is detected through the chain head', async () => {
-    const sqlite = rawSqlite();
-    const last = sqlite.prepare('SELECT MAX(seq) AS seq FROM AuditEvent').get() as { seq: number };
-    sqlite.prepare('DELETE FROM AuditEvent WHERE seq = ?').run(last.seq);
+    const last = await db().auditEvent.findFirst({ orderBy: { seq: 'desc' } });
+    await db().$executeRaw`DELETE FROM "AuditEvent" WHERE "seq" = ${last!.seq}`;
     const result = await verifyAuditChain(db());
     assert.ok(!result.ok);
     assert.match(result.problem, /events were deleted/);
-    sqlite.close();
   });
 });

@@ -16,7 +16,12 @@ let hires: SeededHire[] = [];
 describe(`the IT console with ${HIRES} hires`, () => {
   before(async () => {
     const started = performance.now();
-    hires = seedHires(HIRES, { prefix: 'CS', startDate: '2026-11-26', at, enrolled: ENROLLED });
+    hires = await seedHires(HIRES, {
+      prefix: 'CS',
+      startDate: '2026-11-26',
+      at,
+      enrolled: ENROLLED,
+    });
     // Device mismatches for hires far apart in the table, so the panel has names to look up.
     for (const hire of [hires[ENROLLED]!, hires.at(-1)!]) {
       await writeTransaction(db(), (tx) =>

@@ -1,3 +1,6 @@
+// test-databases: sqlite
+// (the SQLite runner itself: file modes, WAL, a broken migration in a copied folder; the PostgreSQL
+// runner has lib/db/migrate-postgresql.test.ts)
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

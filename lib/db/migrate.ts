@@ -4,8 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 
-// Applies prisma/migrations/*/migration.sql in order, each in its own transaction, and records it in
+// Applies prisma/migrations/*/migration.sql (SQLite) or prisma/migrations-postgresql/*/migration.sql
+// (PostgreSQL) in order, each in its own transaction, and records it in
 // Prisma's own `_prisma_migrations` table with Prisma's checksum (SHA-256 of the file), so a standard
 // `prisma migrate deploy` can take over wherever Prisma's engine binaries are available.
 // Why not `prisma migrate deploy` itself: it needs binaries that are downloaded at first use.
@@ -21,10 +23,37 @@ const PRISMA_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
+/** Prisma's own DDL for the table on PostgreSQL (what `prisma migrate deploy` creates). */
+const PRISMA_MIGRATIONS_TABLE_POSTGRESQL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+)`;
+
+/**
+ * The session-level advisory lock every instance takes before migrating: N instances starting
+ * together migrate one after the other, and all but the first find nothing left to apply. The key is
+ * an arbitrary constant (the bytes of "firstkey" read as a bigint) that no other lock in Firstkey uses.
+ */
+export const MIGRATION_LOCK_KEY = '7379555304623269241';
+
 export type MigrationResult = { applied: string[]; alreadyApplied: number };
 
 export function migrationsDir(): string {
   return fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+}
+
+export function postgresMigrationsDir(): string {
+  return fileURLToPath(new URL('../../prisma/migrations-postgresql', import.meta.url));
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
 }
 
 function listMigrations(dir: string) {
@@ -85,11 +114,7 @@ export function migrateSqlite(databaseUrl: string, dir = migrationsDir()): Migra
     for (const migration of listMigrations(dir)) {
       const recorded = done.get(migration.name);
       if (recorded !== undefined) {
-        if (recorded !== migration.checksum) {
-          throw new Error(
-            `Migration ${migration.name} was changed after it was applied (checksum ${migration.checksum.slice(0, 12)}…, recorded ${recorded.slice(0, 12)}…); add a new migration instead`,
-          );
-        }
+        checkUnchanged(migration, recorded);
         continue;
       }
       const startedAt = prismaTimestamp(new Date());
@@ -117,9 +142,67 @@ export function migrateSqlite(databaseUrl: string, dir = migrationsDir()): Migra
   }
 }
 
-export function migrate(databaseUrl: string): MigrationResult {
+function checkUnchanged(migration: { name: string; checksum: string }, recorded: string) {
+  if (recorded !== migration.checksum) {
+    throw new Error(
+      `Migration ${migration.name} was changed after it was applied (checksum ${migration.checksum.slice(0, 12)}…, recorded ${recorded.slice(0, 12)}…); add a new migration instead`,
+    );
+  }
+}
+
+export async function migratePostgres(
+  databaseUrl: string,
+  dir = postgresMigrationsDir(),
+): Promise<MigrationResult> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // Waits for any other instance's run to finish; released below, or by the server if we die.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await client.query(PRISMA_MIGRATIONS_TABLE_POSTGRESQL);
+      const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+        'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      );
+      const done = new Map(rows.map((row) => [row.migration_name, row.checksum]));
+      const applied: string[] = [];
+      for (const migration of listMigrations(dir)) {
+        const recorded = done.get(migration.name);
+        if (recorded !== undefined) {
+          checkUnchanged(migration, recorded);
+          continue;
+        }
+        const startedAt = new Date();
+        await client.query('BEGIN');
+        try {
+          // No parameters: the simple query protocol, which runs a file of several statements.
+          await client.query(migration.sql);
+          await client.query(
+            'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 1)',
+            [crypto.randomUUID(), migration.checksum, new Date(), migration.name, startedAt],
+          );
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+        applied.push(migration.name);
+      }
+      return { applied, alreadyApplied: done.size };
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function migrate(databaseUrl: string): Promise<MigrationResult> {
+  if (isPostgresUrl(databaseUrl)) return migratePostgres(databaseUrl);
   if (!databaseUrl.startsWith('file:')) {
-    throw new Error('Only SQLite ("file:") databases can be migrated by this version');
+    throw new Error(
+      `DATABASE_URL "${databaseUrl.split(':')[0]}:…" is not supported; expected "file:" (SQLite) or "postgresql://"`,
+    );
   }
   return migrateSqlite(databaseUrl);
 }

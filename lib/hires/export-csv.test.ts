@@ -13,7 +13,12 @@ const HIRES = 50_000;
 
 describe('CSV export at scale', () => {
   test(`${HIRES} hires: every one is streamed, once, with its last event`, async () => {
-    const hires = seedHires(HIRES, { prefix: 'EX', startDate: '2026-12-01', at, enrolled: 2_000 });
+    const hires = await seedHires(HIRES, {
+      prefix: 'EX',
+      startDate: '2026-12-01',
+      at,
+      enrolled: 2_000,
+    });
     // Events on hires at both ends of the table and across a page boundary.
     const withEvents = [hires[0]!, hires[EXPORT_PAGE]!, hires[HIRES - 1]!];
     for (const hire of withEvents) {

@@ -439,8 +439,13 @@ describe('outbox delivery', () => {
     const hire = await joiner();
     await send({ type: 'joiner', data: hire.data });
     const userId = (await user(hire.employeeId))!.id;
+    // Ordered: a joiner queues two HR status messages, and the loop follows the same one throughout
+    // (PostgreSQL returns rows in no particular order without one; SQLite happened to use rowid order).
     const pending = () =>
-      db().outboxMessage.findMany({ where: { channel: 'hr_status', deliveredAt: null, userId } });
+      db().outboxMessage.findMany({
+        where: { channel: 'hr_status', deliveredAt: null, userId },
+        orderBy: { id: 'asc' },
+      });
     let at = new Date();
     for (let attempt = 1; attempt <= OUTBOX.flagAfterAttempts; attempt += 1) {
       await deliverDueMessages(db(), { owner: 'instance-a', at });
@@ -454,6 +459,9 @@ describe('outbox delivery', () => {
 
     // "Restart": a new worker (new owner) picks the rows up from the database alone.
     hrDown = false;
+    // Past every pending message's next attempt (the joiner's other message backs off on its own).
+    const latest = Math.max(...(await pending()).map((message) => message.nextAttemptAt.getTime()));
+    at = new Date(Math.max(at.getTime(), latest + 1));
     await Promise.all([
       deliverDueMessages(db(), { owner: 'instance-b', at }),
       deliverDueMessages(db(), { owner: 'instance-c', at }),
