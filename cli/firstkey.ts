@@ -22,7 +22,7 @@ import { itAdminExists } from '@/lib/access/last-admin';
 import { importHiresCsv } from '@/lib/hr/import-hires';
 import { firstStartBootstrap } from '@/lib/staff/first-start';
 import { addOidcClient, OidcClientInput } from '@/lib/oidc/clients';
-import { ensureSigningKeys } from '@/lib/oidc/keys';
+import { ensureSigningKeys, rotateSigningKeys } from '@/lib/oidc/keys';
 import { DISCOVERY_PATH } from '@/lib/oidc/front';
 
 /** "90m", "72h", "14d" → milliseconds (the policy's range is checked by issueLink). */
@@ -57,6 +57,9 @@ const USAGE = `Usage: firstkey <command> [flags]
                   [--post-logout-redirect-uri URI …] [--public] [--home-url URL]
                                             register an app; prints its client_id and, unless
                                             --public, its secret (shown this once only)
+  oidc keys rotate                          run once to stage new signing keys (published, not
+                                            signing; restart every instance), again a day later
+                                            to promote them (restart again)
 
 Every command prints JSON on stdout. Data: FIRSTKEY_DATA_DIR (default ./.firstkey).`;
 
@@ -277,6 +280,19 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
       token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       redirect_uris: input.redirectUris,
       discovery: `${env().origin}${DISCOVERY_PATH}`,
+    };
+  },
+
+  async 'oidc keys rotate'() {
+    await migrateNow();
+    const rotation = await rotateSigningKeys(db(), new Date());
+    if (!rotation.ok) throw new CliError(rotation.message);
+    return {
+      ...rotation,
+      next:
+        rotation.step === 'staged'
+          ? `Restart every instance so all of them publish the new keys; run this again from ${rotation.promoteFrom.toISOString()} to make them sign.`
+          : 'Restart every instance so all of them sign with the new keys; the old ones stay published until their tokens expire.',
     };
   },
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { type Db, writeTransaction } from '@/lib/db';
+import { KEY_ROTATION } from '@/lib/oidc/policy';
 import { seal, unseal } from '@/lib/webhooks/seal';
 
 // The provider's signing keys: ES256 (the default for every client) and RS256 (for relying parties
@@ -33,7 +34,7 @@ export async function ensureSigningKeys(db: Db, at: Date): Promise<{ created: Si
   return writeTransaction(db, async (tx) => {
     const created: SigningAlg[] = [];
     for (const alg of SIGNING_ALGS) {
-      if (await tx.oidcSigningKey.count({ where: { alg, retiredAt: null } })) continue;
+      if (await tx.oidcSigningKey.count({ where: { alg, state: 'current' } })) continue;
       const { publicJwk, privateJwk } = generate(alg);
       await tx.oidcSigningKey.create({
         data: {
@@ -53,12 +54,96 @@ export async function ensureSigningKeys(db: Db, at: Date): Promise<{ created: Si
 /**
  * The private JWKS the provider is configured with (it publishes only the public halves). Keys in
  * use come first, newest first, ES256 before RS256: oidc-provider signs with the first key that
- * fits the algorithm; retired keys stay after them, published for verification only.
+ * fits the algorithm. Staged (`next`) and retired keys follow: published, so relying parties can
+ * verify with them, never signing.
  */
 export async function providerJwks(db: Db): Promise<{ keys: Jwk[] }> {
   const rows = await db.oidcSigningKey.findMany({ orderBy: [{ createdAt: 'desc' }] });
-  const rank = (row: { alg: string; retiredAt: Date | null }) =>
-    (row.retiredAt ? 2 : 0) + (row.alg === 'ES256' ? 0 : 1);
+  const rank = (row: { alg: string; state: string }) =>
+    (row.state === 'current' ? 0 : row.state === 'next' ? 2 : 4) + (row.alg === 'ES256' ? 0 : 1);
   const ordered = [...rows].sort((a, b) => rank(a) - rank(b));
   return { keys: ordered.map((row) => JSON.parse(unseal(row.privateJwk)) as Jwk) };
+}
+
+export type Rotation =
+  | { ok: true; step: 'staged'; staged: string[]; promoteFrom: Date }
+  | { ok: true; step: 'promoted'; signing: string[]; retired: string[]; removed: string[] }
+  | { ok: false; reason: 'too_soon'; message: string; promoteFrom: Date };
+
+/**
+ * A safe rotation, in two runs of `firstkey oidc keys rotate` (lib/oidc/policy.ts KEY_ROTATION):
+ *   1. stage: a new key per algorithm is published (after the instances restart) but does not sign;
+ *   2. at least KEY_ROTATION.publishBeforeSigning later, promote: the staged keys sign, the old ones
+ *      are retired — still published until every ID token they signed has expired, then removed.
+ * So a relying party that caches the JWKS already holds a key before the first token it signs, and
+ * keeps the old key as long as any token signed with it is valid.
+ */
+export async function rotateSigningKeys(db: Db, at: Date): Promise<Rotation> {
+  return writeTransaction(db, async (tx) => {
+    const removable = await tx.oidcSigningKey.findMany({
+      where: {
+        state: 'retired',
+        retiredAt: { lte: new Date(at.getTime() - KEY_ROTATION.keepRetired) },
+      },
+      select: { kid: true },
+    });
+    await tx.oidcSigningKey.deleteMany({ where: { kid: { in: removable.map((key) => key.kid) } } });
+    const staged = await tx.oidcSigningKey.findMany({
+      where: { state: 'next' },
+      orderBy: { createdAt: 'asc' },
+    });
+    if (staged.length === 0) {
+      const kids: string[] = [];
+      for (const alg of SIGNING_ALGS) {
+        const { publicJwk, privateJwk } = generate(alg);
+        await tx.oidcSigningKey.create({
+          data: {
+            kid: publicJwk.kid,
+            alg,
+            state: 'next',
+            publicJwk: JSON.stringify(publicJwk),
+            privateJwk: seal(JSON.stringify(privateJwk)),
+            createdAt: at,
+          },
+        });
+        kids.push(publicJwk.kid);
+      }
+      return {
+        ok: true as const,
+        step: 'staged' as const,
+        staged: kids,
+        promoteFrom: new Date(at.getTime() + KEY_ROTATION.publishBeforeSigning),
+      };
+    }
+    const promoteFrom = new Date(
+      staged[0]!.createdAt.getTime() + KEY_ROTATION.publishBeforeSigning,
+    );
+    if (at < promoteFrom) {
+      return {
+        ok: false as const,
+        reason: 'too_soon' as const,
+        promoteFrom,
+        message: `The staged keys were published at ${staged[0]!.createdAt.toISOString()}; promote them from ${promoteFrom.toISOString()}, once relying parties have fetched them (restart every instance first, so all of them publish the staged keys)`,
+      };
+    }
+    const retiring = await tx.oidcSigningKey.findMany({
+      where: { state: 'current', alg: { in: staged.map((key) => key.alg) } },
+      select: { kid: true },
+    });
+    await tx.oidcSigningKey.updateMany({
+      where: { kid: { in: retiring.map((key) => key.kid) } },
+      data: { state: 'retired', retiredAt: at },
+    });
+    await tx.oidcSigningKey.updateMany({
+      where: { kid: { in: staged.map((key) => key.kid) } },
+      data: { state: 'current' },
+    });
+    return {
+      ok: true as const,
+      step: 'promoted' as const,
+      signing: staged.map((key) => key.kid),
+      retired: retiring.map((key) => key.kid),
+      removed: removable.map((key) => key.kid),
+    };
+  });
 }

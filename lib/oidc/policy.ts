@@ -32,10 +32,21 @@ export const OIDC_TTL = {
 } as const;
 
 /**
+ * Signing-key rotation (lib/oidc/keys.ts). A staged key is published this long before it signs:
+ * relying parties cache the JWKS (a day is the longest common default). A retired key stays published
+ * until every ID token it signed has expired (access tokens are opaque and need no key), with an
+ * hour's margin for clock skew and caches.
+ */
+export const KEY_ROTATION = {
+  publishBeforeSigning: 24 * 60 * 60_000,
+  keepRetired: (OIDC_TTL.IdToken + 60 * 60) * 1000,
+} as const;
+
+/**
  * RFC 8176 values for a passkey sign-in: proof of possession of a key ("hwk" when the key cannot leave
  * the authenticator, "swk" for a synced passkey), the authenticator verified the person ("user"), and
- * that is two factors ("mfa": something you have, and a PIN or biometric). "phr" / "phrh" are the values
- * Okta's claims sharing reads as phishing-resistant and phishing-resistant hardware-protected (WebAuthn
+ * that is two factors ("mfa": something you have, and a PIN or biometric). "phr" / "phrh" are the names
+ * Okta's authorization API gives phishing-resistant and phishing-resistant hardware-protected sign-in (WebAuthn
  * binds every assertion to Firstkey's origin, so no look-alike site can replay it).
  */
 export function passkeyAmr(passkey: { deviceType: string; backedUp: boolean }): string[] {
