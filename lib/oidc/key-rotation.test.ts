@@ -3,15 +3,18 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { db } from '@/lib/db';
 import { FRONT_DOOR_KEY_ENV } from '@/lib/devices/front-door';
-import { addHire } from '@/lib/hires/add-hire';
 import { addOidcClient, OidcClientInput } from '@/lib/oidc/clients';
 import { ensureSigningKeys, providerJwks, rotateSigningKeys } from '@/lib/oidc/keys';
 import { KEY_ROTATION } from '@/lib/oidc/policy';
 import { createOidcProvider } from '@/lib/oidc/provider';
-import { redeemCode, signInForCode, type FlowClient } from '@/lib/testing/oidc-flow';
+import {
+  enrolledWithPasskey,
+  redeemCode,
+  signInForCode,
+  type FlowClient,
+} from '@/lib/testing/oidc-flow';
 import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
 
 // Rotating the signing keys as an operator would (`firstkey oidc keys rotate` twice, instances
@@ -80,39 +83,11 @@ before(async () => {
     clientSecret: added.clientSecret!,
     redirectUri: 'https://wiki.example.com/cb',
   };
-  const hire = await addHire(
-    db(),
-    { employeeId: 'ROT1', name: 'Rota Tion', email: 'rot1@example.com', startDate: '2026-12-01' },
-    { actor: { type: 'cli' }, at: new Date() },
+  await enrolledWithPasskey(
+    { employeeId: 'ROT1', name: 'Rota Tion', email: 'rot1@example.com' },
+    authenticator,
+    rp,
   );
-  assert.ok(hire.ok);
-  const challenge = crypto.randomBytes(16).toString('base64url');
-  const registration = authenticator.register(
-    {
-      challenge,
-      rp: { id: rp.rpId, name: 'Firstkey' },
-      user: { id: 'dXNlcg', name: 'x', displayName: 'x' },
-      pubKeyCredParams: [],
-    },
-    rp.origin,
-  );
-  const { registrationInfo } = await verifyRegistrationResponse({
-    response: registration,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.rpId,
-  });
-  await db().passkey.create({
-    data: {
-      userId: hire.hire.id,
-      credentialId: registrationInfo!.credential.id,
-      publicKey: Buffer.from(registrationInfo!.credential.publicKey),
-      aaguid: '0',
-      deviceType: 'singleDevice',
-      backedUp: false,
-    },
-  });
-  await db().user.update({ where: { id: hire.hire.id }, data: { enrollmentState: 'enrolled' } });
 });
 
 after(() => {

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { db } from '@/lib/db';
 import { FRONT_DOOR_KEY_ENV } from '@/lib/devices/front-door';
-import { addHire } from '@/lib/hires/add-hire';
 import { addOidcClient, OidcClientInput } from '@/lib/oidc/clients';
 import { ensureSigningKeys } from '@/lib/oidc/keys';
 import { createOidcProvider } from '@/lib/oidc/provider';
-import { redeemCode, signInForCode } from '@/lib/testing/oidc-flow';
+import { enrolledWithPasskey, redeemCode, signInForCode } from '@/lib/testing/oidc-flow';
 import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
 
 // Two provider instances that share nothing but the database (as two app instances would): a sign-in
@@ -46,40 +43,12 @@ before(async () => {
     { actor: { type: 'cli' }, at: new Date() },
   );
   client = { clientId: added.clientId, clientSecret: added.clientSecret! };
-  const hire = await addHire(
-    db(),
-    { employeeId: 'TWO1', name: 'Ada Two', email: 'two1@example.com', startDate: '2026-12-01' },
-    { actor: { type: 'cli' }, at: new Date() },
-  );
-  assert.ok(hire.ok);
   authenticator = new SoftAuthenticator({ userVerification: true });
-  const challenge = crypto.randomBytes(16).toString('base64url');
-  const registration = authenticator.register(
-    {
-      challenge,
-      rp: { id: rp.rpId, name: 'Firstkey' },
-      user: { id: 'dXNlcg', name: 'x', displayName: 'x' },
-      pubKeyCredParams: [],
-    },
-    rp.origin,
+  await enrolledWithPasskey(
+    { employeeId: 'TWO1', name: 'Ada Two', email: 'two1@example.com' },
+    authenticator,
+    rp,
   );
-  const { registrationInfo } = await verifyRegistrationResponse({
-    response: registration,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.rpId,
-  });
-  await db().passkey.create({
-    data: {
-      userId: hire.hire.id,
-      credentialId: registrationInfo!.credential.id,
-      publicKey: Buffer.from(registrationInfo!.credential.publicKey),
-      aaguid: '0',
-      deviceType: 'singleDevice',
-      backedUp: false,
-    },
-  });
-  await db().user.update({ where: { id: hire.hire.id }, data: { enrollmentState: 'enrolled' } });
   [a, b] = [await serve(), await serve()];
 });
 

@@ -3,6 +3,9 @@
 // from the software authenticator, follow the resume, redeem the code with PKCE. Tests and the bench
 // use it; the e2e suite does the same in Chromium with an independent relying party.
 import crypto from 'node:crypto';
+import { verifyRegistrationResponse } from '@simplewebauthn/server';
+import { db } from '@/lib/db';
+import { addHire } from '@/lib/hires/add-hire';
 import { passkeyAuthenticationOptions } from '@/lib/passkeys/authentication';
 import type { RelyingParty } from '@/lib/passkeys/relying-party';
 import type { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
@@ -94,4 +97,49 @@ export function redeemCode(
       code_verifier: verifier,
     }),
   });
+}
+
+/**
+ * An enrolled person whose passkey lives in `authenticator` (registered and verified by
+ * @simplewebauthn/server, stored as enrollment stores it), for tests that start at an app's sign-in.
+ */
+export async function enrolledWithPasskey(
+  person: { employeeId: string; name: string; email: string },
+  authenticator: SoftAuthenticator,
+  rp: RelyingParty,
+): Promise<string> {
+  const added = await addHire(
+    db(),
+    { ...person, startDate: '2026-12-01' },
+    { actor: { type: 'cli' }, at: new Date() },
+  );
+  if (!added.ok) throw new Error(added.message);
+  const challenge = crypto.randomBytes(16).toString('base64url');
+  const registration = authenticator.register(
+    {
+      challenge,
+      rp: { id: rp.rpId, name: 'Firstkey' },
+      user: { id: 'dXNlcg', name: 'x', displayName: 'x' },
+      pubKeyCredParams: [],
+    },
+    rp.origin,
+  );
+  const { registrationInfo } = await verifyRegistrationResponse({
+    response: registration,
+    expectedChallenge: challenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.rpId,
+  });
+  await db().passkey.create({
+    data: {
+      userId: added.hire.id,
+      credentialId: registrationInfo!.credential.id,
+      publicKey: Buffer.from(registrationInfo!.credential.publicKey),
+      aaguid: '0',
+      deviceType: 'singleDevice',
+      backedUp: false,
+    },
+  });
+  await db().user.update({ where: { id: added.hire.id }, data: { enrollmentState: 'enrolled' } });
+  return added.hire.id;
 }
