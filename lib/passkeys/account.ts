@@ -8,11 +8,9 @@ import { type Db, writeTransaction } from '@/lib/db';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { revokePasskeys } from '@/lib/access/revocation';
-import { uniqueViolation } from '@/lib/db/errors';
-import { consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
-import { readClientData } from '@/lib/passkeys/client-data';
+import { storeChallenge } from '@/lib/passkeys/challenges';
 import { providerName } from '@/lib/passkeys/providers';
-import { registrationOptionsFor, verifyNewCredential } from '@/lib/passkeys/registration';
+import { acceptNewPasskey, registrationOptionsFor } from '@/lib/passkeys/registration';
 import type { RelyingParty } from '@/lib/passkeys/relying-party';
 import { enqueuePasskeyChange } from '@/lib/webhooks/outbox';
 
@@ -96,54 +94,16 @@ export async function addBackupPasskey(
   response: RegistrationResponseJSON,
   context: Context & { rp: RelyingParty },
 ): Promise<AddBackupPasskeyResult> {
-  const { at, request, rp } = context;
+  const { at, request } = context;
   const actor = { type: 'user', id: owner.id } as const;
-  const refuse = async (
-    reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists',
-    message: string,
-  ) => {
-    await writeTransaction(db, async (tx) =>
-      appendAudit(tx, {
-        at,
-        actor,
-        action: 'passkey_add_failed',
-        subject: { type: 'user', id: owner.id },
-        userId: owner.id,
-        request,
-        result: 'failed',
-        details: { reason, message },
-      }),
-    );
-    return { ok: false as const, reason, message };
-  };
-
-  const clientData = readClientData(response.response.clientDataJSON);
-  if (
-    !clientData ||
-    !(await consumeChallenge(db, {
-      challenge: clientData.challenge,
-      purpose: 'account_registration',
-      userId: owner.id,
-      at,
-    }))
-  )
-    return refuse(
-      'challenge_invalid',
+  const accepted = await acceptNewPasskey(db, response, {
+    ...context,
+    userId: owner.id,
+    challenge: { purpose: 'account_registration', userId: owner.id },
+    challengeMessage:
       'This passkey prompt is no longer valid (used, expired or for someone else). Start again.',
-    );
-  const verified = await verifyNewCredential(response, clientData, rp);
-  if (!verified.ok) return refuse('verification_failed', verified.message);
-  const { userVerified, ...credential } = verified.credential;
-  try {
-    const created = await writeTransaction(db, async (tx) => {
-      const passkey = await tx.passkey.create({
-        data: {
-          userId: owner.id,
-          ...credential,
-          name: providerName(credential.aaguid),
-          createdAt: at,
-        },
-      });
+    failure: { action: 'passkey_add_failed', subject: { type: 'user', id: owner.id } },
+    then: async (tx, passkey, userVerified) => {
       await appendAudit(tx, {
         at,
         actor,
@@ -168,24 +128,22 @@ export async function addBackupPasskey(
         at,
       });
       return passkey;
-    });
-    return {
-      ok: true,
-      passkey: {
-        id: created.id,
-        name: created.name,
-        provider: created.name,
-        createdAt: created.createdAt,
-        lastUsedAt: null,
-        backedUp: created.backedUp,
-        deviceType: created.deviceType,
-      },
-    };
-  } catch (error) {
-    if (uniqueViolation(error) === 'credentialId')
-      return refuse('credential_exists', 'This passkey is already registered');
-    throw error;
-  }
+    },
+  });
+  if (!accepted.ok) return accepted;
+  const created = accepted.value;
+  return {
+    ok: true,
+    passkey: {
+      id: created.id,
+      name: created.name,
+      provider: created.name,
+      createdAt: created.createdAt,
+      lastUsedAt: null,
+      backedUp: created.backedUp,
+      deviceType: created.deviceType,
+    },
+  };
 }
 
 export type OwnPasskeyResult =

@@ -40,12 +40,14 @@ export async function storeChallenge(
  * `account_registration`), still fresh and unused. Exactly one caller can ever succeed for a given
  * challenge.
  */
+/** What a registration challenge was issued for: an enrollment session, or a person's /account. */
+export type ChallengeScope =
+  | { purpose: 'registration'; enrollmentSessionId: string }
+  | { purpose: 'account_registration'; userId: string };
+
 export async function consumeChallenge(
   db: Db,
-  input: { challenge: string; at: Date } & (
-    | { purpose: 'registration'; enrollmentSessionId: string }
-    | { purpose: 'account_registration'; userId: string }
-  ),
+  input: { challenge: string; at: Date } & ChallengeScope,
 ): Promise<boolean> {
   const consumed = await db.webAuthnChallenge.updateMany({
     where: {

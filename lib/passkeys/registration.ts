@@ -5,14 +5,16 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { type Db, writeTransaction } from '@/lib/db';
+import { type Db, type Tx, writeTransaction } from '@/lib/db';
+import { Rollback } from '@/lib/db/rollback';
+import type { AuditAction } from '@/lib/audit/actions';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { uniqueViolation } from '@/lib/db/errors';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
 import type { ActiveEnrollmentSession } from '@/lib/enrollment/session';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
-import { consumeChallenge, storeChallenge } from '@/lib/passkeys/challenges';
+import { consumeChallenge, storeChallenge, type ChallengeScope } from '@/lib/passkeys/challenges';
 import { embeddingProblem, readClientData, type ClientData } from '@/lib/passkeys/client-data';
 import { providerName } from '@/lib/passkeys/providers';
 import type { RelyingParty } from '@/lib/passkeys/relying-party';
@@ -91,7 +93,7 @@ export type VerifiedCredential = {
  * not made inside another site's frame (crossOrigin/topOrigin), a valid attestation for our origin and
  * rpID with user verification, and a credential ID of sane length.
  */
-export async function verifyNewCredential(
+async function verifyNewCredential(
   response: RegistrationResponseJSON,
   clientData: ClientData,
   rp: RelyingParty,
@@ -151,29 +153,42 @@ export type PasskeyRegistrationResult =
       message: string;
     };
 
+type NewPasskeyRefusal = 'challenge_invalid' | 'verification_failed' | 'credential_exists';
+
+/** What a new passkey is stored as, before the caller's own steps run in the same transaction. */
+export type NewPasskeyRow = Awaited<ReturnType<Tx['passkey']['create']>>;
+
 /**
- * Verifies the browser's registration response, stores the passkey, ends the enrollment session and
- * marks the hire enrolled — one transaction. A failure leaves the session open for another try.
+ * The steps every new passkey goes through, whoever adds it (enrollment, a backup on /account): spend
+ * the challenge issued for this ceremony, verify the credential (verifyNewCredential: user
+ * verification, origin, no framing, credential-ID length), store it, then the caller's own steps
+ * (`then`) in the same transaction. Every refusal is audited (`failure`) and stores nothing; `then`
+ * may roll everything back with a Rollback (lib/db/rollback.ts), which is audited the same way.
  */
-export async function registerPasskey(
+export async function acceptNewPasskey<T, R extends string = never>(
   db: Db,
-  session: ActiveEnrollmentSession,
   response: RegistrationResponseJSON,
-  context: { rp: RelyingParty; at: Date; request: RequestContext },
-): Promise<PasskeyRegistrationResult> {
-  const { at, request, rp } = context;
-  const actor = { type: 'user', id: session.userId } as const;
-  const refuse = async (
-    reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists' | 'session_ended',
-    message: string,
-  ) => {
+  ceremony: {
+    userId: string;
+    rp: RelyingParty;
+    at: Date;
+    request?: RequestContext;
+    challenge: ChallengeScope;
+    failure: { action: AuditAction; subject: { type: string; id: string } };
+    challengeMessage: string;
+    row?: { bridgeTokenId: string };
+    then: (tx: Tx, passkey: NewPasskeyRow, userVerified: boolean) => Promise<T>;
+  },
+): Promise<{ ok: true; value: T } | { ok: false; reason: NewPasskeyRefusal | R; message: string }> {
+  const { at, request, rp, userId } = ceremony;
+  const refuse = async (reason: NewPasskeyRefusal | R, message: string) => {
     await writeTransaction(db, async (tx) =>
       appendAudit(tx, {
         at,
-        actor,
-        action: 'passkey_registration_failed',
-        subject: { type: 'enrollment_session', id: session.id },
-        userId: session.userId,
+        actor: { type: 'user', id: userId },
+        action: ceremony.failure.action,
+        subject: ceremony.failure.subject,
+        userId,
         request,
         result: 'failed',
         details: { reason, message },
@@ -185,39 +200,69 @@ export async function registerPasskey(
   const clientData = readClientData(response.response.clientDataJSON);
   if (
     !clientData ||
-    !(await consumeChallenge(db, {
-      challenge: clientData.challenge,
-      purpose: 'registration',
-      enrollmentSessionId: session.id,
-      at,
-    }))
+    !(await consumeChallenge(db, { ...ceremony.challenge, challenge: clientData.challenge, at }))
   ) {
-    return refuse(
-      'challenge_invalid',
-      'This passkey prompt is no longer valid (used, expired or from another session). Start again.',
-    );
+    return refuse('challenge_invalid', ceremony.challengeMessage);
   }
   const verified = await verifyNewCredential(response, clientData, rp);
   if (!verified.ok) return refuse('verification_failed', verified.message);
   const { userVerified, ...credential } = verified.credential;
-
   try {
-    const passkey = await writeTransaction(db, async (tx) => {
-      const created = await tx.passkey.create({
+    const value = await writeTransaction(db, async (tx) => {
+      const passkey = await tx.passkey.create({
         data: {
-          userId: session.userId,
+          userId,
           ...credential,
           name: providerName(credential.aaguid),
           createdAt: at,
-          bridgeTokenId: session.bridgeTokenId,
+          ...ceremony.row,
         },
       });
+      return ceremony.then(tx, passkey, userVerified);
+    });
+    return { ok: true, value };
+  } catch (error) {
+    if (error instanceof Rollback) return refuse(error.reason as R, error.message);
+    if (uniqueViolation(error) === 'credentialId')
+      return refuse('credential_exists', 'This passkey is already registered');
+    throw error;
+  }
+}
+
+/**
+ * Verifies the browser's registration response, stores the passkey, ends the enrollment session and
+ * marks the hire enrolled — one transaction. A failure leaves the session open for another try.
+ */
+export async function registerPasskey(
+  db: Db,
+  session: ActiveEnrollmentSession,
+  response: RegistrationResponseJSON,
+  context: { rp: RelyingParty; at: Date; request: RequestContext },
+): Promise<PasskeyRegistrationResult> {
+  const { at, request } = context;
+  const actor = { type: 'user', id: session.userId } as const;
+  const accepted = await acceptNewPasskey<RegisteredPasskey, 'session_ended'>(db, response, {
+    ...context,
+    userId: session.userId,
+    challenge: { purpose: 'registration', enrollmentSessionId: session.id },
+    challengeMessage:
+      'This passkey prompt is no longer valid (used, expired or from another session). Start again.',
+    failure: {
+      action: 'passkey_registration_failed',
+      subject: { type: 'enrollment_session', id: session.id },
+    },
+    row: { bridgeTokenId: session.bridgeTokenId },
+    then: async (tx, created, userVerified) => {
       // Conditional: if the session was ended meanwhile (a leaver, a revoke), nothing is registered.
       const ended = await tx.enrollmentSession.updateMany({
         where: { id: session.id, endedAt: null, expiresAt: { gt: at } },
         data: { endedAt: at },
       });
-      if (ended.count !== 1) throw new SessionClosed();
+      if (ended.count !== 1)
+        throw new Rollback(
+          'session_ended',
+          'The enrollment was closed while the passkey was being saved',
+        );
       await appendAudit(tx, {
         at,
         actor,
@@ -241,25 +286,14 @@ export async function registerPasskey(
         actor,
         request,
       });
-      return created;
-    });
-    return {
-      ok: true,
-      passkey: {
-        id: passkey.id,
-        provider: passkey.name,
-        deviceType: passkey.deviceType,
-        backedUp: passkey.backedUp,
-        createdAt: passkey.createdAt,
-      },
-    };
-  } catch (error) {
-    if (error instanceof SessionClosed)
-      return refuse('session_ended', 'The enrollment was closed while the passkey was being saved');
-    if (uniqueViolation(error) === 'credentialId')
-      return refuse('credential_exists', 'This passkey is already registered');
-    throw error;
-  }
+      return {
+        id: created.id,
+        provider: created.name,
+        deviceType: created.deviceType,
+        backedUp: created.backedUp,
+        createdAt: created.createdAt,
+      };
+    },
+  });
+  return accepted.ok ? { ok: true, passkey: accepted.value } : accepted;
 }
-
-class SessionClosed extends Error {}
