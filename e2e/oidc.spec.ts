@@ -169,9 +169,17 @@ test('a person enrolled by Firstkey signs in to an independent app with the same
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => v.id),
   ).toEqual([]);
-  const signedIn = await appAnswer(page, () =>
-    page.getByRole('button', { name: 'Sign in with a passkey' }).click(),
-  );
+  // Keyboard only: Tab to the one button, Enter.
+  const button = page.getByRole('button', { name: 'Sign in with a passkey' });
+  for (
+    let presses = 0;
+    presses < 10 && !(await button.evaluate((element) => element === document.activeElement));
+    presses += 1
+  ) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(button).toBeFocused();
+  const signedIn = await appAnswer(page, () => page.keyboard.press('Enter'));
 
   // openid-client verified the ID token (signature with the JWKS, iss, aud, exp, nonce) and PKCE.
   expect(signedIn.ok, JSON.stringify(signedIn)).toBe(true);

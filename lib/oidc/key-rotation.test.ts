@@ -110,6 +110,15 @@ describe('rotating the signing keys', () => {
     ).keys.map((key) => key.kid);
     for (const kid of [oldKid, ...stagedKids])
       assert.ok(published.includes(kid), `${kid} published`);
+    const rsa = (
+      (await (await fetch(`${afterStaging}/oidc/jwks`)).json()) as {
+        keys: { kty: string; x5c?: string[]; d?: string }[];
+      }
+    ).keys.filter((key) => key.kty === 'RSA');
+    assert.ok(
+      rsa.length > 0 && rsa.every((key) => key.x5c?.length === 1 && key.d === undefined),
+      'RSA keys are published with x5c, never with a private member',
+    );
     assert.equal(kidOf(await idToken(afterStaging)), oldKid);
 
     const early = await rotateSigningKeys(

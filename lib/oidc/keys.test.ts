@@ -37,4 +37,17 @@ describe('OIDC signing keys', () => {
       );
     }
   });
+
+  test('the RS256 key is also published as a certificate (x5c) whose public key is the JWK itself', async () => {
+    const rsa = (await providerJwks(db())).keys.find((key) => key.alg === 'RS256')!;
+    assert.equal(rsa.x5c?.length, 1);
+    const certificate = new crypto.X509Certificate(Buffer.from(rsa.x5c![0]!, 'base64'));
+    const fromCertificate = certificate.publicKey.export({ format: 'jwk' });
+    assert.deepEqual([fromCertificate.n, fromCertificate.e], [rsa.n, rsa.e]);
+    assert.ok(certificate.verify(certificate.publicKey), 'self-signed by that key');
+    assert.equal(
+      (await providerJwks(db())).keys.find((key) => key.alg === 'ES256')!.x5c,
+      undefined,
+    );
+  });
 });

@@ -1,5 +1,7 @@
 import 'server-only';
+import 'reflect-metadata';
 import crypto from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import { type Db, writeTransaction } from '@/lib/db';
 import { KEY_ROTATION } from '@/lib/oidc/policy';
 import { seal, unseal } from '@/lib/webhooks/seal';
@@ -10,23 +12,62 @@ import { seal, unseal } from '@/lib/webhooks/seal';
 // (FIRSTKEY_OUTBOX_KEY, or the data folder's secrets/outbox-key, mode 0600): a copy of the database
 // alone cannot sign a token.
 
+x509.cryptoProvider.set(crypto.webcrypto as Crypto);
+
 export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
-type Jwk = crypto.JsonWebKey & { kid: string; alg: SigningAlg; use: 'sig' };
+type Jwk = crypto.JsonWebKey & { kid: string; alg: SigningAlg; use: 'sig'; x5c?: string[] };
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 
-function generate(alg: SigningAlg): { publicJwk: Jwk; privateJwk: Jwk } {
+async function generate(alg: SigningAlg, at: Date): Promise<{ publicJwk: Jwk; privateJwk: Jwk }> {
   const { privateKey } =
     alg === 'ES256'
       ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
       : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = crypto.randomBytes(12).toString('base64url');
   const privateJwk: Jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
+  // Some relying parties (older SAML-era IdPs, some Java stacks) only take RSA keys as certificates.
+  if (alg === 'RS256') privateJwk.x5c = [await selfSignedCertificate(privateJwk, kid, at)];
   const publicJwk = { ...privateJwk };
   for (const member of PRIVATE_MEMBERS) delete publicJwk[member];
   return { publicJwk, privateJwk };
+}
+
+/** A self-signed certificate for an RSA signing key: base64 DER, as JWK `x5c` carries it (RFC 7517 §4.7). */
+async function selfSignedCertificate(privateJwk: Jwk, kid: string, at: Date): Promise<string> {
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const publicMembers = { kty: privateJwk.kty, n: privateJwk.n, e: privateJwk.e };
+  const keys = {
+    privateKey: await crypto.webcrypto.subtle.importKey(
+      'jwk',
+      privateJwk as JsonWebKey,
+      algorithm,
+      false,
+      ['sign'],
+    ),
+    publicKey: await crypto.webcrypto.subtle.importKey(
+      'jwk',
+      publicMembers as JsonWebKey,
+      algorithm,
+      true,
+      ['verify'],
+    ),
+  };
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: crypto
+      .randomBytes(16)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
+    name: `CN=Firstkey OpenID Connect signing key ${kid}`,
+    notBefore: new Date(at.getTime() - 60 * 60_000),
+    notAfter: new Date(at.getTime() + 5 * 365 * 24 * 60 * 60_000),
+    keys,
+    signingAlgorithm: algorithm,
+    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
+  });
+  return Buffer.from(certificate.rawData).toString('base64');
 }
 
 /** Creates the signing key of each algorithm that has none in use. Idempotent; serialized by the write lock. */
@@ -35,7 +76,7 @@ export async function ensureSigningKeys(db: Db, at: Date): Promise<{ created: Si
     const created: SigningAlg[] = [];
     for (const alg of SIGNING_ALGS) {
       if (await tx.oidcSigningKey.count({ where: { alg, state: 'current' } })) continue;
-      const { publicJwk, privateJwk } = generate(alg);
+      const { publicJwk, privateJwk } = await generate(alg, at);
       await tx.oidcSigningKey.create({
         data: {
           kid: publicJwk.kid,
@@ -95,7 +136,7 @@ export async function rotateSigningKeys(db: Db, at: Date): Promise<Rotation> {
     if (staged.length === 0) {
       const kids: string[] = [];
       for (const alg of SIGNING_ALGS) {
-        const { publicJwk, privateJwk } = generate(alg);
+        const { publicJwk, privateJwk } = await generate(alg, at);
         await tx.oidcSigningKey.create({
           data: {
             kid: publicJwk.kid,
