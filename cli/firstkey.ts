@@ -54,7 +54,7 @@ const USAGE = `Usage: firstkey <command> [flags]
   status [--employee-id ID]
   audit verify
   oidc client add --name NAME --redirect-uri URI [--redirect-uri URI …]
-                  [--post-logout-redirect-uri URI …] [--public] [--home-url URL]
+                  [--post-logout-redirect-uri URI …] [--public | --jwks FILE] [--home-url URL]
                                             register an app; prints its client_id and, unless
                                             --public, its secret (shown this once only)
   oidc keys rotate                          run once to stage new signing keys (published, not
@@ -77,6 +77,15 @@ function readFileFlag(flag: string, file: string): string {
 
 function migrateNow() {
   return migrate(env().databaseUrl);
+}
+
+/** A JSON file named by a flag, or a CLI error that says what was wrong with it. */
+function readJsonFile(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`Cannot read ${file} as JSON: ${(error as Error).message}`, 2);
+  }
 }
 
 const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<unknown>> = {
@@ -265,6 +274,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
       postLogoutRedirectUris: flags['post-logout-redirect-uri'],
       public: flags.public,
       homeUrl: flags['home-url'],
+      jwks: flags.jwks ? readJsonFile(String(flags.jwks)) : undefined,
     });
     await migrateNow();
     const client = await addOidcClient(db(), input, { actor: CLI, at: new Date() });
@@ -330,6 +340,7 @@ async function main(argv: string[]): Promise<number> {
         'redirect-uri': { type: 'string', multiple: true },
         'post-logout-redirect-uri': { type: 'string', multiple: true },
         'home-url': { type: 'string' },
+        jwks: { type: 'string' },
         public: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },

@@ -31,20 +31,36 @@ const RedirectUri = z
     );
   }, 'Expected https:// (or http:// on localhost / 127.0.0.1 for development)');
 
-export const OidcClientInput = z.object({
-  name: z.string().trim().min(1, 'A name is required (people see it when they sign in)').max(100),
-  redirectUris: z.array(RedirectUri).min(1, 'At least one --redirect-uri is required'),
-  postLogoutRedirectUris: z.array(RedirectUri).default([]),
-  public: z.boolean().default(false),
-  homeUrl: z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' }).optional(),
-});
+/** A public signing key of a private_key_jwt client: EC or RSA, never a private member. */
+const PublicJwk = z
+  .object({ kty: z.enum(['EC', 'RSA']), kid: z.string().max(200).optional() })
+  .catchall(z.unknown())
+  .refine(
+    (jwk) => !['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((member) => member in jwk),
+    'A JWKS for private_key_jwt holds public keys only; this one has a private member',
+  );
+
+export const OidcClientInput = z
+  .object({
+    name: z.string().trim().min(1, 'A name is required (people see it when they sign in)').max(100),
+    redirectUris: z.array(RedirectUri).min(1, 'At least one --redirect-uri is required'),
+    postLogoutRedirectUris: z.array(RedirectUri).default([]),
+    public: z.boolean().default(false),
+    homeUrl: z.url({ protocol: /^https?$/, error: 'Expected an http(s) URL' }).optional(),
+    /** The app's public keys: it authenticates with private_key_jwt (RFC 7523) instead of a secret. */
+    jwks: z.object({ keys: z.array(PublicJwk).min(1).max(10) }).optional(),
+  })
+  .refine((input) => !(input.public && input.jwks), {
+    path: ['jwks'],
+    message: 'A public app has no credential; a private_key_jwt app is confidential: choose one',
+  });
 export type OidcClientInput = z.input<typeof OidcClientInput>;
 
 export type AddedOidcClient = {
   clientId: string;
   clientSecret: string | null;
   name: string;
-  tokenEndpointAuthMethod: 'client_secret_basic' | 'none';
+  tokenEndpointAuthMethod: 'client_secret_basic' | 'private_key_jwt' | 'none';
 };
 
 export async function addOidcClient(
@@ -53,13 +69,14 @@ export async function addOidcClient(
   context: { actor: Actor; at: Date },
 ): Promise<AddedOidcClient> {
   const clientId = newSecret(CLIENT_ID_BYTES);
-  const clientSecret = input.public ? null : newSecret(CLIENT_SECRET_BYTES);
+  const clientSecret = input.public || input.jwks ? null : newSecret(CLIENT_SECRET_BYTES);
   await writeTransaction(db, async (tx) => {
     await tx.oidcClient.create({
       data: {
         id: clientId,
         name: input.name,
         secretHash: clientSecret ? hashSecret(clientSecret) : null,
+        jwks: input.jwks ? JSON.stringify(input.jwks) : null,
         redirectUris: JSON.stringify(input.redirectUris),
         postLogoutRedirectUris: JSON.stringify(input.postLogoutRedirectUris),
         homeUrl: input.homeUrl ?? null,
@@ -83,7 +100,11 @@ export async function addOidcClient(
     clientId,
     clientSecret,
     name: input.name,
-    tokenEndpointAuthMethod: clientSecret ? 'client_secret_basic' : 'none',
+    tokenEndpointAuthMethod: clientSecret
+      ? 'client_secret_basic'
+      : input.jwks
+        ? 'private_key_jwt'
+        : 'none',
   };
 }
 
@@ -103,7 +124,7 @@ export async function listOidcClients(db: Db): Promise<RegisteredApp[]> {
   return rows.map((row) => ({
     clientId: row.id,
     name: row.name,
-    public: row.secretHash === null,
+    public: row.secretHash === null && row.jwks === null,
     redirectUris: JSON.parse(row.redirectUris) as string[],
     homeUrl: row.homeUrl,
     createdAt: row.createdAt,
@@ -119,6 +140,7 @@ export function clientMetadata(client: {
   id: string;
   name: string;
   secretHash: string | null;
+  jwks: string | null;
   redirectUris: string;
   postLogoutRedirectUris: string;
   homeUrl: string | null;
@@ -128,7 +150,12 @@ export function clientMetadata(client: {
     client_name: client.name,
     ...(client.secretHash
       ? { client_secret: client.secretHash, token_endpoint_auth_method: 'client_secret_basic' }
-      : { token_endpoint_auth_method: 'none' }),
+      : client.jwks
+        ? {
+            jwks: JSON.parse(client.jwks) as { keys: object[] },
+            token_endpoint_auth_method: 'private_key_jwt',
+          }
+        : { token_endpoint_auth_method: 'none' }),
     redirect_uris: JSON.parse(client.redirectUris) as string[],
     post_logout_redirect_uris: JSON.parse(client.postLogoutRedirectUris) as string[],
     ...(client.homeUrl ? { client_uri: client.homeUrl } : {}),

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OidcClient" ADD COLUMN     "jwks" TEXT;
+
