@@ -111,6 +111,9 @@ if (!admin.adminExists && admin.url) {
        (PKCS#12, empty export passphrase; key: ${admin.keyPath}).
     2. Open this one-time link before ${admin.expiresAt} (10 minutes; a restart issues a new one):
        ${admin.url}
+    3. Create your passkey, then sign in at ${new URL(admin.url).origin}/signin: the IT console is
+       ${new URL(admin.url).origin}/it.
+       (How to import the certificate in Chrome, Edge, Firefox and Safari: README, "The first IT admin".)
 `);
 } else if (!admin.adminExists && admin.hint) {
   console.log(`  ${admin.hint}`);
