@@ -5,15 +5,10 @@ import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 import type { Offer } from '@/lib/console/hire-detail';
-import { formatInZone } from '@/lib/time/zone';
+import { LinkHandOverBox } from '@/components/staff/link-hand-over';
+import type { LinkHandOver } from '@/lib/enrollment/hand-over';
 
-type IssuedLink = {
-  url: string;
-  expiresAt: string;
-  notBefore: string;
-  deviceSerial: string;
-  qrSvg: string;
-};
+type IssuedLink = LinkHandOver;
 type Props = {
   employeeId: string;
   hasDevice: boolean;
@@ -123,33 +118,12 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink, tim
       </h2>
       <Notice message={message} />
       {link && (
-        <div className="mt-4 rounded-lg border-2 border-brand-600 p-4" aria-label="Enrollment link">
-          <p className="font-semibold">
-            Open this link on the laptop {link.deviceSerial} — it works only there, once.
-          </p>
-          <p className="mt-2 break-all font-mono text-sm" data-testid="issued-link">
-            {link.url}
-          </p>
-          <p className="mt-1 text-sm text-slate-700">
-            Valid {formatInZone(new Date(link.notBefore), timeZone)} –{' '}
-            {formatInZone(new Date(link.expiresAt), timeZone)}. Firstkey never emails it.
-          </p>
-          <div className="mt-3 flex flex-wrap items-start gap-4">
-            <button
-              type="button"
-              className={button}
-              onClick={() => void navigator.clipboard.writeText(link.url)}
-            >
-              Copy link
-            </button>
-            <div
-              className="h-48 w-48"
-              role="img"
-              aria-label="QR code of the enrollment link, for the laptop's camera"
-              dangerouslySetInnerHTML={{ __html: link.qrSvg }}
-            />
-          </div>
-        </div>
+        <LinkHandOverBox
+          link={link}
+          timeZone={timeZone}
+          label="Enrollment link"
+          testId="issued-link"
+        />
       )}
       <div className="mt-4 grid gap-6 md:grid-cols-3">
         <form onSubmit={onDevice} className="space-y-2" aria-label="Register device">

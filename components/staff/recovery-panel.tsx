@@ -7,6 +7,8 @@ import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
 import type { Offer } from '@/lib/console/hire-detail';
 import { RequestDecision } from '@/components/staff/request-decision';
+import { LinkHandOverBox } from '@/components/staff/link-hand-over';
+import type { LinkHandOver } from '@/lib/enrollment/hand-over';
 import { formatInZone } from '@/lib/time/zone';
 
 type Pending = {
@@ -19,13 +21,7 @@ type Pending = {
 };
 /** An approved recovery link waiting for this IT member (who asked for it) to hand over. */
 type Waiting = { requestId: string; deviceSerial: string; expiresAt: string };
-type HandedOver = {
-  url: string;
-  notBefore: string;
-  expiresAt: string;
-  deviceSerial: string;
-  qrSvg: string;
-};
+type HandedOver = LinkHandOver;
 
 const button =
   'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
@@ -125,33 +121,12 @@ export function RecoveryPanel({
         </div>
       )}
       {handedOver && (
-        <div className="mt-4 rounded-lg border-2 border-brand-600 p-4" aria-label="Recovery link">
-          <p className="font-semibold">
-            Open this link on the laptop {handedOver.deviceSerial} — it works only there, once.
-          </p>
-          <p className="mt-2 break-all font-mono text-sm" data-testid="recovery-link">
-            {handedOver.url}
-          </p>
-          <p className="mt-1 text-sm text-slate-700">
-            Valid {formatInZone(new Date(handedOver.notBefore), timeZone)} –{' '}
-            {formatInZone(new Date(handedOver.expiresAt), timeZone)}. Firstkey never emails it.
-          </p>
-          <div className="mt-3 flex flex-wrap items-start gap-4">
-            <button
-              type="button"
-              className={button}
-              onClick={() => void navigator.clipboard.writeText(handedOver.url)}
-            >
-              Copy link
-            </button>
-            <div
-              className="h-48 w-48"
-              role="img"
-              aria-label="QR code of the recovery link, for the laptop's camera"
-              dangerouslySetInnerHTML={{ __html: handedOver.qrSvg }}
-            />
-          </div>
-        </div>
+        <LinkHandOverBox
+          link={handedOver}
+          timeZone={timeZone}
+          label="Recovery link"
+          testId="recovery-link"
+        />
       )}
       {pending.length > 0 && (
         <ul className="mt-3 space-y-2">

@@ -1,5 +1,5 @@
-import QRCode from 'qrcode';
 import { db } from '@/lib/db';
+import { linkHandOver } from '@/lib/enrollment/hand-over';
 import { ok } from '@/lib/http/problem';
 import { takeRecoveryHandover } from '@/lib/recovery/handover';
 import { refusal } from '@/lib/staff/outcomes';
@@ -21,16 +21,5 @@ export async function POST(
     { staff: auth.staff, at: auth.at, request: auth.context },
   );
   if (!result.ok) return refusal(result);
-  const qrSvg = await QRCode.toString(result.url, {
-    type: 'svg',
-    errorCorrectionLevel: 'M',
-    margin: 2,
-  });
-  return ok({
-    url: result.url,
-    notBefore: result.notBefore.toISOString(),
-    expiresAt: result.expiresAt.toISOString(),
-    deviceSerial: result.deviceSerial,
-    qrSvg,
-  });
+  return ok(await linkHandOver(result));
 }

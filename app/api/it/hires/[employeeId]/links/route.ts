@@ -1,5 +1,5 @@
-import QRCode from 'qrcode';
 import { db } from '@/lib/db';
+import { linkHandOver } from '@/lib/enrollment/hand-over';
 import { issueLink } from '@/lib/enrollment/issue-link';
 import { env } from '@/lib/env';
 import { ok } from '@/lib/http/problem';
@@ -36,16 +36,5 @@ export async function POST(
     },
   );
   if (!result.ok) return refusal(result);
-  const qrSvg = await QRCode.toString(result.url, {
-    type: 'svg',
-    errorCorrectionLevel: 'M',
-    margin: 2,
-  });
-  return ok({
-    url: result.url,
-    notBefore: result.notBefore.toISOString(),
-    expiresAt: result.expiresAt.toISOString(),
-    deviceSerial: result.deviceSerial,
-    qrSvg,
-  });
+  return ok(await linkHandOver(result));
 }
