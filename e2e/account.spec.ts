@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { decode, encode } from 'next-auth/jwt';
 import { Webhook } from 'standardwebhooks';
@@ -10,8 +10,11 @@ import {
   contextWithCertificate,
   createHire,
   dataDir,
+  enroll,
   expect,
+  heading,
   invite,
+  signIn,
   test,
 } from './fixtures';
 import type { ReceivedWebhook } from './hr-receiver';
@@ -20,8 +23,6 @@ import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
 // Every person's own passkeys page, walked by an ordinary hire (no role) in Chromium with Chrome's
 // virtual authenticators: sign-in lands on /account, a backup passkey on a second authenticator,
 // the first removed, the last one kept, a stale assertion asked for again.
-
-const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
 async function hrWebhooks(employeeId: string): Promise<string[]> {
   const all = (await (
@@ -57,11 +58,6 @@ async function ageAssertion(context: BrowserContext) {
   ]);
 }
 
-async function signIn(page: Page) {
-  await page.goto('/signin');
-  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-}
-
 test('a hire signs in to their passkeys page, adds a backup on a second authenticator, removes the first, and keeps the last', async ({
   browser,
 }) => {
@@ -69,9 +65,7 @@ test('a hire signs in to their passkeys page, adds a backup on a second authenti
   const context = await contextWithCertificate(browser, hire.device);
   const page = await context.newPage();
   const laptop = await addVirtualAuthenticator(page);
-  await page.goto((await invite(hire)).url);
-  await page.getByRole('button', { name: 'Create my passkey' }).click();
-  await expect(heading(page)).toHaveText('You\u2019re ready for day one');
+  await enroll(page, (await invite(hire)).url);
   await expect(page.getByRole('link', { name: 'Add a backup passkey' })).toHaveAttribute(
     'href',
     '/account',
@@ -150,9 +144,7 @@ test('a stale assertion asks for the passkey again before a backup is added', as
   const context = await contextWithCertificate(browser, hire.device);
   const page = await context.newPage();
   await addVirtualAuthenticator(page);
-  await page.goto((await invite(hire)).url);
-  await page.getByRole('button', { name: 'Create my passkey' }).click();
-  await expect(heading(page)).toHaveText('You\u2019re ready for day one');
+  await enroll(page, (await invite(hire)).url);
   await signIn(page);
   await expect(heading(page)).toHaveText('Your passkeys');
   await ageAssertion(context);

@@ -177,6 +177,22 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
+/** The page's one h1 (every Firstkey page has exactly one). */
+export const heading = (page: Page) => page.getByRole('heading', { level: 1 });
+
+/** Opens an enrollment link and creates the passkey, as a hire does, then waits for the ready page. */
+export async function enroll(page: Page, url: string, ready = 'You\u2019re ready for day one') {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Create my passkey' }).click();
+  await expect(heading(page)).toHaveText(ready);
+}
+
+/** Signs in at /signin with the passkey the page's virtual authenticator holds. */
+export async function signIn(page: Page) {
+  await page.goto('/signin');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+}
+
 /** Reads a file the CLI wrote (certificates) — for tests that hand PEM text to the console. */
 export function readText(file: string): string {
   return fs.readFileSync(file, 'utf8');

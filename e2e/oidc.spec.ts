@@ -11,8 +11,10 @@ import {
   contextWithCertificate,
   createHire,
   dataDir,
+  enroll,
   expect,
   firstkey,
+  heading,
   invite,
   origin,
   test,
@@ -85,17 +87,13 @@ test.afterAll(() => {
   app?.process.kill();
 });
 
-const heading = (page: Page) => page.getByRole('heading', { level: 1 });
-
 /** A hire enrolled through their link on their own laptop (the browser context keeps the passkey). */
 async function enrolledPerson(browser: Browser, hire?: Hire) {
   const person = hire ?? (await createHire({ name: 'Grace Hopper' }));
   const context = await contextWithCertificate(browser, person.device);
   const page = await context.newPage();
   await addVirtualAuthenticator(page);
-  await page.goto((await invite(person)).url);
-  await page.getByRole('button', { name: 'Create my passkey' }).click();
-  await expect(heading(page)).toHaveText('You\u2019re ready for day one');
+  await enroll(page, (await invite(person)).url);
   return { person, context, page };
 }
 

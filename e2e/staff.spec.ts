@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { decode, encode } from 'next-auth/jwt';
 import AxeBuilder from '@axe-core/playwright';
 import { Webhook } from 'standardwebhooks';
@@ -10,10 +10,13 @@ import {
   contextWithCertificate,
   createHire,
   dataDir,
+  enroll,
   expect,
   firstkey,
+  heading,
   invite,
   origin,
+  signIn,
   strayDevice,
   test,
   today,
@@ -24,19 +27,6 @@ import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
 test.describe.configure({ mode: 'serial' });
-
-const heading = (page: Page) => page.getByRole('heading', { level: 1 });
-
-async function enroll(page: Page, url: string, ready = 'You\u2019re ready for day one') {
-  await page.goto(url);
-  await page.getByRole('button', { name: 'Create my passkey' }).click();
-  await expect(heading(page)).toHaveText(ready);
-}
-
-async function signIn(page: Page) {
-  await page.goto('/signin');
-  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-}
 
 /** A person enrolled through their link on their own laptop, then signed in with the new passkey. */
 async function signedInAs(
