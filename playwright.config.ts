@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import { startReceiver } from './e2e/hr-receiver';
+import { E2E_HELP_CONTACT } from './e2e/help-contact';
 import { E2E_WEBHOOK_SECRETS } from './e2e/webhook-secrets';
 
 // End-to-end tests run the production build behind the real HTTPS front door (server.ts), on a data
@@ -83,6 +84,7 @@ export default defineConfig({
       FIRSTKEY_HR_STATUS_SECRET: E2E_WEBHOOK_SECRETS.hrStatus,
       FIRSTKEY_MDM_PUSH_URL: `http://127.0.0.1:${receiverPort}/mdm`,
       FIRSTKEY_MDM_PUSH_SECRET: E2E_WEBHOOK_SECRETS.mdm,
+      FIRSTKEY_HELP_CONTACT: E2E_HELP_CONTACT,
     },
   },
 });

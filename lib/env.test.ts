@@ -23,6 +23,15 @@ describe('configuration', () => {
     );
   });
 
+  test('the help contact: none unless set (the pages then say "your IT team"), trimmed, and never blank', () => {
+    assert.equal(loadEnv({}).helpContact, null);
+    assert.equal(
+      loadEnv({ FIRSTKEY_HELP_CONTACT: '  the IT desk, +1 555 0100 ' }).helpContact,
+      'the IT desk, +1 555 0100',
+    );
+    assert.throws(() => loadEnv({ FIRSTKEY_HELP_CONTACT: '   ' }), /FIRSTKEY_HELP_CONTACT/);
+  });
+
   test('proxy mode without the shared secret refuses to start', () => {
     assert.throws(
       () => loadEnv({ FIRSTKEY_DEVICE_CERT_MODE: 'proxy' }),

@@ -77,6 +77,8 @@ const EnvSchema = z.object({
         `FIRSTKEY_TIME_ZONE must be an IANA time zone such as "Europe/Berlin"; got "${String(issue.input)}"`,
     })
     .default('UTC'),
+  /** How a hire reaches the organisation's IT: shown on every failure page ("IT service desk, +1 555 0100"). */
+  FIRSTKEY_HELP_CONTACT: z.string().trim().min(1).max(200).optional(),
   /** `off` stops this instance from delivering outbound webhooks (another instance does). */
   FIRSTKEY_OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
   /** Signs staff session cookies. Without it, one is generated into the data folder (single instance). */
@@ -126,6 +128,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     sessionSecret: raw.NEXTAUTH_SECRET ?? null,
     outboxKey: raw.FIRSTKEY_OUTBOX_KEY ?? null,
     timeZone: raw.FIRSTKEY_TIME_ZONE,
+    /** null: the pages say "your IT team" (in the hire's language). */
+    helpContact: raw.FIRSTKEY_HELP_CONTACT ?? null,
     outboxWorker: raw.FIRSTKEY_OUTBOX_WORKER === 'on',
     hrWebhookSecrets: raw.FIRSTKEY_HR_WEBHOOK_SECRET ?? [],
     hrStatus: raw.FIRSTKEY_HR_STATUS_URL

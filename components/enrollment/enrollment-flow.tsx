@@ -5,13 +5,16 @@ import {
   browserSupportsWebAuthn,
   startAuthentication,
   startRegistration,
+  WebAuthnAbortService,
   WebAuthnError,
   type PublicKeyCredentialCreationOptionsJSON,
 } from '@simplewebauthn/browser';
-import { ENROLLMENT_PROBLEMS, type EnrollmentProblemCode } from '@/lib/enrollment/messages';
+import { PROBLEM_PAGES, type ProblemPageCode } from '@/lib/enrollment/messages';
 import { EnrollmentProblem } from '@/components/enrollment/enrollment-problem';
 import { formatInZone } from '@/lib/time/zone';
 import { EnrollmentReady } from '@/components/enrollment/enrollment-ready';
+import { CeremonyWait, MinutesLeft } from '@/components/enrollment/ceremony-wait';
+import { CEREMONY_TIMEOUT } from '@/lib/enrollment/policy';
 import type { ReadyFacts } from '@/lib/enrollment/ready';
 import { TOKEN_PATTERN } from '@/lib/enrollment/token-shape';
 
@@ -19,26 +22,38 @@ import { TOKEN_PATTERN } from '@/lib/enrollment/token-shape';
 // the address bar at once, and sent only in POST bodies. Steps: peek → (click) redeem → passkey
 // registration → a sign-in with the new passkey to prove it works → "ready".
 
-type ProblemCode = EnrollmentProblemCode | 'unsupported' | 'network';
 type Ready = { name: string; provider: string | null; backedUp: boolean; next: ReadyFacts };
 type View =
   | { step: 'checking' }
   | { step: 'welcome'; name: string; expiresAt: string }
   | { step: 'resume' }
   | { step: 'working'; what: string }
-  | { step: 'cancelled'; message: string }
+  | { step: 'prompt'; what: string; sessionEndsAt: number | null }
+  | { step: 'cancelled'; message: string; sessionEndsAt: number | null }
   | { step: 'ready'; ready: Ready }
   | {
       step: 'problem';
-      code: ProblemCode;
+      code: ProblemPageCode;
       detail?: string;
       retryAfterSeconds?: number;
       validFrom?: string;
+      openedAt?: string;
+      reference?: string;
+      token?: string | null;
     };
 
 type ApiError = {
-  error: { code: string; message: string; retryAfterSeconds?: number; validFrom?: string };
+  error: {
+    code: string;
+    message: string;
+    retryAfterSeconds?: number;
+    validFrom?: string;
+    openedAt?: string;
+    reference?: string;
+  };
 };
+/** The options answer carries how long the enrollment session has left, by the server's clock. */
+type OptionsAnswer = PublicKeyCredentialCreationOptionsJSON & { sessionSecondsLeft: number };
 type ApiResult<T> = { ok: true; body: T } | { ok: false; status: number; error: ApiError['error'] };
 
 async function post<T>(path: string, body: unknown): Promise<ApiResult<T>> {
@@ -69,29 +84,83 @@ async function post<T>(path: string, body: unknown): Promise<ApiResult<T>> {
   return { ok: false, status: response.status, error };
 }
 
-function problemView(error: ApiError['error'], fallback: ProblemCode = 'malformed'): View {
-  const code = (
-    error.code in ENROLLMENT_PROBLEMS || error.code === 'network' ? error.code : fallback
-  ) as ProblemCode;
+function problemView(
+  error: ApiError['error'],
+  token: string | null,
+  fallback: ProblemPageCode = 'malformed',
+): View {
+  const known = error.code in PROBLEM_PAGES;
   return {
     step: 'problem',
-    code,
-    detail: error.message,
+    token,
+    code: known ? (error.code as ProblemPageCode) : fallback,
+    // The page has its own words for every code it knows; an unknown answer is shown as it came.
+    detail: known ? undefined : error.message,
     retryAfterSeconds: error.retryAfterSeconds,
     validFrom: error.validFrom,
+    openedAt: error.openedAt,
+    reference: error.reference,
   };
 }
 
-export function EnrollmentFlow() {
+/** Why a passkey prompt ended without a passkey, in the hire's words. */
+function promptEndedMessage(error: unknown, stoppedBy: 'cancel' | 'timeout' | null): string {
+  if (stoppedBy === 'cancel') return 'You cancelled the passkey prompt.';
+  if (stoppedBy === 'timeout')
+    return `Your laptop\u2019s passkey prompt got no answer for ${CEREMONY_TIMEOUT / 60_000} minutes, so we stopped waiting.`;
+  if (error instanceof WebAuthnError && error.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED')
+    return 'This device already holds a passkey for you.';
+  return 'The passkey prompt was closed before a passkey was created.';
+}
+
+export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) {
   const [view, setView] = useState<View>({ step: 'checking' });
   const token = useRef<string | null>(null);
   const redeemed = useRef(false);
   const heading = useRef<HTMLHeadingElement>(null);
+  /** When the enrollment session closes, on this page's monotonic clock (performance.now()). */
+  const sessionEndsAt = useRef<number | null>(null);
+  /** Who stopped the passkey prompt, if the page did: the hire's Cancel or the ceremony timeout. */
+  const stoppedBy = useRef<'cancel' | 'timeout' | null>(null);
 
   useEffect(() => {
-    // Move focus to each new step's heading so screen readers and keyboard users follow along.
+    // Move focus to each new step's heading so screen readers and keyboard users follow along, and
+    // name the page after it: the tab's title always says the same as the page's heading.
     heading.current?.focus();
-  }, [view.step]);
+    if (heading.current?.textContent) document.title = heading.current.textContent;
+  }, [view]);
+
+  const sessionLeft = (secondsLeft: number) => {
+    sessionEndsAt.current = performance.now() + secondsLeft * 1000;
+  };
+
+  /**
+   * Runs one passkey prompt with a visible waiting state, a Cancel button and a timeout: the prompt
+   * is stopped after CEREMONY_TIMEOUT, or when the enrollment session closes if that is sooner.
+   */
+  const prompt = useCallback(async <T,>(what: string, run: () => Promise<T>) => {
+    stoppedBy.current = null;
+    setView({ step: 'prompt', what, sessionEndsAt: sessionEndsAt.current });
+    const left =
+      sessionEndsAt.current === null ? Infinity : sessionEndsAt.current - performance.now();
+    const timer = window.setTimeout(
+      () => {
+        stoppedBy.current = 'timeout';
+        WebAuthnAbortService.cancelCeremony();
+      },
+      Math.max(0, Math.min(CEREMONY_TIMEOUT, left)),
+    );
+    try {
+      return await run();
+    } finally {
+      window.clearTimeout(timer);
+    }
+  }, []);
+
+  const cancelPrompt = useCallback(() => {
+    stoppedBy.current = 'cancel';
+    WebAuthnAbortService.cancelCeremony();
+  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -104,16 +173,14 @@ export function EnrollmentFlow() {
       if (!browserSupportsWebAuthn()) return setView({ step: 'problem', code: 'unsupported' });
       if (!fragment) {
         // Reloaded after the link was used: carry on if the enrollment session is still open.
-        const session = await post<PublicKeyCredentialCreationOptionsJSON>(
-          '/api/enroll/passkey/options',
-          {},
-        );
+        const session = await post<OptionsAnswer>('/api/enroll/passkey/options', {});
         if (cancelled) return;
         if (session.ok) {
           redeemed.current = true;
+          sessionLeft(session.body.sessionSecondsLeft);
           return setView({ step: 'resume' });
         }
-        return setView(problemView(session.error, 'no_session'));
+        return setView(problemView(session.error, null, 'no_session'));
       }
       if (!TOKEN_PATTERN.test(fragment)) return setView({ step: 'problem', code: 'malformed' });
       token.current = fragment;
@@ -127,7 +194,7 @@ export function EnrollmentFlow() {
           name: peek.body.hire.name,
           expiresAt: peek.body.expiresAt,
         });
-      setView(problemView(peek.error));
+      setView(problemView(peek.error, token.current));
     };
     // A second link opened in the same tab changes only the fragment: start over with it.
     const onHashChange = () => void begin();
@@ -142,26 +209,34 @@ export function EnrollmentFlow() {
   const enroll = useCallback(async () => {
     if (!redeemed.current) {
       setView({ step: 'working', what: 'Checking your link…' });
-      const redeem = await post('/api/enroll/redeem', { token: token.current });
-      if (!redeem.ok) return setView(problemView(redeem.error));
+      const redeem = await post<{ sessionSecondsLeft: number }>('/api/enroll/redeem', {
+        token: token.current,
+      });
+      if (!redeem.ok) return setView(problemView(redeem.error, token.current));
       redeemed.current = true;
+      sessionLeft(redeem.body.sessionSecondsLeft);
     }
     // Fresh options on every try: a lapsed session is reported before the device prompts anyone.
-    const fetched = await post<PublicKeyCredentialCreationOptionsJSON>(
-      '/api/enroll/passkey/options',
-      {},
-    );
-    if (!fetched.ok) return setView(problemView(fetched.error));
-    setView({ step: 'working', what: 'Follow your device\u2019s prompt to create your passkey…' });
+    const fetched = await post<OptionsAnswer>('/api/enroll/passkey/options', {});
+    if (!fetched.ok) return setView(problemView(fetched.error, token.current));
+    const { sessionSecondsLeft, ...optionsJSON } = fetched.body;
+    sessionLeft(sessionSecondsLeft);
     let registration;
     try {
-      registration = await startRegistration({ optionsJSON: fetched.body });
+      registration = await prompt('Follow your laptop\u2019s prompt to create your passkey', () =>
+        startRegistration({ optionsJSON }),
+      );
     } catch (error) {
-      const message =
-        error instanceof WebAuthnError && error.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED'
-          ? 'This device already holds a passkey for you.'
-          : 'The passkey prompt was closed before a passkey was created.';
-      return setView({ step: 'cancelled', message });
+      if (stoppedBy.current === 'timeout' && sessionEndsAt.current! <= performance.now()) {
+        // The session closed while the prompt was open: the server says so, with when it opened.
+        const lapsed = await post<OptionsAnswer>('/api/enroll/passkey/options', {});
+        if (!lapsed.ok) return setView(problemView(lapsed.error, token.current));
+      }
+      return setView({
+        step: 'cancelled',
+        message: promptEndedMessage(error, stoppedBy.current),
+        sessionEndsAt: sessionEndsAt.current,
+      });
     }
     setView({ step: 'working', what: 'Saving your passkey…' });
     const verified = await post<{
@@ -175,13 +250,17 @@ export function EnrollmentFlow() {
         code === 'challenge_invalid' ||
         code === 'credential_exists'
       ) {
-        return setView({ step: 'cancelled', message: verified.error.message });
+        return setView({
+          step: 'cancelled',
+          message: verified.error.message,
+          sessionEndsAt: sessionEndsAt.current,
+        });
       }
-      return setView(problemView(verified.error));
+      return setView(problemView(verified.error, token.current));
     }
 
-    // Prove the new passkey works: sign in with it once.
-    setView({ step: 'working', what: 'Checking your new passkey works — confirm once more…' });
+    // Prove the new passkey works: sign in with it once. The session has ended; only the timeout applies.
+    sessionEndsAt.current = null;
     const authOptions = await post<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
       '/api/passkeys/authenticate/options',
       {},
@@ -189,7 +268,9 @@ export function EnrollmentFlow() {
     let name = '';
     if (authOptions.ok) {
       try {
-        const assertion = await startAuthentication({ optionsJSON: authOptions.body });
+        const assertion = await prompt('Check that your new passkey works: confirm once more', () =>
+          startAuthentication({ optionsJSON: authOptions.body }),
+        );
         const signedIn = await post<{ user: { name: string } }>(
           '/api/passkeys/authenticate/verify',
           { response: assertion },
@@ -208,7 +289,7 @@ export function EnrollmentFlow() {
         next: verified.body.next,
       },
     });
-  }, []);
+  }, [prompt]);
 
   return (
     <div aria-live="polite">
@@ -284,6 +365,16 @@ export function EnrollmentFlow() {
         </h1>
       )}
 
+      {view.step === 'prompt' && (
+        <CeremonyWait
+          headingRef={heading}
+          what={view.what}
+          sessionEndsAt={view.sessionEndsAt}
+          helpContact={helpContact}
+          onCancel={cancelPrompt}
+        />
+      )}
+
       {view.step === 'cancelled' && (
         <section>
           <h1
@@ -295,7 +386,7 @@ export function EnrollmentFlow() {
           </h1>
           <p className="mt-4 text-lg text-slate-700">{view.message}</p>
           <p className="mt-2 text-slate-700">
-            Your link is still good for a few more minutes. Try again when you&rsquo;re ready.
+            <MinutesLeft sessionEndsAt={view.sessionEndsAt} /> Try again when you&rsquo;re ready.
           </p>
           <button
             type="button"
@@ -316,6 +407,10 @@ export function EnrollmentFlow() {
           detail={view.detail}
           retryAfterSeconds={view.retryAfterSeconds}
           validFrom={view.validFrom}
+          openedAt={view.openedAt}
+          reference={view.reference}
+          token={view.token ?? null}
+          helpContact={helpContact}
         />
       )}
     </div>

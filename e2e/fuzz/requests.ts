@@ -545,6 +545,7 @@ const API: ApiRoute[] = [
   { method: 'GET', path: '/api/device' },
   { method: 'POST', path: '/api/enroll/peek', body: () => shaped({ token }) },
   { method: 'POST', path: '/api/enroll/redeem', body: () => shaped({ token }) },
+  { method: 'POST', path: '/api/enroll/new-link', body: () => shaped({ token }) },
   { method: 'POST', path: '/api/enroll/passkey/options', body: () => shaped({}) },
   {
     method: 'POST',

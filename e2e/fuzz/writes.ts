@@ -41,6 +41,8 @@ const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
     route: /^POST \/api\/(enroll\/(peek|redeem|passkey\/verify)|passkeys\/authenticate\/verify)$/,
     tables: ALL,
   },
+  // "Ask IT for a new link": an attention item for IT.
+  { route: /^POST \/api\/enroll\/new-link$/, tables: ['AttentionItem'] },
   {
     route:
       /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help|account\/passkeys\/.+)$/,

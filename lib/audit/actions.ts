@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'recovery_link_handed_over',
   // Help and HR
   'help_requested',
+  'new_link_requested',
   'help_resolved',
   'hr_joiner',
   'hr_change',

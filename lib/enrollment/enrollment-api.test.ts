@@ -143,7 +143,7 @@ describe('redeeming a link', () => {
     const cookie = response.headers.get('set-cookie') ?? '';
     assert.match(
       cookie,
-      /^__Host-firstkey-enrollment=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=600; HttpOnly; Secure; SameSite=Strict$/,
+      /^__Host-firstkey-enrollment=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=4200; HttpOnly; Secure; SameSite=Strict$/,
     );
   });
 

@@ -12,7 +12,15 @@ function loadLink(db: Db, token: string) {
     where: { tokenHash: hashSecret(token) },
     include: {
       device: true,
-      user: { select: { id: true, name: true, employeeId: true, enrollmentState: true } },
+      user: {
+        select: {
+          id: true,
+          name: true,
+          employeeId: true,
+          enrollmentState: true,
+          _count: { select: { passkeys: { where: { revokedAt: null } } } },
+        },
+      },
     },
   });
 }
@@ -31,7 +39,14 @@ export async function findUsableLink(
   if (!link) return { ok: false, reason: 'unknown' };
   if (link.revokedAt || link.device.retiredAt || link.user.enrollmentState === 'offboarded')
     return { ok: false, reason: 'revoked', link };
-  if (link.consumedAt) return { ok: false, reason: 'used', link };
+  if (link.consumedAt) {
+    // Its own owner, back on their laptop with a passkey that works: not a stolen link, just done.
+    const owner =
+      peer.fingerprint !== null &&
+      sameFingerprint(peer.fingerprint, link.device.certFingerprint) &&
+      link.user._count.passkeys > 0;
+    return { ok: false, reason: owner ? 'already_enrolled' : 'used', link };
+  }
   if (link.expiresAt <= at) return { ok: false, reason: 'expired', link };
   if (!peer.fingerprint) return { ok: false, reason: 'no_certificate', link };
   if (!sameFingerprint(peer.fingerprint, link.device.certFingerprint))

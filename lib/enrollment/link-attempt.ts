@@ -6,6 +6,7 @@ import type { Peer } from '@/lib/devices/front-door';
 import { sameFingerprint } from '@/lib/devices/fingerprint';
 import { findUsableLink, type UsableLink } from '@/lib/enrollment/find-link';
 import { COUNTS_AS_FAILED_ATTEMPT, type LinkFailure } from '@/lib/enrollment/link-outcome';
+import { referenceOf } from '@/lib/enrollment/reference';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { recordFailure, throttledFor, throttleKeys } from '@/lib/enrollment/throttle';
 
@@ -71,5 +72,10 @@ export async function attemptLink(
         });
     }
   });
-  return { ok: false, reason: found.reason, validFrom: found.validFrom };
+  return {
+    ok: false,
+    reason: found.reason,
+    validFrom: found.validFrom,
+    reference: link ? referenceOf(link.id) : undefined,
+  };
 }

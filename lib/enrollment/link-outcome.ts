@@ -7,6 +7,7 @@ export type LinkProblem = Extract<
   | 'malformed'
   | 'unknown'
   | 'used'
+  | 'already_enrolled'
   | 'expired'
   | 'revoked'
   | 'not_yet_valid'
@@ -20,6 +21,8 @@ export type LinkFailure = {
   reason: LinkProblem;
   retryAfterSeconds?: number;
   validFrom?: Date;
+  /** The link's reference code (reference.ts), when the token named a link. */
+  reference?: string;
 };
 
 /** Problems that count towards throttling: a person poking at links, not a hire with a stale one. */

@@ -32,6 +32,20 @@ export const ENROLLMENT_SESSION_TTL = 10 * MINUTE;
 export const CHALLENGE_TTL = 5 * MINUTE;
 
 /**
+ * How long the enrollment page waits for the laptop's passkey prompt before it gives up and says so.
+ * A person answers a prompt in seconds; a prompt nobody answers in two minutes is one nobody sees
+ * (a hidden window, a missing authenticator), and browsers' own default is up to 5 minutes of silence.
+ */
+export const CEREMONY_TIMEOUT = 2 * MINUTE;
+
+/**
+ * "Ask IT for a new link" from a failure page: at most one open request per person (a second press
+ * finds the first), and at most 3 in a day, so a person or a script holding an old link cannot flood
+ * the IT console.
+ */
+export const NEW_LINK_REQUESTS = { perPersonPerWindow: 3, window: DAY } as const;
+
+/**
  * Throttling of peek/redeem, counted in the database so the limits hold across app instances
  * (lib/enrollment/throttle.ts says who is charged): 10 failed attempts per device certificate in
  * 15 minutes — one laptop has no reason for more — and 100 per client address, because a whole

@@ -7,6 +7,7 @@ import { ENROLLMENT_SESSION_TTL } from '@/lib/enrollment/policy';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { hashSecret } from '@/lib/crypto';
 import { newToken } from '@/lib/enrollment/token';
+import { referenceOf } from '@/lib/enrollment/reference';
 
 export type RedeemResult =
   { ok: true; sessionSecret: string; expiresAt: Date; hire: { name: string } } | LinkFailure;
@@ -70,6 +71,6 @@ export async function redeemLink(db: Db, attempt: LinkAttempt): Promise<RedeemRe
     return true;
   });
 
-  if (!won) return { ok: false, reason: 'used' };
+  if (!won) return { ok: false, reason: 'used', reference: referenceOf(link.id) };
   return { ok: true, sessionSecret, expiresAt, hire: { name: link.user.name } };
 }

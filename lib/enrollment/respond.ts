@@ -1,5 +1,9 @@
 import 'server-only';
-import { ENROLLMENT_PROBLEMS, type EnrollmentProblemCode } from '@/lib/enrollment/messages';
+import {
+  ENROLLMENT_PROBLEM_STATUS,
+  problemMessage,
+  type EnrollmentProblemCode,
+} from '@/lib/enrollment/messages';
 import { problem } from '@/lib/http/problem';
 
 /** One mapping from an enrollment outcome's reason to its status code and message. */
@@ -8,10 +12,13 @@ export function enrollmentProblem(
   extra: {
     retryAfterSeconds?: number;
     validFrom?: Date;
+    reference?: string;
+    openedAt?: Date;
     detail?: string;
     headers?: Record<string, string>;
   } = {},
 ): Response {
-  const { status, message } = ENROLLMENT_PROBLEMS[code];
+  const status = ENROLLMENT_PROBLEM_STATUS[code];
+  const message = problemMessage(code);
   return problem(status, code, extra.detail ? `${message} (${extra.detail})` : message, extra);
 }

@@ -5,6 +5,7 @@ import { inChunks } from '@/lib/db/in-chunks';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { ENROLLMENT_STATES } from '@/lib/enrollment/states';
 import { CalendarDate } from '@/lib/hires/hire-input';
+import { linkIdPrefixOf } from '@/lib/enrollment/reference';
 
 // The IT console's hires table: filters, sort and pagination done by the database (indexed columns),
 // so 50,000 hires cost the same as 50. Parameters come from the URL and are validated here.
@@ -70,6 +71,8 @@ export type HireRow = {
 };
 
 function where(query: HireListQuery): Prisma.UserWhereInput {
+  // A reference code from a hire's failure page ("FK-1A2B3C4D") finds the person whose link it names.
+  const linkPrefix = query.q ? linkIdPrefixOf(query.q) : null;
   return {
     ...(query.q
       ? {
@@ -77,6 +80,7 @@ function where(query: HireListQuery): Prisma.UserWhereInput {
             { name: { contains: query.q } },
             { employeeId: { startsWith: query.q } },
             { email: { startsWith: query.q.toLowerCase() } },
+            ...(linkPrefix ? [{ bridgeTokens: { some: { id: { startsWith: linkPrefix } } } }] : []),
           ],
         }
       : {}),

@@ -1,13 +1,28 @@
 /** Every error the API returns has this shape: a stable code for programs, a sentence for people. */
 export type ProblemBody = {
-  error: { code: string; message: string; retryAfterSeconds?: number; validFrom?: string };
+  error: {
+    code: string;
+    message: string;
+    retryAfterSeconds?: number;
+    validFrom?: string;
+    /** A short code the person can read to IT (lib/enrollment/reference.ts). */
+    reference?: string;
+    /** When an enrollment session opened (its lifetime counts from then). */
+    openedAt?: string;
+  };
 };
 
 export function problem(
   status: number,
   code: string,
   message: string,
-  extra: { retryAfterSeconds?: number; validFrom?: Date; headers?: Record<string, string> } = {},
+  extra: {
+    retryAfterSeconds?: number;
+    validFrom?: Date;
+    reference?: string;
+    openedAt?: Date;
+    headers?: Record<string, string>;
+  } = {},
 ): Response {
   const body: ProblemBody = {
     error: {
@@ -17,6 +32,8 @@ export function problem(
         ? { retryAfterSeconds: extra.retryAfterSeconds }
         : {}),
       ...(extra.validFrom ? { validFrom: extra.validFrom.toISOString() } : {}),
+      ...(extra.reference ? { reference: extra.reference } : {}),
+      ...(extra.openedAt ? { openedAt: extra.openedAt.toISOString() } : {}),
     },
   };
   return Response.json(body, {

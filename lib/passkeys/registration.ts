@@ -11,7 +11,7 @@ import type { AuditAction } from '@/lib/audit/actions';
 import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { uniqueViolation } from '@/lib/db/errors';
-import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
+import { CEREMONY_TIMEOUT } from '@/lib/enrollment/policy';
 import type { ActiveEnrollmentSession } from '@/lib/enrollment/session';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { consumeChallenge, storeChallenge, type ChallengeScope } from '@/lib/passkeys/challenges';
@@ -46,7 +46,7 @@ export async function registrationOptionsFor(
     userID: new TextEncoder().encode(user.id),
     userName: user.email,
     userDisplayName: user.name,
-    timeout: CHALLENGE_TTL,
+    timeout: CEREMONY_TIMEOUT,
     attestationType: 'none',
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
     excludeCredentials: existing.map((passkey) => ({

@@ -67,5 +67,7 @@ export async function enrolledPerson(input: { employeeId: string; role?: 'it' | 
   );
   assert.equal(registered.status, 200);
   const { next } = await json<{ next: ReadyFacts }>(registered);
-  return { id: added.hire.id, employeeId, authenticator, next };
+  // The used link and the laptop it was used on, for tests of what that laptop sees afterwards.
+  const token = new URL(link.url).hash.slice(1);
+  return { id: added.hire.id, employeeId, authenticator, next, token, laptop: onLaptop };
 }

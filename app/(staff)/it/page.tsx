@@ -61,7 +61,7 @@ export default async function HiresPage({ searchParams }: { searchParams: Promis
           <input
             name="q"
             defaultValue={query.q}
-            placeholder="Name, employee id or email"
+            placeholder="Name, employee id, email or reference"
             className="mt-1 rounded border border-slate-300 px-2 py-1"
           />
         </label>

@@ -18,11 +18,7 @@ export async function POST(request: Request) {
     request: context,
     at: new Date(),
   });
-  if (!result.ok)
-    return enrollmentProblem(result.reason, {
-      retryAfterSeconds: result.retryAfterSeconds,
-      validFrom: result.validFrom,
-    });
+  if (!result.ok) return enrollmentProblem(result.reason, result);
   return ok({
     hire: result.hire,
     deviceMatches: result.deviceMatches,

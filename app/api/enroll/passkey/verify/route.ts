@@ -18,7 +18,7 @@ export async function POST(request: Request) {
   const at = new Date();
   const { peer, context } = requestOrigin(request);
   const session = await currentEnrollmentSession(db(), { headers: request.headers, peer, at });
-  if (!session.ok) return enrollmentProblem(session.reason);
+  if (!session.ok) return enrollmentProblem(session.reason, session);
   const result = await registerPasskey(
     db(),
     session.session,

@@ -1,0 +1,25 @@
+import { db } from '@/lib/db';
+import { askForNewLink } from '@/lib/enrollment/ask-for-link';
+import { TokenBody } from '@/lib/enrollment/bodies';
+import { NEW_LINK_ANSWERS } from '@/lib/enrollment/messages';
+import { MAX_BODY_BYTES } from '@/lib/enrollment/policy';
+import { ok, problem } from '@/lib/http/problem';
+import { parseJson } from '@/lib/http/parse-json';
+import { requestOrigin } from '@/lib/http/request-context';
+
+/** "Ask IT for a new link" from a failure page: an attention item on the IT console. */
+export async function POST(request: Request) {
+  const body = await parseJson(request, TokenBody, MAX_BODY_BYTES);
+  if (!body.ok) return body.response;
+  const { peer, context } = requestOrigin(request);
+  const result = await askForNewLink(db(), {
+    token: body.data.token,
+    peer,
+    request: context,
+    at: new Date(),
+  });
+  const { status, message } = NEW_LINK_ANSWERS[result.answer];
+  if (!result.ok)
+    return problem(status, result.answer, message, { retryAfterSeconds: result.retryAfterSeconds });
+  return ok({ answer: result.answer, reference: result.reference, message });
+}
