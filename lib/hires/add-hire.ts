@@ -137,6 +137,7 @@ function newHireRow(
     email: input.email,
     startDate: input.startDate,
     department: input.department ?? null,
+    preferredLanguage: input.preferredLanguage ?? null,
     managerId,
     // Provenance for the two-person rule (lib/staff/independence.ts).
     managerSetBy: managerId ? actorLabel(actor) : null,

@@ -16,6 +16,13 @@ export const EmployeeId = z
   .max(64, 'Employee id is at most 64 characters')
   .regex(/^[A-Za-z0-9._-]+$/, 'Employee id may contain letters, digits, ".", "_" and "-" only');
 
+/** A BCP 47 language tag as HR and SCIM send it ("de", "fr-CA", "zh-Hant-TW"); kept as sent. */
+export const LanguageTag = z
+  .string()
+  .trim()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'Expected a language tag such as "de" or "fr-CA"');
+
 export const StaffRoleName = z.enum(['it', 'manager']);
 export type StaffRoleName = z.infer<typeof StaffRoleName>;
 
@@ -30,6 +37,7 @@ export const HireInput = z
     startDate: CalendarDate,
     managerEmployeeId: EmployeeId.optional(),
     department: z.string().trim().min(1).max(100).optional(),
+    preferredLanguage: LanguageTag.optional(),
     role: StaffRoleName.optional(),
   })
   .strict();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarDate, EmployeeId } from '@/lib/hires/hire-input';
+import { CalendarDate, EmployeeId, LanguageTag } from '@/lib/hires/hire-input';
 
 // The HR webhook body (DESIGN.md "Contracts"). A leaver needs only the employee id.
 const Device = z
@@ -20,6 +20,8 @@ const Person = z
     startDate: CalendarDate,
     managerEmployeeId: EmployeeId.nullish(),
     department: z.string().trim().min(1).max(100).nullish(),
+    /** The language the person reads their pages in (BCP 47); absent: their browser's. */
+    preferredLanguage: LanguageTag.nullish(),
     device: Device.nullish(),
   })
   .strict();

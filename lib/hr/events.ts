@@ -196,6 +196,7 @@ function hireInput(person: HrPerson, managerEmployeeId: string | undefined) {
     startDate: person.startDate,
     managerEmployeeId,
     department: person.department ?? undefined,
+    preferredLanguage: person.preferredLanguage ?? undefined,
   };
 }
 
@@ -232,6 +233,7 @@ async function updatePerson(tx: Tx, userId: string, person: HrPerson, at: Date):
       email: person.email,
       startDate: person.startDate,
       department: person.department ?? null,
+      preferredLanguage: person.preferredLanguage ?? null,
       managerId: manager?.id ?? null,
       managerSetBy: 'hr',
       updatedAt: at,

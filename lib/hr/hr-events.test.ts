@@ -315,6 +315,29 @@ describe('inbound webhook security', () => {
   });
 });
 
+describe('the language a person reads their pages in', () => {
+  test('a joiner may carry preferredLanguage; a change updates or clears it; a malformed tag is a 400 that stores nothing', async () => {
+    const hire = await joiner({ preferredLanguage: 'de' }, false);
+    assert.equal((await send({ type: 'joiner', data: hire.data })).status, 200);
+    assert.equal((await user(hire.employeeId))?.preferredLanguage, 'de');
+    const changed = { ...hire.data, preferredLanguage: 'fr-CA' };
+    assert.equal((await send({ type: 'change', data: changed })).status, 200);
+    assert.equal((await user(hire.employeeId))?.preferredLanguage, 'fr-CA');
+    assert.equal((await send({ type: 'change', data: hire.data })).status, 200);
+    assert.equal((await user(hire.employeeId))?.preferredLanguage, 'de');
+    const without: Record<string, unknown> = { ...changed };
+    delete without.preferredLanguage;
+    assert.equal((await send({ type: 'change', data: without })).status, 200);
+    assert.equal((await user(hire.employeeId))?.preferredLanguage, null);
+
+    const other = await joiner({ preferredLanguage: 'German; DROP TABLE' }, false);
+    const refused = await send({ type: 'joiner', data: other.data });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error!.message, /data.preferredLanguage: Expected a language tag/);
+    assert.equal(await user(other.employeeId), null);
+  });
+});
+
 describe('ordering', () => {
   test('a change before its joiner creates the hire; the late joiner is ignored as stale', async () => {
     const hire = await joiner({}, false);
