@@ -76,7 +76,7 @@ test.describe('failure pages', () => {
 
     const it = await itConsole(browser);
     await it.goto(`/it?q=${encodeURIComponent(code)}`);
-    await expect(it.getByRole('cell', { name: hire.employeeId })).toBeVisible();
+    await expect(it.getByRole('cell', { name: hire.employeeId, exact: true })).toBeVisible();
     await expect(
       it.getByText(`Asks for a new enrollment link: the link expired (reference ${code}).`),
     ).toBeVisible();

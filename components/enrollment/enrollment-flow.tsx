@@ -127,7 +127,15 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
     // Move focus to each new step's heading so screen readers and keyboard users follow along, and
     // name the page after it: the tab's title always says the same as the page's heading.
     heading.current?.focus();
-    if (heading.current?.textContent) document.title = heading.current.textContent;
+    const title = heading.current?.textContent;
+    if (!title) return;
+    document.title = title;
+    // Next streams the page's metadata <title> in after the first render; keep ours over it.
+    const keep = new MutationObserver(() => {
+      if (document.title !== title) document.title = title;
+    });
+    keep.observe(document.head, { childList: true, subtree: true, characterData: true });
+    return () => keep.disconnect();
   }, [view]);
 
   const sessionLeft = (secondsLeft: number) => {

@@ -11,7 +11,7 @@ type Props = {
   validFrom?: string;
   openedAt?: string;
   reference?: string;
-  /** The link the page was opened with, when it still has it: "Ask IT for a new link" sends it. */
+  /** The link the page was opened with, if it still has it: "Ask IT for a new link" sends it. */
   token: string | null;
   helpContact: string | null;
   headingRef: RefObject<HTMLHeadingElement | null>;
@@ -43,7 +43,8 @@ export function EnrollmentProblem({
     const answer = await fetch('/api/enroll/new-link', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
+      // Without the link (the page was reloaded), the enrollment session's cookie names it.
+      body: JSON.stringify(token ? { token } : {}),
       credentials: 'same-origin',
     })
       .then(async (response) => {
@@ -98,7 +99,7 @@ export function EnrollmentProblem({
           </a>
         </p>
       )}
-      {text.askForLink && token && (
+      {text.askForLink && (
         <div className="mt-4">
           {asked.state === 'answered' ? (
             <p role="status" className="font-medium text-slate-900">

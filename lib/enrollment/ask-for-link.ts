@@ -4,7 +4,9 @@ import type { RequestContext } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import type { Peer } from '@/lib/devices/front-door';
 import { sameFingerprint } from '@/lib/devices/fingerprint';
-import { findUsableLink } from '@/lib/enrollment/find-link';
+import { hashSecret } from '@/lib/crypto';
+import { findUsableLinkByHash } from '@/lib/enrollment/find-link';
+import { TOKEN_PATTERN } from '@/lib/enrollment/token-shape';
 import type { NewLinkAnswer } from '@/lib/enrollment/messages';
 import { NEW_LINK_REQUESTS } from '@/lib/enrollment/policy';
 import { referenceOf } from '@/lib/enrollment/reference';
@@ -29,10 +31,17 @@ export type AskForLinkResult =
  */
 export async function askForNewLink(
   db: Db,
-  input: { token: string; peer: Peer; request: RequestContext; at: Date },
+  input: {
+    /** The link, when the page still has it; else the enrollment session's secret (its cookie). */
+    token?: string;
+    sessionSecret?: string | null;
+    peer: Peer;
+    request: RequestContext;
+    at: Date;
+  },
 ): Promise<AskForLinkResult> {
   const { peer, at } = input;
-  const found = await findUsableLink(db, input.token, peer, at);
+  const found = await findUsableLinkByHash(db, await linkHash(db, input), peer, at);
   const link = found.link;
   const onItsLaptop = Boolean(
     link && peer.fingerprint && sameFingerprint(peer.fingerprint, link.device.certFingerprint),
@@ -99,6 +108,20 @@ export async function askForNewLink(
     });
     return { ok: true as const, answer: 'requested' as const, reference };
   });
+}
+
+/** The stored hash of the link asked about: given, or the one that opened the session (even lapsed). */
+async function linkHash(
+  db: Db,
+  input: { token?: string; sessionSecret?: string | null },
+): Promise<string> {
+  if (input.token) return hashSecret(input.token);
+  if (!input.sessionSecret || !TOKEN_PATTERN.test(input.sessionSecret)) return '';
+  const session = await db.enrollmentSession.findUnique({
+    where: { secretHash: hashSecret(input.sessionSecret) },
+    select: { bridgeToken: { select: { tokenHash: true } } },
+  });
+  return session?.bridgeToken.tokenHash ?? '';
 }
 
 /** In IT's words, why the person's link no longer works. */

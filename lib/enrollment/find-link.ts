@@ -7,9 +7,9 @@ import { hashSecret } from '@/lib/crypto';
 
 export type UsableLink = NonNullable<Awaited<ReturnType<typeof loadLink>>>;
 
-function loadLink(db: Db, token: string) {
+function loadLink(db: Db, tokenHash: string) {
   return db.bridgeToken.findUnique({
-    where: { tokenHash: hashSecret(token) },
+    where: { tokenHash },
     include: {
       device: true,
       user: {
@@ -35,7 +35,17 @@ export async function findUsableLink(
   peer: Peer,
   at: Date,
 ): Promise<{ ok: true; link: UsableLink } | (LinkFailure & { link?: UsableLink })> {
-  const link = await loadLink(db, token);
+  return findUsableLinkByHash(db, hashSecret(token), peer, at);
+}
+
+/** The same, for a link known by its stored hash (an enrollment session names its link that way). */
+export async function findUsableLinkByHash(
+  db: Db,
+  tokenHash: string,
+  peer: Peer,
+  at: Date,
+): Promise<{ ok: true; link: UsableLink } | (LinkFailure & { link?: UsableLink })> {
+  const link = await loadLink(db, tokenHash);
   if (!link) return { ok: false, reason: 'unknown' };
   if (link.revokedAt || link.device.retiredAt || link.user.enrollmentState === 'offboarded')
     return { ok: false, reason: 'revoked', link };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { POST as askRoute } from '@/app/api/enroll/new-link/route';
 import { POST as peek } from '@/app/api/enroll/peek/route';
+import { POST as redeem } from '@/app/api/enroll/redeem/route';
 import { attentionPanel } from '@/lib/console/attention';
 import { resolveAttentionItem } from '@/lib/console/resolve-attention';
 import { db } from '@/lib/db';
@@ -13,7 +14,7 @@ import { addHire } from '@/lib/hires/add-hire';
 import { listHires, parseHireListQuery } from '@/lib/hires/console-list';
 import { registerDevice } from '@/lib/hires/register-device';
 import { hashSecret } from '@/lib/crypto';
-import { apiRequest, json } from '@/lib/testing/api';
+import { apiRequest, cookieFrom, json } from '@/lib/testing/api';
 import { deviceCertificate } from '@/lib/testing/certificates';
 import { enrolledPerson, TEST_ORIGIN } from '@/lib/testing/enrolled';
 
@@ -186,6 +187,31 @@ describe('ask IT for a new link', () => {
       apiRequest('/api/enroll/new-link', hire.peer, { body: { token: 1 } }),
     );
     assert.equal(bad.status, 400);
+  });
+});
+
+describe('ask IT for a new link after a reload (the page no longer has the link)', () => {
+  test('the lapsed enrollment session\u2019s cookie names the link; without link or cookie nothing is raised', async () => {
+    const hire = await hireWithLink();
+    const redeemed = await redeem(
+      apiRequest('/api/enroll/redeem', hire.peer, { body: { token: hire.token } }),
+    );
+    assert.equal(redeemed.status, 200);
+    const cookie = cookieFrom(redeemed);
+    const nothing = await askRoute(apiRequest('/api/enroll/new-link', hire.peer, { body: {} }));
+    assert.equal(nothing.status, 404);
+    // The session lapses (standing in for 10 minutes passing).
+    await db().enrollmentSession.updateMany({
+      where: { userId: hire.userId },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const asked = await askRoute(
+      apiRequest('/api/enroll/new-link', { ...hire.peer, cookie }, { body: {} }),
+    );
+    assert.equal(asked.status, 200);
+    assert.equal((await json<{ reference: string }>(asked)).reference, referenceOf(hire.linkId));
+    const [item] = await openRequests(hire.userId);
+    assert.match(item!.message, /the 10-minute enrollment window closed/);
   });
 });
 
