@@ -223,17 +223,22 @@ async function userNameHolder(tx: Tx, userName: string, exceptId?: string) {
 
 const actorOf = (context: ScimContext): Actor => ({ type: 'scim', id: context.connection.id });
 
-function rollbackOn(problem: ScimProblem): never {
-  throw new Rollback('scim', JSON.stringify(problem));
+/** A SCIM refusal found inside the write transaction: rolls it back, then becomes the outcome. */
+class ScimRefusal extends Rollback<'scim'> {
+  constructor(readonly problem: ScimProblem) {
+    super('scim', problem.detail);
+  }
 }
 
-/** Runs a SCIM write; a ScimProblem thrown as a Rollback inside it becomes the outcome. */
+function rollbackOn(problem: ScimProblem): never {
+  throw new ScimRefusal(problem);
+}
+
 async function scimWrite<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<ScimOutcome<T>> {
   try {
     return { ok: true, value: await writeTransaction(db, work) };
   } catch (error) {
-    if (error instanceof Rollback && error.reason === 'scim')
-      return { ok: false, problem: JSON.parse(error.message) as ScimProblem };
+    if (error instanceof ScimRefusal) return { ok: false, problem: error.problem };
     throw error;
   }
 }
