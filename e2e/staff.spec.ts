@@ -457,6 +457,8 @@ test('a sensitive action with a stale passkey assertion prompts for the passkey,
 test('IT creates a SCIM connection on the console (token shown once); the IdP provisions a person with it over HTTPS, and the person is on the console', async ({
   browser,
 }) => {
+  // Enrolling the IT member, the console and the SCIM round trips: more steps than most tests here.
+  test.setTimeout(60_000);
   const { context, page } = await itConsole(browser, 'Sid Scim');
   await page.getByRole('link', { name: 'Connections' }).click();
   await expect(heading(page)).toHaveText('Connections');
