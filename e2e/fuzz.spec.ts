@@ -81,13 +81,14 @@ test.beforeAll(async () => {
   const database = path.join(dataDir, 'firstkey.db');
   users = new Database(database, { readonly: true });
   sessionSecret = fs.readFileSync(path.join(dataDir, 'secrets', 'session-key'), 'utf8').trim();
+  // Alongside the other set-up commands: a CLI start costs seconds on a busy machine.
+  const connection = firstkey<{ token: string }>('scim', 'token', 'create', '--name', 'Fuzz');
   staff = { it: await staffMember('it'), manager: await staffMember('manager') };
   report = await createHire({ name: 'Fuzz Report', manager: staff.manager.employeeId });
   const reportRow = users
     .prepare('SELECT "id" FROM "User" WHERE "employeeId" = ?')
     .get(report.employeeId) as { id: string };
-  scimToken = (await firstkey<{ token: string }>('scim', 'token', 'create', '--name', 'Fuzz'))
-    .token;
+  scimToken = (await connection).token;
   world = {
     origin,
     employeeIds: [report.employeeId, staff.it.employeeId, staff.manager.employeeId],
