@@ -396,4 +396,23 @@ describe('firstkey CLI', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /https/);
   });
+
+  test('scim token create prints the token once; list shows no secret; revoke refuses it from then on', async () => {
+    const created = await firstkey('scim', 'token', 'create', '--name', 'Okta');
+    assert.equal(created.code, 0, created.stderr);
+    const token = String(created.json?.token);
+    assert.match(token, /^fkscim_[A-Za-z0-9_-]{43}$/);
+    assert.match(String(created.json?.baseUrl), /\/scim\/v2$/);
+    const listed = await firstkey('scim', 'token', 'list');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(!JSON.stringify(listed.json).includes(token));
+    assert.ok(JSON.stringify(listed.json).includes(String(created.json?.id)));
+    const revoked = await firstkey('scim', 'token', 'revoke', '--id', String(created.json?.id));
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.ok(revoked.json?.revokedAt);
+    const again = await firstkey('scim', 'token', 'revoke', '--id', String(created.json?.id));
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already revoked/);
+    assert.equal((await firstkey('scim', 'token', 'create')).code, 2);
+  });
 });

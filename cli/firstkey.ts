@@ -22,6 +22,12 @@ import { itAdminExists } from '@/lib/access/last-admin';
 import { importHiresCsv } from '@/lib/hr/import-hires';
 import { firstStartBootstrap } from '@/lib/staff/first-start';
 import { addOidcClient, OidcClientInput } from '@/lib/oidc/clients';
+import {
+  createScimConnection,
+  listScimConnections,
+  revokeScimConnection,
+  ScimConnectionInput,
+} from '@/lib/scim/connections';
 import { ensureSigningKeys, rotateSigningKeys } from '@/lib/oidc/keys';
 import { DISCOVERY_PATH } from '@/lib/oidc/front';
 
@@ -57,6 +63,10 @@ const USAGE = `Usage: firstkey <command> [flags]
                   [--post-logout-redirect-uri URI …] [--public | --jwks FILE] [--home-url URL]
                                             register an app; prints its client_id and, unless
                                             --public, its secret (shown this once only)
+  scim token create --name NAME             a SCIM connection for the IdP's provisioning; prints
+                                            its bearer token (shown this once only)
+  scim token list                           the connections, with last use and revocation
+  scim token revoke --id ID                 the token is refused from the next request on
   oidc keys rotate                          run once to stage new signing keys (published, not
                                             signing; restart every instance), again a day later
                                             to promote them (restart again)
@@ -293,6 +303,34 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     };
   },
 
+  async 'scim token create'(flags) {
+    const input = parseFlags(ScimConnectionInput, { name: flags.name });
+    await migrateNow();
+    const created = await createScimConnection(db(), input, { actor: CLI, at: new Date() });
+    return {
+      id: created.id,
+      name: created.name,
+      token: created.token,
+      note: 'The token is shown this once; Firstkey keeps only its hash.',
+      baseUrl: `${env().origin}/scim/v2`,
+    };
+  },
+
+  async 'scim token list'() {
+    await migrateNow();
+    return listScimConnections(db());
+  },
+
+  async 'scim token revoke'(flags) {
+    const { id } = parseFlags(z.object({ id: z.string().min(1, '--id is required') }), {
+      id: flags.id,
+    });
+    await migrateNow();
+    const revoked = await revokeScimConnection(db(), id, { actor: CLI, at: new Date() });
+    if (!revoked.ok) throw new CliError(revoked.message);
+    return revoked.connection;
+  },
+
   async 'oidc keys rotate'() {
     await migrateNow();
     const rotation = await rotateSigningKeys(db(), new Date());
@@ -341,6 +379,7 @@ async function main(argv: string[]): Promise<number> {
         'post-logout-redirect-uri': { type: 'string', multiple: true },
         'home-url': { type: 'string' },
         jwks: { type: 'string' },
+        id: { type: 'string' },
         public: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },

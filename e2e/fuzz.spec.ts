@@ -52,6 +52,7 @@ let agents: { withDevice: https.Agent; without: https.Agent };
 let sessionSecret: string;
 let users: Database.Database;
 let hrEventCount = 0;
+let scimToken: string;
 
 async function staffMember(role: 'it' | 'manager'): Promise<Person> {
   const employeeId = `FUZZ-${role}-${Date.now().toString(36)}`;
@@ -80,12 +81,20 @@ test.beforeAll(async () => {
   const database = path.join(dataDir, 'firstkey.db');
   users = new Database(database, { readonly: true });
   sessionSecret = fs.readFileSync(path.join(dataDir, 'secrets', 'session-key'), 'utf8').trim();
+  // Alongside the other set-up commands: a CLI start costs seconds on a busy machine.
+  const connection = firstkey<{ token: string }>('scim', 'token', 'create', '--name', 'Fuzz');
   staff = { it: await staffMember('it'), manager: await staffMember('manager') };
   report = await createHire({ name: 'Fuzz Report', manager: staff.manager.employeeId });
+  const reportRow = users
+    .prepare('SELECT "id" FROM "User" WHERE "employeeId" = ?')
+    .get(report.employeeId) as { id: string };
+  scimToken = (await connection).token;
   world = {
     origin,
     employeeIds: [report.employeeId, staff.it.employeeId, staff.manager.employeeId],
     actionIds: serverActionIds(),
+    // Only the report: a SCIM leaver of the fuzz staff would leave the staff routes unexercised.
+    userIds: [reportRow.id],
   };
   tables = new BusinessTables(database);
   agents = { withDevice: agentFor(report.device), without: agentFor(null) };
@@ -132,6 +141,7 @@ async function wireHeaders(
   // Framed explicitly: Node's client would otherwise send a GET or HEAD body unframed.
   if (body) headers['content-length'] = String(body.length);
   for (const [name, value] of request.headers) headers[name] = value;
+  if (request.scimToken) headers.authorization = `Bearer ${scimToken}`;
   const cookie = await sessionCookie(request.staff);
   if (cookie)
     headers.cookie = [headers.cookie, `${SESSION_COOKIE}=${cookie}`].filter(Boolean).join('; ');

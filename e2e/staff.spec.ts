@@ -23,6 +23,7 @@ import {
   type Hire,
 } from './fixtures';
 import type { ReceivedWebhook } from './hr-receiver';
+import { agentFor, send } from './raw-https';
 import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
@@ -450,5 +451,85 @@ test('a sensitive action with a stale passkey assertion prompts for the passkey,
       (status) => status.state,
     ),
   ).toBe('revoked');
+  await context.close();
+});
+
+test('IT creates a SCIM connection on the console (token shown once); the IdP provisions a person with it over HTTPS, and the person is on the console', async ({
+  browser,
+}) => {
+  // Enrolling the IT member, the console and the SCIM round trips: more steps than most tests here.
+  test.setTimeout(60_000);
+  const { context, page } = await itConsole(browser, 'Sid Scim');
+  await page.getByRole('link', { name: 'Connections' }).click();
+  await expect(heading(page)).toHaveText('Connections');
+  await expect(page.getByText(`${origin}/scim/v2`)).toBeVisible();
+  await page.getByLabel('Name (e.g. Okta, Entra ID)').fill('Okta e2e');
+  await page.getByRole('button', { name: 'Create connection' }).click();
+  const shown = page.getByTestId('scim-token');
+  await expect(shown).toHaveText(/^fkscim_[A-Za-z0-9_-]{43}$/);
+  const token = (await shown.textContent())!;
+  const row = page.locator('tr', { hasText: 'Okta e2e' });
+  await expect(row.getByTestId('last-used')).toHaveText('never');
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(
+    results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id),
+  ).toEqual([]);
+
+  // The IdP's side: plain HTTPS with the bearer token, no cookie, no client certificate.
+  const agent = agentFor(null);
+  const employeeId = `SCIM${Date.now().toString(36)}`;
+  const scim = async (method: string, target: string, body?: unknown, bearer = token) => {
+    const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
+    const answer = await send(origin, agent, {
+      method,
+      target,
+      headers: {
+        authorization: `Bearer ${bearer}`,
+        ...(payload
+          ? { 'content-type': 'application/scim+json', 'content-length': String(payload.length) }
+          : {}),
+      },
+      body: payload,
+    });
+    return { ...answer, json: JSON.parse(answer.body.toString('utf8') || '{}') };
+  };
+  const lookup = await scim(
+    'GET',
+    `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${employeeId}@example.com"`)}`,
+  );
+  expect([lookup.status, lookup.json.totalResults]).toEqual([200, 0]);
+  expect(lookup.headers['content-type']).toBe('application/scim+json');
+  const created = await scim('POST', '/scim/v2/Users', {
+    schemas: [
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+    ],
+    userName: `${employeeId}@example.com`,
+    name: { givenName: 'Priya', familyName: 'Provisioned' },
+    emails: [{ primary: true, type: 'work', value: `${employeeId}@example.com` }],
+    active: true,
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: employeeId },
+  });
+  expect(created.status).toBe(201);
+  expect(created.headers.location).toBe(`${origin}/scim/v2/Users/${created.json.id}`);
+  expect((await scim('GET', '/scim/v2/Users', undefined, `${token}x`)).status).toBe(401);
+
+  await page.goto(`/it?q=${employeeId}`);
+  const hire = page.locator(`tr[data-employee-id="${employeeId}"]`);
+  await expect(hire).toContainText('Priya Provisioned');
+  await expect(hire).toContainText('awaiting device');
+  await page.goto('/it/connections');
+  await expect(page.getByTestId('scim-token')).toHaveCount(0);
+  await expect(row.getByTestId('last-used')).not.toHaveText('never');
+
+  await row.getByRole('button', { name: 'Revoke Okta e2e' }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    'Okta e2e is revoked: its token no longer works.',
+  );
+  await expect(row).toContainText('revoked');
+  expect((await scim('GET', '/scim/v2/Users')).status).toBe(401);
+  agent.destroy();
   await context.close();
 });

@@ -19,10 +19,18 @@ export type FuzzRequest = {
   device: boolean;
   /** Sign the body as HR does (Standard Webhooks, the e2e secret) with a fresh timestamp. */
   hrSignature: boolean;
+  /** Send the fuzz SCIM connection's bearer token (Authorization header). */
+  scimToken: boolean;
 };
 
 /** Facts of the running portal the arbitraries draw on: ids that exist, the server action's id. */
-export type World = { origin: string; employeeIds: string[]; actionIds: string[] };
+export type World = {
+  origin: string;
+  employeeIds: string[];
+  actionIds: string[];
+  /** SCIM ids (user ids) of people who exist. */
+  userIds: string[];
+};
 
 /** `broad`: the route stands for many paths or methods, so it deserves more cases. */
 export type Route = {
@@ -668,6 +676,18 @@ const API: ApiRoute[] = [
   },
   {
     method: 'POST',
+    path: '/api/it/scim-connections',
+    body: () => shaped({ name: shortText }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/scim-connections/[connectionId]/revoke',
+    body: () => shaped({}),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
     path: '/api/recovery/[requestId]',
     body: () => shaped({ decision: fc.constantFrom('approve', 'decline', 'maybe') }),
     staff: 'manager',
@@ -698,6 +718,7 @@ function request(
     payload: fc.Arbitrary<Payload>;
     staff?: fc.Arbitrary<Staff>;
     hrSignature?: fc.Arbitrary<boolean>;
+    scimToken?: fc.Arbitrary<boolean>;
     headers?: fc.Arbitrary<[string, string][]>;
   },
 ): fc.Arbitrary<FuzzRequest> {
@@ -709,6 +730,7 @@ function request(
     staff: parts.staff ?? staffFor(undefined),
     device: fc.boolean(),
     hrSignature: parts.hrSignature ?? fc.constant(false),
+    scimToken: parts.scimToken ?? fc.constant(false),
   });
 }
 
@@ -750,6 +772,113 @@ const hrEvents: Route = {
       ),
     });
   },
+};
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const scimValue = fc.oneof(
+  shortText,
+  fc.emailAddress(),
+  fc.boolean(),
+  fc.constantFrom('True', 'False', null, 42),
+  anyJson,
+);
+const scimUser = shaped({
+  schemas: fc.constant(['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE]),
+  userName: fc.oneof(fc.emailAddress(), shortText),
+  externalId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9-]{1,20}$/), shortText),
+  active: scimValue,
+  displayName: shortText,
+  name: shaped({ givenName: shortText, familyName: shortText }),
+  emails: fc.array(
+    shaped({ value: fc.emailAddress(), type: fc.constant('work'), primary: fc.boolean() }),
+    {
+      maxLength: 2,
+    },
+  ),
+  password: shortText,
+  [ENTERPRISE]: shaped({ employeeNumber: shortText, department: shortText, manager: scimValue }),
+});
+const scimPatch = shaped({
+  schemas: fc.constant(['urn:ietf:params:scim:api:messages:2.0:PatchOp']),
+  Operations: fc.array(
+    shaped({
+      op: fc.constantFrom('add', 'Replace', 'remove', 'move', ''),
+      path: fc.oneof(
+        fc.constantFrom(
+          'active',
+          'userName',
+          'name.familyName',
+          'emails[type eq "work"].value',
+          `${ENTERPRISE}:manager`,
+          `${ENTERPRISE}:employeeNumber`,
+          'emails[',
+          'phoneNumbers[type eq "work"].value',
+        ),
+        shortText,
+      ),
+      value: fc.oneof(scimValue, shaped({ active: scimValue, displayName: shortText })),
+    }),
+    { maxLength: 3 },
+  ),
+});
+const scimFilter = fc.oneof(
+  fc.constantFrom(
+    'userName eq "a@example.com"',
+    'externalId eq "x" and emails.value eq "a@example.com"',
+    'emails[type eq "work"].value eq "a@example.com"',
+    'userName co "a"',
+    'userName eq "a" or userName eq "b"',
+    '(userName eq "a")',
+    'userName eq "\\',
+  ),
+  shortText,
+);
+
+/** SCIM 2.0 (/scim/v2), with the fuzz connection's token on most requests. */
+const scim: Route = {
+  name: 'SCIM /scim/v2/*',
+  broad: true,
+  requests: (world) =>
+    request(world, {
+      method: fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE') },
+        { weight: 1, arbitrary: anyMethod },
+      ),
+      target: fc.oneof(
+        fc
+          .tuple(
+            fc.constantFrom('', ...world.userIds),
+            query,
+            scimFilter,
+            fc.integer({ min: -5, max: 300 }),
+          )
+          .map(
+            ([id, search, expression, count]) =>
+              `/scim/v2/Users${id ? `/${id}` : ''}?filter=${encodeURIComponent(expression)}&count=${count}${search ? `&${search.slice(1)}` : ''}`,
+          ),
+        fc
+          .constantFrom(
+            '/scim/v2/Users',
+            '/scim/v2/Users/[x]',
+            '/scim/v2/ServiceProviderConfig',
+            '/scim/v2/ResourceTypes/User',
+            '/scim/v2/Schemas',
+            '/scim/v2/Groups',
+            '/scim/v2',
+            '/scim',
+          )
+          .chain((path) => target(path, world.userIds)),
+      ),
+      payload: fc.oneof(
+        { weight: 3, arbitrary: payload(scimUser) },
+        { weight: 3, arbitrary: payload(scimPatch) },
+        { weight: 1, arbitrary: payload(anyJson) },
+      ),
+      scimToken: fc.oneof(
+        { weight: 4, arbitrary: fc.constant(true) },
+        { weight: 1, arbitrary: fc.constant(false) },
+      ),
+    }),
 };
 
 const NEXT_AUTH_PATHS = [
@@ -831,6 +960,8 @@ const PAGES = [
   '/it/add-hire',
   '/it/hires/[employeeId]',
   '/it/metrics',
+  '/it/apps',
+  '/it/connections',
   '/manager',
   '/forbidden',
   '/nope/[x]',
@@ -958,6 +1089,9 @@ const WORDS = [
   'favicon.ico',
   'robots.txt',
   '.well-known',
+  'scim',
+  'v2',
+  'Users',
 ];
 
 /** Anything at all: random paths built from the portal's words and junk, any method, body, headers. */
@@ -981,4 +1115,12 @@ const anything: Route = {
     }),
 };
 
-export const ROUTES: Route[] = [...apiRoutes, hrEvents, nextAuth, pages, serverActions, anything];
+export const ROUTES: Route[] = [
+  ...apiRoutes,
+  hrEvents,
+  scim,
+  nextAuth,
+  pages,
+  serverActions,
+  anything,
+];

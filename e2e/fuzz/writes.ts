@@ -27,6 +27,9 @@ const TABLES: Record<string, string> = {
   RoleRequest: '*',
   StaffSessionEnd: '*',
   OidcClient: '*',
+  // lastUsedAt is bookkeeping an accepted SCIM request makes, whatever it asked (like the outbox's).
+  ScimConnection: '"id", "name", "tokenHash", "createdAt", "createdBy", "revokedAt", "revokedBy"',
+  ScimUser: '*',
   OutboxMessage: '"id", "webhookId", "channel", "payload", "sealed", "userId", "createdAt"',
 };
 const ALL = Object.keys(TABLES);
@@ -48,6 +51,8 @@ const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
       /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help|account\/passkeys\/.+)$/,
     tables: ALL,
   },
+  // SCIM provisioning creates, changes and offboards people (everything a joiner or leaver touches).
+  { route: /^(POST|PUT|PATCH|DELETE) \/scim\/v2\/Users(\/[^/]+)?$/, tables: ALL },
   // Signing out records the session as ended (a copied cookie must not outlive it).
   { route: /^POST \/api\/auth\/signout$/, tables: ['StaffSessionEnd'] },
   // A server action: Firstkey's only one is "sign out everywhere", which moves the person's session epoch.

@@ -52,6 +52,14 @@ export const AUDIT_ACTIONS = [
   'hr_joiner',
   'hr_change',
   'hr_leaver',
+  // SCIM provisioning (the company IdP), the connection as actor
+  'scim_connection_created',
+  'scim_connection_revoked',
+  'scim_user_created',
+  'scim_user_updated',
+  'scim_user_deactivated',
+  'scim_user_reactivated',
+  'scim_user_deleted',
   'delivery_succeeded',
   'delivery_failed',
   // Apps signing people in (OpenID Connect)

@@ -2,13 +2,15 @@
 export type Actor =
   | { type: 'user'; id: string }
   | { type: 'hr' }
+  /** A SCIM connection (the company IdP's provisioning), by its ScimConnection id. */
+  | { type: 'scim'; id: string }
   | { type: 'cli' }
   | { type: 'system' }
   | { type: 'anonymous' };
 
-/** The short form stored in `issuedBy`, `registeredBy`, `grantedBy`: "user:<id>", "cli", … */
+/** The short form stored in `issuedBy`, `registeredBy`, `grantedBy`: "user:<id>", "scim:<id>", "cli", … */
 export function actorLabel(actor: Actor): string {
-  return actor.type === 'user' ? `user:${actor.id}` : actor.type;
+  return 'id' in actor ? `${actor.type}:${actor.id}` : actor.type;
 }
 
 /** Where a request came from, for the audit trail. */

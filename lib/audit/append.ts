@@ -93,7 +93,7 @@ export async function appendAuditEvents(tx: Tx, inputs: AuditInput[]): Promise<v
       seq: head.seq - inputs.length + 1 + index,
       at: input.at,
       actorType: input.actor.type,
-      actorId: input.actor.type === 'user' ? input.actor.id : null,
+      actorId: 'id' in input.actor ? input.actor.id : null,
       action: input.action,
       subjectType: input.subject?.type ?? null,
       subjectId: input.subject?.id ?? null,

@@ -31,8 +31,9 @@ const NOT_ENROLLED = ALIVE.filter((state) => state !== 'enrolled');
 /**
  * Every state change, in one table: what happened → the states it moves a person out of → where to.
  * A person in any other state stays where they are (an enrolled person whose laptop is replaced stays
- * enrolled; a link issued to them — a recovery that kept their passkeys — too). Nothing leaves
- * `offboarded`: leavers are final.
+ * enrolled; a link issued to them — a recovery that kept their passkeys — too). Only an explicit
+ * reactivation by a system of record (SCIM `active: true`, lib/hires/reactivate.ts) leaves
+ * `offboarded`, and it revives nothing: the person starts again without a laptop or a link.
  */
 export const TRANSITIONS = {
   device_registered: { from: NOT_ENROLLED, to: 'ready' },
@@ -45,6 +46,7 @@ export const TRANSITIONS = {
   /** The last active passkey is gone (removed by IT or by a recovery): the person needs a new link. */
   passkeys_gone: { from: ['enrolled'], to: 'ready', toWithoutDevice: 'awaiting_device' },
   offboarded: { from: ALIVE, to: 'offboarded' },
+  reactivated: { from: ['offboarded'], to: 'awaiting_device' },
 } as const satisfies Record<
   string,
   { from: readonly EnrollmentState[]; to: EnrollmentState; toWithoutDevice?: EnrollmentState }

@@ -4,12 +4,9 @@ import { refusalOf, Rollback } from '@/lib/db/rollback';
 import type { Actor } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
-import { registerDevice } from '@/lib/hires/register-device';
-import { issueLink } from '@/lib/enrollment/issue-link';
-import { openLinkWhere } from '@/lib/enrollment/open-link';
-import { addHire } from '@/lib/hires/add-hire';
+import { applyPersonRecord } from '@/lib/hires/joiner';
 import { offboard } from '@/lib/hires/offboard';
-import type { HrEventBody, HrPerson } from '@/lib/hr/event-schema';
+import type { HrEventBody } from '@/lib/hr/event-schema';
 
 // HR joiner / change / leaver events (DESIGN.md "HR integration"). Each delivery is applied in one
 // transaction together with its idempotency record, so a retried delivery (same webhook-id) changes
@@ -136,107 +133,23 @@ async function apply(
     return { outcome: 'ignored_offboarded', linkIssued: false };
   if (later) return { outcome: 'ignored_stale', linkIssued: false };
 
-  const person = event.data;
-  let outcome: string;
-  if (!user) {
-    const added = await addHire(
-      tx,
-      hireInput(person, await knownManager(tx, person.managerEmployeeId)),
-      { actor: HR, at },
-    );
-    if (!added.ok) throw new Rollback('refused', added.message);
-    outcome = event.type === 'joiner' ? 'created' : 'created_from_change_before_joiner';
-  } else {
-    await updatePerson(tx, user.id, person, at);
-    outcome = event.type === 'joiner' ? 'updated_from_duplicate_joiner' : 'updated';
-  }
-
-  let deviceChanged = false;
-  if (person.device) {
-    const current = await tx.device.findFirst({ where: { user: { employeeId }, retiredAt: null } });
-    const parsed = parseCertificatePem(person.device.certificatePem);
-    if (parsed.ok && current?.certFingerprint !== parsed.certificate.fingerprint) {
-      const registered = await registerDevice(
-        tx,
-        { employeeId, serial: person.device.serial, certificatePem: person.device.certificatePem },
-        { actor: HR, at },
-      );
-      if (!registered.ok) throw new Rollback('refused', `data.device: ${registered.message}`);
-      deviceChanged = true;
-    }
-  }
-  // A joiner with a device gets a link, delivered to the laptop through the MDM when configured.
-  const now = await tx.user.findUniqueOrThrow({
-    where: { employeeId },
-    select: { enrollmentState: true },
-  });
-  const open = await tx.bridgeToken.count({
-    where: { user: { employeeId }, ...openLinkWhere(at) },
-  });
-  let linkIssued = false;
-  if (
-    (deviceChanged || open === 0) &&
-    ['ready', 'expired', 'revoked'].includes(now.enrollmentState)
-  ) {
-    const link = await issueLink(
-      tx,
-      { employeeId, reason: `hr_${event.type}` },
-      { actor: HR, at, origin },
-    );
-    linkIssued = link.ok;
-  }
-  return { outcome, linkIssued };
-}
-
-function hireInput(person: HrPerson, managerEmployeeId: string | undefined) {
-  return {
-    employeeId: person.employeeId,
-    name: person.name,
-    email: person.email,
-    startDate: person.startDate,
-    managerEmployeeId,
-    department: person.department ?? undefined,
-    preferredLanguage: person.preferredLanguage ?? undefined,
-  };
-}
-
-async function knownManager(
-  tx: Tx,
-  managerEmployeeId: string | null | undefined,
-): Promise<string | undefined> {
-  if (!managerEmployeeId) return undefined;
-  return (
-    await tx.user.findUnique({
-      where: { employeeId: managerEmployeeId },
-      select: { employeeId: true },
-    })
-  )?.employeeId;
-}
-
-async function updatePerson(tx: Tx, userId: string, person: HrPerson, at: Date): Promise<void> {
-  const manager = person.managerEmployeeId
-    ? await tx.user.findUnique({
-        where: { employeeId: person.managerEmployeeId },
-        select: { id: true },
-      })
-    : null;
-  const clash = await tx.user.findFirst({
-    where: { email: person.email, id: { not: userId } },
-    select: { employeeId: true },
-  });
-  if (clash)
-    throw new Rollback('refused', `email "${person.email}" belongs to ${clash.employeeId}`);
-  await tx.user.update({
-    where: { id: userId },
-    data: {
-      name: person.name,
-      email: person.email,
-      startDate: person.startDate,
-      department: person.department ?? null,
-      preferredLanguage: person.preferredLanguage ?? null,
-      managerId: manager?.id ?? null,
-      managerSetBy: 'hr',
-      updatedAt: at,
+  const applied = await applyPersonRecord(
+    tx,
+    { ...event.data, preferredLanguage: event.data.preferredLanguage ?? null },
+    {
+      actor: HR,
+      at,
+      origin,
+      reason: `hr_${event.type}`,
     },
-  });
+  );
+  if (!applied.ok) throw new Rollback('refused', applied.message);
+  const outcome = applied.created
+    ? event.type === 'joiner'
+      ? 'created'
+      : 'created_from_change_before_joiner'
+    : event.type === 'joiner'
+      ? 'updated_from_duplicate_joiner'
+      : 'updated';
+  return { outcome, linkIssued: applied.linkIssued };
 }

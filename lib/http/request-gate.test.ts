@@ -73,6 +73,20 @@ describe('the front door gate decides from the request head', () => {
     }
   });
 
+  test('SCIM (/scim/v2) is an API: POST, PUT, PATCH and DELETE with SCIM JSON reach its route handler', () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
+      assert.deepEqual(
+        decide(method, '/scim/v2/Users/0a21f0f2', { 'content-type': 'application/scim+json' }),
+        { action: 'pass' },
+        method,
+      );
+    assert.equal(
+      refusal(decide('POST', '/scim/v2/Users', { 'content-type': 'multipart/form-data' })).status,
+      415,
+    );
+    assert.equal(refusal(decide('PUT', '/scimx')).status, 405, 'only /scim itself is an API');
+  });
+
   test('a POST to a page that is not a server action call (a form, a scanner, a multipart upload) is a 405', () => {
     for (const type of [
       'multipart/form-data',

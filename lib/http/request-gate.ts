@@ -26,7 +26,7 @@ import {
 //   5. next-auth (/api/auth/*): lib/http/next-auth-request.ts                             400 / 405 / 413
 //   6. pages (anything outside /api and /_next) answer GET and HEAD, and POST only as a
 //      server action call: lib/http/server-action-request.ts                   400 / 403 / 405 / 413 / 415
-//   7. under /api and /_next, no POST looks like a server action call: a path no route handler
+//   7. under /api, /scim and /_next, no POST looks like a server action call: a path no route handler
 //      serves renders the not-found page, which would try to decode it: a Next-Action header   else 400
 //      or a multipart body (Firstkey's route handlers take JSON)                                else 415
 // Route handlers under /api validate their own requests (lib/http/parse-json.ts) and pass.
@@ -65,7 +65,8 @@ function decodable(path: string): boolean {
   }
 }
 
-const isPage = (pathname: string) => !/^\/(api|_next)(\/|$)/.test(pathname);
+// /scim is an API (SCIM 2.0, RFC 7644): every method, JSON bodies, bearer tokens.
+const isPage = (pathname: string) => !/^\/(api|_next|scim)(\/|$)/.test(pathname);
 
 /** Next.js reads the router state of every RSC request (`RSC: 1`) and throws on one it cannot parse. */
 function badRouterState(headers: IncomingHttpHeaders): boolean {

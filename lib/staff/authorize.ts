@@ -20,6 +20,7 @@ export type StaffAction =
   | 'recovery.handover'
   | 'reports.view'
   | 'app.register'
+  | 'scim.connect'
   | 'own_passkeys.view'
   | 'own_passkeys.rename'
   | 'own_passkeys.change';
@@ -37,6 +38,7 @@ const IT_ONLY: ReadonlySet<StaffAction> = new Set([
   'passkey.revoke',
   'recovery.request',
   'app.register',
+  'scim.connect',
   'recovery.handover',
 ]);
 
@@ -53,6 +55,8 @@ export const SENSITIVE: ReadonlySet<StaffAction> = new Set([
   'recovery.request',
   'recovery.decide',
   'app.register',
+  // A SCIM token creates, changes and offboards people: as strong as registering an app.
+  'scim.connect',
   // Shows a live recovery link.
   'recovery.handover',
   // Adding or removing one's own passkey: a stolen session cookie must not bind the thief's

@@ -70,3 +70,13 @@ export function formatInZone(instant: Date, timeZone?: string): string {
     timeZoneName: 'short',
   }).format(instant);
 }
+
+/** The calendar day (YYYY-MM-DD) it is in `timeZone` at `instant`. */
+export function calendarDateIn(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+}
