@@ -157,17 +157,22 @@ console.log(
 
 // Statements per request: the browser's whole sequence, one hire at a time (BEGIN not counted;
 // a transaction is counted once, at its COMMIT or ROLLBACK).
-const perStep: Record<string, { queries: number; transactions: number }[]> = {};
+// Also the CPU time of each call (this process's user + system time: much less sensitive to what else
+// the machine runs than wall-clock time).
+const perStep: Record<string, { queries: number; transactions: number; cpuMs: number }[]> = {};
 async function counting<T>(step: string, call: () => Promise<T>): Promise<T> {
   const before = { ...statements };
+  const cpu = process.cpuUsage();
   const result = await call();
+  const used = process.cpuUsage(cpu);
   (perStep[step] ??= []).push({
     queries: statements.queries - before.queries,
     transactions: statements.transactions - before.transactions,
+    cpuMs: (used.user + used.system) / 1000,
   });
   return result;
 }
-for (let i = 150; i < 170; i += 1) {
+for (let i = 150; i < 200; i += 1) {
   const person = people[i]!;
   const token = tokens[i];
   await counting('peek', () => peek(apiRequest('/api/enroll/peek', person, { body: { token } })));
@@ -205,16 +210,30 @@ const queriesPerRequest = Object.fromEntries(
     {
       queries: Math.max(...counts.map((count) => count.queries)),
       transactions: Math.max(...counts.map((count) => count.transactions)),
+      cpuMs: Number(
+        percentile(
+          counts.map((count) => count.cpuMs),
+          50,
+        ).toFixed(2),
+      ),
     },
   ]),
 );
 const totalQueries = Object.values(queriesPerRequest).reduce((sum, c) => sum + c.queries, 0);
 console.log(
-  `statements per request (most seen over 20 hires; BEGIN not counted, transactions = COMMITs): ${Object.entries(
+  `statements per request (most seen over 50 hires; BEGIN not counted, transactions = COMMITs): ${Object.entries(
     queriesPerRequest,
   )
     .map(([step, count]) => `${step} ${count.queries} (${count.transactions} tx)`)
     .join(', ')}; ${totalQueries} per enrollment`,
+);
+const totalCpuMs = Object.values(queriesPerRequest).reduce((sum, c) => sum + c.cpuMs, 0);
+console.log(
+  `CPU per request (median, in process, no HTTP or Next.js server): ${Object.entries(
+    queriesPerRequest,
+  )
+    .map(([step, count]) => `${step} ${count.cpuMs} ms`)
+    .join(', ')}; ${totalCpuMs.toFixed(1)} ms per enrollment`,
 );
 
 started = performance.now();
@@ -237,5 +256,6 @@ console.log(
     enrollP95Ms: percentile(ceremonyTimes, 95),
     statementsPerRequest: queriesPerRequest,
     statementsPerEnrollment: totalQueries,
+    cpuMsPerEnrollmentInProcess: Number(totalCpuMs.toFixed(1)),
   }),
 );

@@ -101,7 +101,8 @@ export async function spendSignInChallenge(
  * instance whose clock runs behind still finds a spent challenge it would consider fresh.
  */
 async function purgeExpiredChallenges(client: DbOrTx, at: Date): Promise<void> {
-  await client.webAuthnChallenge.deleteMany({
-    where: { expiresAt: { lt: new Date(at.getTime() - CHALLENGE_TTL) } },
-  });
+  // Raw: it runs with every challenge stored or spent, and a Prisma model query costs about five
+  // times the CPU of the same statement sent raw (lib/audit/append.ts).
+  await client.$executeRaw`
+    DELETE FROM "WebAuthnChallenge" WHERE "expiresAt" < ${new Date(at.getTime() - CHALLENGE_TTL)}`;
 }
