@@ -68,7 +68,8 @@ export default defineConfig({
     { name: 'fuzz', testMatch: 'fuzz.spec.ts', dependencies: ['chromium'] },
   ],
   webServer: {
-    command: 'node --import tsx --import ./scripts/node-hooks.mjs server.ts',
+    // The compiled server.ts, as `npm start` runs it (built by `node scripts/start.mjs --prepare-only`).
+    command: 'node .next/firstkey-server.mjs',
     url: `${origin}/api/device`,
     ignoreHTTPSErrors: true,
     reuseExistingServer: false,

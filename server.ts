@@ -20,7 +20,9 @@ import { ensureSigningKeys } from '@/lib/oidc/keys';
 import { createOidcProvider } from '@/lib/oidc/provider';
 import { sessionSecret } from '@/lib/secrets';
 
-const root = path.dirname(fileURLToPath(import.meta.url));
+// Run as server.ts from the project folder, or compiled into .next/ (scripts/build-server.mjs).
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.basename(here) === '.next' ? path.dirname(here) : here;
 const config = env();
 const tlsFiles = config.tls ?? serverFiles(config.dataDir);
 for (const file of [tlsFiles.certPath, tlsFiles.keyPath]) {

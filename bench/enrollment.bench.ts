@@ -11,6 +11,20 @@ process.env.DATABASE_URL = `file:${path.join(dataDir, 'firstkey.db')}`;
 
 const { migrate } = await import('@/lib/db/migrate');
 await migrate(process.env.DATABASE_URL);
+// The one client (lib/db.ts keeps it on globalThis), made here with Prisma's query events so that
+// the bench can count the statements each request sends.
+const { PrismaBetterSQLite3 } = await import('@prisma/adapter-better-sqlite3');
+const { PrismaClient } = await import('@/lib/generated/prisma/client');
+const counted = new PrismaClient({
+  adapter: new PrismaBetterSQLite3({ url: path.join(dataDir, 'firstkey.db'), timeout: 15_000 }),
+  log: [{ emit: 'event', level: 'query' }],
+});
+const statements = { queries: 0, transactions: 0 };
+counted.$on('query', (event) => {
+  if (/^(COMMIT|ROLLBACK)\b/i.test(event.query)) statements.transactions += 1;
+  else if (!/^BEGIN\b/i.test(event.query)) statements.queries += 1;
+});
+(globalThis as unknown as { firstkeyDb?: unknown }).firstkeyDb = counted;
 const { db } = await import('@/lib/db');
 const { addHire } = await import('@/lib/hires/add-hire');
 const { registerDevice } = await import('@/lib/hires/register-device');
@@ -23,6 +37,8 @@ const { POST: peek } = await import('@/app/api/enroll/peek/route');
 const { POST: redeem } = await import('@/app/api/enroll/redeem/route');
 const { POST: options } = await import('@/app/api/enroll/passkey/options/route');
 const { POST: verify } = await import('@/app/api/enroll/passkey/verify/route');
+const { POST: signInOptions } = await import('@/app/api/passkeys/authenticate/options/route');
+const { POST: signInVerify } = await import('@/app/api/passkeys/authenticate/verify/route');
 
 const ORIGIN = 'https://localhost:3443';
 const actor = { type: 'cli' } as const;
@@ -84,7 +100,8 @@ console.log(
 
 const peekTimes: number[] = [];
 for (let round = 0; round < 3; round += 1) {
-  for (const [i, person] of people.entries()) {
+  // Hires 150 and on are left unopened for the statement count below.
+  for (const [i, person] of people.slice(0, 150).entries()) {
     const t0 = performance.now();
     const response = await peek(
       apiRequest('/api/enroll/peek', person, { body: { token: tokens[i] } }),
@@ -138,6 +155,87 @@ console.log(
   `enroll (redeem+options+verify): p50 ${ms(percentile(ceremonyTimes, 50))}, p95 ${ms(percentile(ceremonyTimes, 95))} (${ceremonyTimes.length} hires)`,
 );
 
+// Statements per request: the browser's whole sequence, one hire at a time (BEGIN not counted;
+// a transaction is counted once, at its COMMIT or ROLLBACK).
+// Also the CPU time of each call (this process's user + system time: much less sensitive to what else
+// the machine runs than wall-clock time).
+const perStep: Record<string, { queries: number; transactions: number; cpuMs: number }[]> = {};
+async function counting<T>(step: string, call: () => Promise<T>): Promise<T> {
+  const before = { ...statements };
+  const cpu = process.cpuUsage();
+  const result = await call();
+  const used = process.cpuUsage(cpu);
+  (perStep[step] ??= []).push({
+    queries: statements.queries - before.queries,
+    transactions: statements.transactions - before.transactions,
+    cpuMs: (used.user + used.system) / 1000,
+  });
+  return result;
+}
+for (let i = 150; i < 200; i += 1) {
+  const person = people[i]!;
+  const token = tokens[i];
+  await counting('peek', () => peek(apiRequest('/api/enroll/peek', person, { body: { token } })));
+  const redeemed = await counting('redeem', () =>
+    redeem(apiRequest('/api/enroll/redeem', person, { body: { token } })),
+  );
+  const caller = { ...person, cookie: cookieFrom(redeemed) };
+  const creation = await (
+    await counting('options', () =>
+      options(apiRequest('/api/enroll/passkey/options', caller, { body: {} })),
+    )
+  ).json();
+  const authenticator = new SoftAuthenticator({ userVerification: true });
+  const response = authenticator.register(creation, ORIGIN);
+  const verified = await counting('verify', () =>
+    verify(apiRequest('/api/enroll/passkey/verify', caller, { body: { response } })),
+  );
+  if (verified.status !== 200) throw new Error(`verify ${verified.status}`);
+  const request = await (
+    await counting('signInOptions', () =>
+      signInOptions(apiRequest('/api/passkeys/authenticate/options', person, { body: {} })),
+    )
+  ).json();
+  const assertion = authenticator.authenticate(request, ORIGIN);
+  const signedIn = await counting('signInVerify', () =>
+    signInVerify(
+      apiRequest('/api/passkeys/authenticate/verify', person, { body: { response: assertion } }),
+    ),
+  );
+  if (signedIn.status !== 200) throw new Error(`sign-in verify ${signedIn.status}`);
+}
+const queriesPerRequest = Object.fromEntries(
+  Object.entries(perStep).map(([step, counts]) => [
+    step,
+    {
+      queries: Math.max(...counts.map((count) => count.queries)),
+      transactions: Math.max(...counts.map((count) => count.transactions)),
+      cpuMs: Number(
+        percentile(
+          counts.map((count) => count.cpuMs),
+          50,
+        ).toFixed(2),
+      ),
+    },
+  ]),
+);
+const totalQueries = Object.values(queriesPerRequest).reduce((sum, c) => sum + c.queries, 0);
+console.log(
+  `statements per request (most seen over 50 hires; BEGIN not counted, transactions = COMMITs): ${Object.entries(
+    queriesPerRequest,
+  )
+    .map(([step, count]) => `${step} ${count.queries} (${count.transactions} tx)`)
+    .join(', ')}; ${totalQueries} per enrollment`,
+);
+const totalCpuMs = Object.values(queriesPerRequest).reduce((sum, c) => sum + c.cpuMs, 0);
+console.log(
+  `CPU per request (median, in process, no HTTP or Next.js server): ${Object.entries(
+    queriesPerRequest,
+  )
+    .map(([step, count]) => `${step} ${count.cpuMs} ms`)
+    .join(', ')}; ${totalCpuMs.toFixed(1)} ms per enrollment`,
+);
+
 started = performance.now();
 const chain = await verifyAuditChain(db());
 console.log(
@@ -150,3 +248,14 @@ console.log(
 );
 await db().$disconnect();
 fs.rmSync(dataDir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    peekP95Ms: percentile(peekTimes, 95),
+    redeemRace50MaxMs: Math.max(...raceTimes),
+    enrollP50Ms: percentile(ceremonyTimes, 50),
+    enrollP95Ms: percentile(ceremonyTimes, 95),
+    statementsPerRequest: queriesPerRequest,
+    statementsPerEnrollment: totalQueries,
+    cpuMsPerEnrollmentInProcess: Number(totalCpuMs.toFixed(1)),
+  }),
+);

@@ -2,7 +2,8 @@
 // `npm start`: everything a fresh clone needs, then the portal. Each step is skipped when already done:
 //   1. install dependencies (npm ci)        3. migrate, dev CA, server certificate (firstkey setup)
 //   2. generate the Prisma client            4. `next build` when sources changed
-//   5. while no IT admin exists, print the first one's bootstrap link   6. serve (server.ts)
+//   5. while no IT admin exists, print the first one's bootstrap link
+//   6. serve: server.ts, compiled with the build into .next/firstkey-server.mjs, run by plain node
 // `--prepare-only` stops after step 4 (used by the test harness before it starts its own servers).
 import { spawnSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -50,7 +51,8 @@ run(
   'Migrating the database, preparing certificates',
 );
 
-// 4. Build when any input of the build changed since the last one.
+// 4. Build when any input of the build changed since the last one: Next's build, then the HTTPS
+// front (server.ts and the lib/ modules it imports) compiled by scripts/build-server.mjs.
 const BUILD_INPUTS = [
   'app',
   'components',
@@ -61,6 +63,8 @@ const BUILD_INPUTS = [
   'tsconfig.json',
   'package-lock.json',
   'proxy.ts',
+  'server.ts',
+  'scripts/build-server.mjs',
 ];
 function hashTree(hash, relative) {
   const full = path.join(root, relative);
@@ -89,6 +93,9 @@ if (!built) {
     ['node_modules/next/dist/bin/next', 'build'],
     'Building the portal (next build)',
   );
+}
+if (!built || !fs.existsSync(path.join(root, '.next', 'firstkey-server.mjs'))) {
+  run(process.execPath, ['scripts/build-server.mjs'], 'Compiling the HTTPS server (server.ts)');
   fs.writeFileSync(stampFile, buildHash);
 }
 if (prepareOnly) process.exit(0);
@@ -120,14 +127,10 @@ if (!admin.adminExists && admin.url) {
 }
 
 // 6. Serve. The child gets our signals; we exit with it.
-const server = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--import', './scripts/node-hooks.mjs', 'server.ts'],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...env, NODE_ENV: 'production' },
-  },
-);
+const server = spawn(process.execPath, ['.next/firstkey-server.mjs'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...env, NODE_ENV: 'production' },
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -83,14 +83,16 @@ export async function appendAuditEvents(tx: Tx, inputs: AuditInput[]): Promise<v
         `Audit details must not carry secrets; got key "${forbidden}" on ${input.action}`,
       );
   }
-  const head = await tx.auditHead.update({
-    where: { id: 1 },
-    data: { seq: { increment: inputs.length } },
-  });
+  // Raw statements for the head, as for the rows (lib/db/insert-rows.ts): every state change passes
+  // here, and a Prisma model query costs about five times the CPU of the same statement sent raw.
+  const [head] = await tx.$queryRaw<{ seq: number | bigint; hash: string }[]>`
+    UPDATE "AuditHead" SET "seq" = "seq" + ${inputs.length} WHERE "id" = 1 RETURNING "seq", "hash"`;
+  if (!head) throw new Error('The audit head row is missing: run the migrations');
   let prevHash = head.hash;
+  const headSeq = Number(head.seq);
   const rows = inputs.map((input, index) => {
     const row: ChainedRow = {
-      seq: head.seq - inputs.length + 1 + index,
+      seq: headSeq - inputs.length + 1 + index,
       at: input.at,
       actorType: input.actor.type,
       actorId: 'id' in input.actor ? input.actor.id : null,
@@ -108,5 +110,5 @@ export async function appendAuditEvents(tx: Tx, inputs: AuditInput[]): Promise<v
     return { ...row, hash: prevHash };
   });
   await insertRows(tx, 'AuditEvent', rows);
-  await tx.auditHead.update({ where: { id: 1 }, data: { hash: prevHash } });
+  await tx.$executeRaw`UPDATE "AuditHead" SET "hash" = ${prevHash} WHERE "id" = 1`;
 }

@@ -5,24 +5,73 @@ import { sameFingerprint } from '@/lib/devices/fingerprint';
 import type { LinkFailure } from '@/lib/enrollment/link-outcome';
 import { hashSecret } from '@/lib/crypto';
 
-export type UsableLink = NonNullable<Awaited<ReturnType<typeof loadLink>>>;
+/** A link with what deciding on it needs: its device's binding and its person's name and state. */
+export type UsableLink = {
+  id: string;
+  userId: string;
+  deviceId: string;
+  purpose: string;
+  issuedAt: Date;
+  notBefore: Date;
+  expiresAt: Date;
+  openedAt: Date | null;
+  consumedAt: Date | null;
+  revokedAt: Date | null;
+  recoveryRequestId: string | null;
+  device: { id: string; serial: string; certFingerprint: string; retiredAt: Date | null };
+  user: { id: string; name: string; employeeId: string; enrollmentState: string };
+};
 
-function loadLink(db: Db, tokenHash: string) {
-  return db.bridgeToken.findUnique({
-    where: { tokenHash },
-    include: {
-      device: true,
-      user: {
-        select: {
-          id: true,
-          name: true,
-          employeeId: true,
-          enrollmentState: true,
-          _count: { select: { passkeys: { where: { revokedAt: null } } } },
-        },
-      },
+type LinkRow = Omit<UsableLink, 'device' | 'user'> & {
+  deviceSerial: string;
+  deviceCertFingerprint: string;
+  deviceRetiredAt: Date | null;
+  userName: string;
+  userEmployeeId: string;
+  userEnrollmentState: string;
+};
+
+/**
+ * One raw statement with its joins: every peek and redeem starts here, and a Prisma model query with
+ * two relations costs about ten times the CPU of this (lib/audit/append.ts).
+ */
+async function loadLink(db: Db, tokenHash: string): Promise<UsableLink | null> {
+  const [row] = await db.$queryRaw<LinkRow[]>`
+    SELECT b."id", b."userId", b."deviceId", b."purpose", b."issuedAt", b."notBefore", b."expiresAt",
+      b."openedAt", b."consumedAt", b."revokedAt", b."recoveryRequestId",
+      d."serial" AS "deviceSerial", d."certFingerprint" AS "deviceCertFingerprint",
+      d."retiredAt" AS "deviceRetiredAt",
+      u."name" AS "userName", u."employeeId" AS "userEmployeeId",
+      u."enrollmentState" AS "userEnrollmentState"
+    FROM "BridgeToken" b
+    JOIN "Device" d ON d."id" = b."deviceId"
+    JOIN "User" u ON u."id" = b."userId"
+    WHERE b."tokenHash" = ${tokenHash}`;
+  if (!row) return null;
+  const {
+    deviceSerial,
+    deviceCertFingerprint,
+    deviceRetiredAt,
+    userName,
+    userEmployeeId,
+    userEnrollmentState,
+    ...link
+  } = row;
+  return {
+    ...link,
+    device: {
+      id: row.deviceId,
+      serial: deviceSerial,
+      certFingerprint: deviceCertFingerprint,
+      retiredAt: deviceRetiredAt,
     },
-  });
+    user: {
+      id: row.userId,
+      name: userName,
+      employeeId: userEmployeeId,
+      enrollmentState: userEnrollmentState,
+    },
+  };
 }
 
 /**
@@ -54,7 +103,7 @@ export async function findUsableLinkByHash(
     const owner =
       peer.fingerprint !== null &&
       sameFingerprint(peer.fingerprint, link.device.certFingerprint) &&
-      link.user._count.passkeys > 0;
+      (await db.passkey.count({ where: { userId: link.userId, revokedAt: null } })) > 0;
     return { ok: false, reason: owner ? 'already_enrolled' : 'used', link };
   }
   if (link.expiresAt <= at) return { ok: false, reason: 'expired', link };

@@ -18,11 +18,10 @@ export async function peekLink(db: Db, attempt: LinkAttempt): Promise<PeekResult
   const { link } = result;
   if (!link.openedAt) {
     await writeTransaction(db, async (tx) => {
-      const first = await tx.bridgeToken.updateMany({
-        where: { id: link.id, openedAt: null },
-        data: { openedAt: attempt.at },
-      });
-      if (first.count === 0) return;
+      // Raw: a Prisma model query costs about five times the CPU of the statement (lib/audit/append.ts).
+      const first = await tx.$executeRaw`
+        UPDATE "BridgeToken" SET "openedAt" = ${attempt.at} WHERE "id" = ${link.id} AND "openedAt" IS NULL`;
+      if (first === 0) return;
       await appendAudit(tx, {
         at: attempt.at,
         actor: { type: 'user', id: link.userId },

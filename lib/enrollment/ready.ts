@@ -13,17 +13,18 @@ export type ReadyFacts = {
 };
 
 export async function readyFacts(db: Db, session: ActiveEnrollmentSession): Promise<ReadyFacts> {
+  // Raw statements: this answers every enrollment, and a Prisma model query costs about five times
+  // the CPU of the same statement sent raw (lib/audit/append.ts).
   const [roles, clients] = await Promise.all([
-    db.staffRole.count({ where: { userId: session.userId } }),
-    db.oidcClient.findMany({
-      where: { disabledAt: null, homeUrl: { not: null } },
-      select: { name: true, homeUrl: true },
-      orderBy: { name: 'asc' },
-    }),
+    db.$queryRaw<{ found: number }[]>`
+      SELECT 1 AS "found" FROM "StaffRole" WHERE "userId" = ${session.userId} LIMIT 1`,
+    db.$queryRaw<{ name: string; homeUrl: string }[]>`
+      SELECT "name", "homeUrl" FROM "OidcClient"
+      WHERE "disabledAt" IS NULL AND "homeUrl" IS NOT NULL ORDER BY "name" ASC`,
   ]);
   return {
     recovery: session.bridgeToken.purpose === 'recovery',
-    staff: roles > 0,
-    apps: clients.map((client) => ({ name: client.name, url: client.homeUrl! })),
+    staff: roles.length > 0,
+    apps: clients.map((client) => ({ name: client.name, url: client.homeUrl })),
   };
 }

@@ -32,19 +32,78 @@ export function clearedEnrollmentCookie(): string {
 export type SessionProblem =
   'no_session' | 'session_expired' | 'session_ended' | 'wrong_device' | 'no_certificate';
 
-export type ActiveEnrollmentSession = NonNullable<Awaited<ReturnType<typeof loadSession>>>;
+/** An enrollment session with its device's binding, its person and the link it was opened with. */
+export type ActiveEnrollmentSession = {
+  id: string;
+  userId: string;
+  deviceId: string;
+  bridgeTokenId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  endedAt: Date | null;
+  device: { id: string; serial: string; certFingerprint: string; retiredAt: Date | null };
+  user: { id: string; name: string; email: string; employeeId: string; enrollmentState: string };
+  bridgeToken: { id: string; purpose: string; recoveryRequestId: string | null };
+};
 
-function loadSession(db: Db, secret: string) {
-  return db.enrollmentSession.findUnique({
-    where: { secretHash: hashSecret(secret) },
-    include: {
-      device: true,
-      user: {
-        select: { id: true, name: true, email: true, employeeId: true, enrollmentState: true },
-      },
-      bridgeToken: { select: { id: true, purpose: true, recoveryRequestId: true } },
+type SessionRow = Omit<ActiveEnrollmentSession, 'device' | 'user' | 'bridgeToken'> & {
+  deviceSerial: string;
+  deviceCertFingerprint: string;
+  deviceRetiredAt: Date | null;
+  userName: string;
+  userEmail: string;
+  userEmployeeId: string;
+  userEnrollmentState: string;
+  linkPurpose: string;
+  linkRecoveryRequestId: string | null;
+};
+
+/**
+ * One raw statement with its joins: the passkey steps of every enrollment start here, and a Prisma
+ * model query with three relations costs about ten times the CPU of this (lib/audit/append.ts).
+ */
+async function loadSession(db: Db, secret: string): Promise<ActiveEnrollmentSession | null> {
+  const [row] = await db.$queryRaw<SessionRow[]>`
+    SELECT s."id", s."userId", s."deviceId", s."bridgeTokenId", s."createdAt", s."expiresAt",
+      s."endedAt",
+      d."serial" AS "deviceSerial", d."certFingerprint" AS "deviceCertFingerprint",
+      d."retiredAt" AS "deviceRetiredAt",
+      u."name" AS "userName", u."email" AS "userEmail", u."employeeId" AS "userEmployeeId",
+      u."enrollmentState" AS "userEnrollmentState",
+      b."purpose" AS "linkPurpose", b."recoveryRequestId" AS "linkRecoveryRequestId"
+    FROM "EnrollmentSession" s
+    JOIN "Device" d ON d."id" = s."deviceId"
+    JOIN "User" u ON u."id" = s."userId"
+    JOIN "BridgeToken" b ON b."id" = s."bridgeTokenId"
+    WHERE s."secretHash" = ${hashSecret(secret)}`;
+  if (!row) return null;
+  return {
+    id: row.id,
+    userId: row.userId,
+    deviceId: row.deviceId,
+    bridgeTokenId: row.bridgeTokenId,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    endedAt: row.endedAt,
+    device: {
+      id: row.deviceId,
+      serial: row.deviceSerial,
+      certFingerprint: row.deviceCertFingerprint,
+      retiredAt: row.deviceRetiredAt,
     },
-  });
+    user: {
+      id: row.userId,
+      name: row.userName,
+      email: row.userEmail,
+      employeeId: row.userEmployeeId,
+      enrollmentState: row.userEnrollmentState,
+    },
+    bridgeToken: {
+      id: row.bridgeTokenId,
+      purpose: row.linkPurpose,
+      recoveryRequestId: row.linkRecoveryRequestId,
+    },
+  };
 }
 
 export type SessionFailure = {
