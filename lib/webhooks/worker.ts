@@ -29,9 +29,12 @@ export async function deliverDueMessages(
   options: { owner: string; at?: Date; send?: Send },
 ): Promise<{ delivered: number; failed: number }> {
   const at = options.at ?? new Date();
+  const leaseMs = env().outboxLeaseMs;
+  // An attempt ends well inside its lease, so no other instance takes the message over mid-send.
+  const timeoutMs = Math.min(OUTBOX.requestTimeoutMs, leaseMs / 2);
   const send: Send =
     options.send ??
-    ((url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(OUTBOX.requestTimeoutMs) }));
+    ((url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }));
   const due = await db.outboxMessage.findMany({
     where: {
       deliveredAt: null,
@@ -50,7 +53,7 @@ export async function deliverDueMessages(
         deliveredAt: null,
         OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }],
       },
-      data: { leaseOwner: options.owner, leaseUntil: new Date(at.getTime() + OUTBOX.leaseMs) },
+      data: { leaseOwner: options.owner, leaseUntil: new Date(at.getTime() + leaseMs) },
     });
     if (claimed.count !== 1) continue;
     const target = destination(message.channel);
