@@ -47,13 +47,17 @@ export async function deliverDueMessages(
   let delivered = 0;
   let failed = 0;
   for (const message of due) {
+    // The lease runs from the claim, not from the start of the pass: sending the batch's earlier
+    // messages may take longer than a lease, and a lease that lapsed before its send began would let
+    // another instance send the same message at the same time.
+    const claimedAt = options.at ?? new Date();
     const claimed = await db.outboxMessage.updateMany({
       where: {
         id: message.id,
         deliveredAt: null,
-        OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }],
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: claimedAt } }],
       },
-      data: { leaseOwner: options.owner, leaseUntil: new Date(at.getTime() + leaseMs) },
+      data: { leaseOwner: options.owner, leaseUntil: new Date(claimedAt.getTime() + leaseMs) },
     });
     if (claimed.count !== 1) continue;
     const target = destination(message.channel);
