@@ -27,6 +27,8 @@ const config = env();
 await migrate(config.databaseUrl);
 await ensureDevCa(config.dataDir);
 await ensureServerCertificate(config.dataDir, config.rpId);
+// The instances may start now (the database is migrated, the certificates exist) while hires are added.
+process.stderr.write('ready\n');
 
 async function seedHire(index: number): Promise<SeededHire> {
   const at = new Date();

@@ -122,7 +122,15 @@ test('with both workers running, every outbox message is delivered once per id',
   expect(ids.length).toBeGreaterThan(2 * HIRES);
   expect([...topology.receiver.counts.keys()].sort()).toEqual([...ids].sort());
   const repeated = [...topology.receiver.counts].filter(([, count]) => count !== 1);
-  expect(repeated).toEqual([]);
+  const explain = repeated.length
+    ? JSON.stringify(
+        await topology.query(
+          `SELECT "webhookId", attempts, "lastError", "createdAt", "deliveredAt" FROM "OutboxMessage" WHERE "webhookId" = ANY($1)`,
+          [repeated.map(([id]) => id)],
+        ),
+      ) + INSTANCE_IDS.map((id) => `\n--- ${id}\n${topology.log(id)}`).join('')
+    : '';
+  expect(repeated, explain).toEqual([]);
 });
 
 type Enrollment = { hire: SeededHire; redeem?: number; options?: number; verify?: number };

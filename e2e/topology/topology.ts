@@ -22,8 +22,11 @@ const NODE_SERVER = ['--import', 'tsx', '--import', './scripts/node-hooks.mjs', 
 export const INSTANCE_IDS = ['fk-a', 'fk-b'] as const;
 export type InstanceId = (typeof INSTANCE_IDS)[number];
 const HR_STATUS_SECRET = `whsec_${Buffer.from('topology-hr-status-secret-0123').toString('base64')}`;
-/** Short, so the test sees a dead instance's leased messages taken over within seconds. */
-export const LEASE_SECONDS = 3;
+/**
+ * Short, so the test sees a dead instance's leased messages taken over within seconds; long enough
+ * that a send (timeout: half the lease) never times out on this busy machine and is sent again.
+ */
+export const LEASE_SECONDS = 6;
 
 export type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
@@ -149,7 +152,7 @@ export class Topology {
       await client.end();
     };
 
-    const seeded = await exec(
+    const seed = spawn(
       process.execPath,
       [
         '--import',
@@ -159,12 +162,29 @@ export class Topology {
         'e2e/topology/seed.ts',
         String(hireCount),
       ],
-      { env: this.env(), maxBuffer: 16 * 1024 * 1024 },
+      { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    this.hires = JSON.parse(seeded.stdout) as SeededHire[];
-    this.mark('database seeded');
+    let seedOut = '';
+    let seedErr = '';
+    seed.stdout!.on('data', (chunk) => (seedOut += chunk));
+    const seeded = new Promise<void>((resolve, reject) =>
+      seed.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`seeding failed (${code}):\n${seedErr}`)),
+      ),
+    );
+    const ready = new Promise<void>((resolve, reject) => {
+      seed.stderr!.on('data', (chunk) => {
+        seedErr += chunk;
+        if (seedErr.includes('ready\n')) resolve();
+      });
+      seeded.catch(reject);
+    });
+    await ready;
+    this.mark('database migrated');
     await this.receiver.listen(this.receiverPort);
-    await Promise.all(INSTANCE_IDS.map((id) => this.startInstance(id)));
+    // The instances start while the seed adds hires: both only need the migrated database.
+    await Promise.all([...INSTANCE_IDS.map((id) => this.startInstance(id)), seeded]);
+    this.hires = JSON.parse(seedOut) as SeededHire[];
     this.mark('instances answer');
     await this.startNginx();
     this.mark('nginx answers');
