@@ -76,8 +76,11 @@ function nginxSite(replacements: [string | RegExp, string][]): string {
 }
 
 export class Topology {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'firstkey-topology-'));
-  readonly dataDir = path.join(this.dir, 'data');
+  /** Made by start(): Playwright also loads the spec (and builds this object) just to list tests. */
+  dir = '';
+  get dataDir() {
+    return path.join(this.dir, 'data');
+  }
   readonly receiver = new Receiver();
   readonly processes = new Map<InstanceId, ChildProcess>();
   readonly proxySecret = crypto.randomBytes(33).toString('base64');
@@ -135,6 +138,7 @@ export class Topology {
   async start(hireCount: number) {
     this.started = Date.now();
     await requireNginx();
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'firstkey-topology-'));
     const server = await testPostgresServer();
     this.stopPostgres = () => server.stop();
     const name = `firstkey_topology_${crypto.randomBytes(5).toString('hex')}`;
@@ -384,6 +388,6 @@ export class Topology {
     await Promise.all(exited);
     await this.dropDatabase().catch(() => {});
     this.stopPostgres();
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
