@@ -61,7 +61,7 @@ export default defineConfig({
     {
       name: 'chromium',
       use: { ...devices['Desktop Chrome'], channel: undefined },
-      testIgnore: 'fuzz.spec.ts',
+      testIgnore: ['fuzz.spec.ts', 'topology/**'],
     },
     // After every other test and alone: the fuzzer checks that its requests write nothing, which only
     // holds if no other test writes meanwhile (e2e/fuzz.spec.ts).

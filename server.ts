@@ -13,7 +13,8 @@ import { serverFiles } from '@/lib/devices/dev-ca';
 import { admitRequest, FRONT_DOOR_KEY_ENV, type FrontDoorConfig } from '@/lib/devices/front-door';
 import { relyingParty } from '@/lib/passkeys/relying-party';
 import { env } from '@/lib/env';
-import { parserErrorAnswer } from '@/lib/http/refusal';
+import { parserErrorAnswer, writeRefusal } from '@/lib/http/refusal';
+import { INSTANCE_HEADER } from '@/lib/health/instance';
 import { gateRequest } from '@/lib/http/request-gate';
 import { isProviderRequest } from '@/lib/oidc/front';
 import { ensureSigningKeys } from '@/lib/oidc/keys';
@@ -36,7 +37,12 @@ for (const file of [tlsFiles.certPath, tlsFiles.keyPath]) {
 
 const frontDoor: FrontDoorConfig =
   config.deviceCertMode === 'proxy'
-    ? { mode: 'proxy', proxyCertHeader: config.proxyCertHeader, proxySecret: config.proxySecret! }
+    ? {
+        mode: 'proxy',
+        proxyCertHeader: config.proxyCertHeader,
+        proxyCertFormat: config.proxyCertFormat,
+        proxySecret: config.proxySecret!,
+      }
     : { mode: 'direct', proxyCertHeader: config.proxyCertHeader };
 // A fresh key per boot: only this process can produce a peer header that route handlers accept.
 const frontDoorKey = crypto.randomBytes(32).toString('base64url');
@@ -69,17 +75,21 @@ const server = https.createServer(
     minVersion: 'TLSv1.2',
   },
   (req, res) => {
+    // Which of several instances answered (README "Running several instances").
+    res.setHeader(INSTANCE_HEADER, config.instanceId);
     // The OpenID Connect provider's own paths go to it (a certified library that answers bad input
     // itself); everything else passes the request gate, then Next.js.
     if (isProviderRequest(req.method, req.url)) {
-      admitRequest(req, frontDoor, frontDoorKey);
-      void oidc(req, res);
+      const refusal = admitRequest(req, frontDoor, frontDoorKey);
+      if (refusal) writeRefusal(res, refusal, req.method);
+      else void oidc(req, res);
       return;
     }
     void gateRequest(req, res, config.origin).then(
       (admitted) => {
         if (!admitted) return;
-        admitRequest(admitted, frontDoor, frontDoorKey);
+        const refusal = admitRequest(admitted, frontDoor, frontDoorKey);
+        if (refusal) return writeRefusal(res, refusal, admitted.method);
         return handle(admitted, res);
       },
       // The client went away while its body was being read: nobody is left to answer.
@@ -101,8 +111,9 @@ server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
 server.listen(config.port, config.listenHost, () => {
   console.log(`Firstkey is running at ${config.origin}`);
   console.log(
-    `  device certificates: ${frontDoor.mode === 'direct' ? 'read from the TLS connection' : `from a proxy header (${config.proxyCertHeader})`}`,
+    `  device certificates: ${frontDoor.mode === 'direct' ? 'read from the TLS connection' : `from the proxy's ${config.proxyCertHeader} header (${config.proxyCertFormat})`}`,
   );
+  console.log(`  instance:          ${config.instanceId}`);
   console.log(`  data:              ${config.dataDir}`);
   console.log(`  OpenID Connect:    ${config.origin}/.well-known/openid-configuration`);
 });

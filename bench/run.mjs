@@ -12,6 +12,7 @@ const BENCHES = [
   ['inProcessEnrollment', 'bench/enrollment.bench.ts'],
   ['console', 'bench/console.bench.ts'],
   ['oidc', 'bench/oidc.bench.ts'],
+  ['topology', 'bench/topology.bench.ts'],
 ];
 
 function runBench(file, args) {

@@ -1,7 +1,10 @@
 import 'server-only';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { isTimeZone } from '@/lib/time/zone';
+import { DEFAULT_PROXY_CERT_HEADER, PROXY_CERT_FORMATS } from '@/lib/devices/forwarded-certificate';
+import { OUTBOX } from '@/lib/webhooks/policy';
 
 // Every environment variable Firstkey reads, parsed once. README "Configuration" mirrors this list.
 const WebhookSecret = z
@@ -42,10 +45,21 @@ const EnvSchema = z.object({
     .string()
     .min(32, 'FIRSTKEY_PROXY_SECRET must be at least 32 characters')
     .optional(),
+  /** How the proxy forwards the certificate: sha256 (hex fingerprint), nginx (escaped PEM), envoy (XFCC). */
+  FIRSTKEY_PROXY_CERT_FORMAT: z.enum(PROXY_CERT_FORMATS).default('sha256'),
+  /** The header it arrives in; defaults to the format's usual name (lib/devices/forwarded-certificate.ts). */
   FIRSTKEY_PROXY_CERT_HEADER: z
     .string()
     .regex(/^[a-z0-9-]+$/, 'FIRSTKEY_PROXY_CERT_HEADER must be a lower-case header name')
-    .default('x-client-cert-sha256'),
+    .optional(),
+  /** Names this instance in GET /api/health and the x-firstkey-instance header; default host:pid. */
+  FIRSTKEY_INSTANCE_ID: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._:-]{1,64}$/,
+      'FIRSTKEY_INSTANCE_ID must be 1–64 letters, digits, ".", "_", ":" or "-"',
+    )
+    .optional(),
   /** PEM files of a real server certificate; without them the dev CA issues one for localhost. */
   FIRSTKEY_TLS_CERT: z.string().min(1).optional(),
   FIRSTKEY_TLS_KEY: z.string().min(1).optional(),
@@ -81,6 +95,13 @@ const EnvSchema = z.object({
   FIRSTKEY_HELP_CONTACT: z.string().trim().min(1).max(200).optional(),
   /** `off` stops this instance from delivering outbound webhooks (another instance does). */
   FIRSTKEY_OUTBOX_WORKER: z.enum(['on', 'off']).default('on'),
+  /** How long a worker holds a message it is sending before another instance may take it over. */
+  FIRSTKEY_OUTBOX_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(2, 'FIRSTKEY_OUTBOX_LEASE_SECONDS must be at least 2')
+    .max(3600)
+    .default(OUTBOX.leaseMs / 1000),
   /** Signs staff session cookies. Without it, one is generated into the data folder (single instance). */
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
 });
@@ -124,7 +145,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     rpId: origin.hostname,
     deviceCertMode: raw.FIRSTKEY_DEVICE_CERT_MODE,
     proxySecret: raw.FIRSTKEY_PROXY_SECRET,
-    proxyCertHeader: raw.FIRSTKEY_PROXY_CERT_HEADER,
+    proxyCertFormat: raw.FIRSTKEY_PROXY_CERT_FORMAT,
+    proxyCertHeader:
+      raw.FIRSTKEY_PROXY_CERT_HEADER ?? DEFAULT_PROXY_CERT_HEADER[raw.FIRSTKEY_PROXY_CERT_FORMAT],
+    instanceId: raw.FIRSTKEY_INSTANCE_ID ?? `${os.hostname()}:${process.pid}`,
+    outboxLeaseMs: raw.FIRSTKEY_OUTBOX_LEASE_SECONDS * 1000,
     sessionSecret: raw.NEXTAUTH_SECRET ?? null,
     outboxKey: raw.FIRSTKEY_OUTBOX_KEY ?? null,
     timeZone: raw.FIRSTKEY_TIME_ZONE,

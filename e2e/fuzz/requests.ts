@@ -225,8 +225,19 @@ function oddHeaders(world: World): fc.Arbitrary<[string, string][]> {
     ),
     fc.tuple(fc.constant('x-firstkey-peer'), forgedPeer),
     fc.tuple(
-      fc.constantFrom('x-firstkey-proxy-secret', 'x-client-cert-sha256'),
-      fc.constantFrom('ab'.repeat(32), 'guess', ''),
+      fc.constantFrom(
+        'x-firstkey-proxy-secret',
+        'x-client-cert-sha256',
+        'x-client-cert',
+        'x-forwarded-client-cert',
+      ),
+      fc.constantFrom(
+        'ab'.repeat(32),
+        'guess',
+        '',
+        '-----BEGIN%20CERTIFICATE-----%ZZ',
+        `Hash=${'ab'.repeat(32)};Subject="CN=x`,
+      ),
     ),
     fc.tuple(
       fc.constantFrom('x-forwarded-for', 'x-real-ip'),
@@ -551,6 +562,7 @@ type ApiRoute = {
 /** Every route handler under app/api except next-auth's (below), with the body shape it expects. */
 const API: ApiRoute[] = [
   { method: 'GET', path: '/api/device' },
+  { method: 'GET', path: '/api/health' },
   { method: 'POST', path: '/api/enroll/peek', body: () => shaped({ token }) },
   { method: 'POST', path: '/api/enroll/redeem', body: () => shaped({ token }) },
   { method: 'POST', path: '/api/enroll/new-link', body: () => shaped({ token }) },

@@ -106,6 +106,34 @@ describe('audit trail', () => {
     assert.ok((await verifyAuditChain(db())).ok);
   });
 
+  test('verifying while other instances append: the chain up to the head read verifies, newer events wait for the next run', async () => {
+    const client = db();
+    // Another instance commits an event after every page of the walk.
+    const busy = new Proxy(client, {
+      get(target, property) {
+        if (property !== 'auditEvent') return Reflect.get(target, property);
+        return {
+          findMany: async (args: Parameters<typeof target.auditEvent.findMany>[0]) => {
+            const rows = await target.auditEvent.findMany(args);
+            await writeTransaction(target, (tx) =>
+              appendAudit(tx, {
+                at,
+                actor: { type: 'system' },
+                action: 'test_event' as AuditAction,
+              }),
+            );
+            return rows;
+          },
+        };
+      },
+    });
+    const during = await verifyAuditChain(busy, 500);
+    assert.ok(during.ok, during.ok ? '' : during.problem);
+    const after = await verifyAuditChain(client);
+    assert.ok(after.ok);
+    assert.ok(after.events > during.events);
+  });
+
   test('deleting the newest events is detected through the chain head', async () => {
     const last = await db().auditEvent.findFirst({ orderBy: { seq: 'desc' } });
     await db().$executeRaw`DELETE FROM "AuditEvent" WHERE "seq" = ${last!.seq}`;

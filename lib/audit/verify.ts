@@ -8,13 +8,19 @@ export type AuditVerification =
   | { ok: true; events: number; head: string }
   | { ok: false; events: number; brokenAt: number; problem: string };
 
-/** Walks the whole chain in order and recomputes every hash (`firstkey audit verify`). */
+/**
+ * Walks the whole chain in order and recomputes every hash (`firstkey audit verify`). The head is
+ * read first and the walk stops at it: on a live database other instances keep appending (each
+ * event commits with its head update), and events after the head that was read are simply newer —
+ * the next run checks them. A chain that ends before the head means events were deleted.
+ */
 export async function verifyAuditChain(db: Db, batchSize = 1_000): Promise<AuditVerification> {
+  const head = await db.auditHead.findUniqueOrThrow({ where: { id: 1 } });
   let expectedPrev = GENESIS_HASH;
   let expectedSeq = 1;
   for (;;) {
     const rows = await db.auditEvent.findMany({
-      where: { seq: { gte: expectedSeq } },
+      where: { seq: { gte: expectedSeq, lte: head.seq } },
       orderBy: { seq: 'asc' },
       take: batchSize,
     });
@@ -49,7 +55,6 @@ export async function verifyAuditChain(db: Db, batchSize = 1_000): Promise<Audit
     if (rows.length < batchSize) break;
   }
   const events = expectedSeq - 1;
-  const head = await db.auditHead.findUniqueOrThrow({ where: { id: 1 } });
   if (head.seq !== events || head.hash !== expectedPrev) {
     return {
       ok: false,

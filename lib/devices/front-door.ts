@@ -2,7 +2,13 @@ import crypto from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { normalizeFingerprint } from '@/lib/devices/fingerprint';
+import {
+  DEFAULT_PROXY_CERT_HEADER,
+  forwardedFingerprint,
+  type ProxyCertFormat,
+} from '@/lib/devices/forwarded-certificate';
 import { constantTimeEqual } from '@/lib/crypto';
+import type { Refusal } from '@/lib/http/refusal';
 
 // The HTTPS front of Firstkey (server.ts) tells route handlers who is on the other end of the
 // connection: the SHA-256 fingerprint of the TLS client certificate, and the client's address.
@@ -19,7 +25,14 @@ export type Peer = { fingerprint: string | null; ip: string | null };
 
 export type FrontDoorConfig =
   | { mode: 'direct'; proxyCertHeader: string }
-  | { mode: 'proxy'; proxyCertHeader: string; proxySecret: string };
+  | {
+      mode: 'proxy';
+      proxyCertHeader: string;
+      proxyCertFormat: ProxyCertFormat;
+      proxySecret: string;
+    };
+
+export type PeerResolution = { ok: true; peer: Peer } | { ok: false; refusal: Refusal };
 
 function mac(key: string, payload: string): string {
   return crypto.createHmac('sha256', key).update(payload).digest('base64url');
@@ -31,31 +44,45 @@ function first(value: string | string[] | undefined): string | undefined {
 
 /**
  * Decides the peer of one request. Direct mode: the certificate of this TLS connection.
- * Proxy mode: the proxy's fingerprint header and X-Forwarded-For, believed only with the proxy's
- * shared secret; without it the request has no certificate at all.
+ * Proxy mode: the proxy's certificate header (lib/devices/forwarded-certificate.ts) and
+ * X-Forwarded-For, believed only with the proxy's shared secret; without it the request has no
+ * certificate at all, whatever it carries. With the secret, a certificate header that does not parse
+ * is refused (400): the proxy is misconfigured, and guessing would bind the wrong laptop or none.
  */
 export function resolvePeer(
   headers: IncomingHttpHeaders,
   connection: { peerCertificateDer: Buffer | null; remoteAddress: string | null },
   config: FrontDoorConfig,
-): Peer {
+): PeerResolution {
   if (config.mode === 'direct') {
     const der = connection.peerCertificateDer;
     return {
-      fingerprint:
-        der && der.length > 0 ? crypto.createHash('sha256').update(der).digest('hex') : null,
-      ip: connection.remoteAddress,
+      ok: true,
+      peer: {
+        fingerprint:
+          der && der.length > 0 ? crypto.createHash('sha256').update(der).digest('hex') : null,
+        ip: connection.remoteAddress,
+      },
     };
   }
   const secret = first(headers[PROXY_SECRET_HEADER]);
   if (!secret || !constantTimeEqual(secret, config.proxySecret))
-    return { fingerprint: null, ip: connection.remoteAddress };
-  const presented = first(headers[config.proxyCertHeader]);
+    return { ok: true, peer: { fingerprint: null, ip: connection.remoteAddress } };
+  const presented = forwardedFingerprint(
+    config.proxyCertFormat,
+    config.proxyCertHeader,
+    first(headers[config.proxyCertHeader]),
+  );
+  if (!presented.ok)
+    return {
+      ok: false,
+      refusal: { status: 400, code: 'bad_client_certificate_header', message: presented.message },
+    };
   // The proxy appends the client it saw last; earlier entries come from the client and prove nothing.
   const forwarded = first(headers['x-forwarded-for'])?.split(',').at(-1)?.trim();
   return {
-    fingerprint: presented ? normalizeFingerprint(presented) : null,
-    ip: forwarded || connection.remoteAddress,
+    ok: true,
+    peer: { fingerprint: presented.fingerprint, ip: forwarded || connection.remoteAddress },
   };
 }
 
@@ -69,6 +96,7 @@ export function applyPeerHeader(
   delete headers[PEER_HEADER];
   delete headers[PROXY_SECRET_HEADER];
   delete headers[config.proxyCertHeader];
+  for (const header of Object.values(DEFAULT_PROXY_CERT_HEADER)) delete headers[header];
   const payload = Buffer.from(JSON.stringify(peer)).toString('base64url');
   headers[PEER_HEADER] = `${payload}.${mac(key, payload)}`;
 }
@@ -91,17 +119,26 @@ export function readPeerHeader(value: string | null, key: string | undefined): P
   }
 }
 
-/** The step server.ts runs on every request before Next.js sees it. */
-export function admitRequest(req: IncomingMessage, config: FrontDoorConfig, key: string): void {
+/**
+ * The step server.ts runs on every request before Next.js sees it: the signed peer header, or the
+ * refusal to answer instead (a proxy certificate header that does not parse).
+ */
+export function admitRequest(
+  req: IncomingMessage,
+  config: FrontDoorConfig,
+  key: string,
+): Refusal | null {
   const socket = req.socket as TLSSocket;
   const certificate =
     config.mode === 'direct' && typeof socket.getPeerCertificate === 'function'
       ? socket.getPeerCertificate()
       : null;
-  const peer = resolvePeer(
+  const resolved = resolvePeer(
     req.headers,
     { peerCertificateDer: certificate?.raw ?? null, remoteAddress: socket.remoteAddress ?? null },
     config,
   );
-  applyPeerHeader(req.headers, peer, config, key);
+  if (!resolved.ok) return resolved.refusal;
+  applyPeerHeader(req.headers, resolved.peer, config, key);
+  return null;
 }

@@ -29,9 +29,12 @@ export async function deliverDueMessages(
   options: { owner: string; at?: Date; send?: Send },
 ): Promise<{ delivered: number; failed: number }> {
   const at = options.at ?? new Date();
+  const leaseMs = env().outboxLeaseMs;
+  // An attempt ends well inside its lease, so no other instance takes the message over mid-send.
+  const timeoutMs = Math.min(OUTBOX.requestTimeoutMs, leaseMs / 2);
   const send: Send =
     options.send ??
-    ((url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(OUTBOX.requestTimeoutMs) }));
+    ((url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }));
   const due = await db.outboxMessage.findMany({
     where: {
       deliveredAt: null,
@@ -44,13 +47,17 @@ export async function deliverDueMessages(
   let delivered = 0;
   let failed = 0;
   for (const message of due) {
+    // The lease runs from the claim, not from the start of the pass: sending the batch's earlier
+    // messages may take longer than a lease, and a lease that lapsed before its send began would let
+    // another instance send the same message at the same time.
+    const claimedAt = options.at ?? new Date();
     const claimed = await db.outboxMessage.updateMany({
       where: {
         id: message.id,
         deliveredAt: null,
-        OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }],
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: claimedAt } }],
       },
-      data: { leaseOwner: options.owner, leaseUntil: new Date(at.getTime() + OUTBOX.leaseMs) },
+      data: { leaseOwner: options.owner, leaseUntil: new Date(claimedAt.getTime() + leaseMs) },
     });
     if (claimed.count !== 1) continue;
     const target = destination(message.channel);
