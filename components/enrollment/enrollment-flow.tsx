@@ -173,7 +173,8 @@ export function EnrollmentFlow() {
       if (
         code === 'verification_failed' ||
         code === 'challenge_invalid' ||
-        code === 'credential_exists'
+        code === 'credential_exists' ||
+        code === 'passkey_not_allowed'
       ) {
         return setView({ step: 'cancelled', message: verified.error.message });
       }

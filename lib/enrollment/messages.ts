@@ -16,7 +16,8 @@ export type EnrollmentProblemCode =
   | 'session_ended'
   | 'challenge_invalid'
   | 'verification_failed'
-  | 'credential_exists';
+  | 'credential_exists'
+  | 'passkey_not_allowed';
 
 export const ENROLLMENT_PROBLEMS: Record<
   EnrollmentProblemCode,
@@ -102,5 +103,12 @@ export const ENROLLMENT_PROBLEMS: Record<
     status: 409,
     title: 'This passkey is already registered',
     message: 'Try again and choose to create a new passkey.',
+  },
+  // The passkey policy refused it; the API's message says which rule and what to use instead.
+  passkey_not_allowed: {
+    status: 403,
+    title: 'Your company doesn\u2019t accept this passkey',
+    message:
+      'Use this laptop\u2019s built-in passkey (Windows Hello on Windows, Touch ID on a Mac) or a security key IT gave you, then try again.',
   },
 };

@@ -20,6 +20,8 @@ export type StaffAction =
   | 'recovery.handover'
   | 'reports.view'
   | 'app.register'
+  | 'policy.view'
+  | 'policy.change'
   | 'own_passkeys.view'
   | 'own_passkeys.rename'
   | 'own_passkeys.change';
@@ -38,6 +40,8 @@ const IT_ONLY: ReadonlySet<StaffAction> = new Set([
   'recovery.request',
   'app.register',
   'recovery.handover',
+  'policy.view',
+  'policy.change',
 ]);
 
 /**
@@ -53,6 +57,8 @@ export const SENSITIVE: ReadonlySet<StaffAction> = new Set([
   'recovery.request',
   'recovery.decide',
   'app.register',
+  // Decides which passkeys anyone can enroll, and the FIDO metadata that vouches for them.
+  'policy.change',
   // Shows a live recovery link.
   'recovery.handover',
   // Adding or removing one's own passkey: a stolen session cookie must not bind the thief's
