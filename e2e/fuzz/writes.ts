@@ -27,6 +27,9 @@ const TABLES: Record<string, string> = {
   RoleRequest: '*',
   StaffSessionEnd: '*',
   OidcClient: '*',
+  PasskeyPolicy: '*',
+  MetadataBlob: '*',
+  MetadataEntry: '*',
   OutboxMessage: '"id", "webhookId", "channel", "payload", "sealed", "userId", "createdAt"',
 };
 const ALL = Object.keys(TABLES);

@@ -229,3 +229,50 @@ export async function passkeyPolicyView(db: Db, at: Date): Promise<PasskeyPolicy
     metadata,
   };
 }
+
+export type PolicyRefusalEvent = {
+  at: Date;
+  employeeId: string | null;
+  name: string | null;
+  aaguid: string;
+  provider: string | null;
+  rule: string;
+};
+
+/** New passkeys the policy refused lately, newest first (the console's policy page). */
+export async function recentPolicyRefusals(
+  db: Db,
+  at: Date,
+  options: { days: number; limit: number } = { days: 7, limit: 50 },
+): Promise<PolicyRefusalEvent[]> {
+  const events = await db.auditEvent.findMany({
+    where: {
+      action: 'passkey_policy_refused',
+      at: { gt: new Date(at.getTime() - options.days * 86_400_000) },
+    },
+    orderBy: { seq: 'desc' },
+    take: options.limit,
+    select: { at: true, userId: true, details: true },
+  });
+  const users = await db.user.findMany({
+    where: { id: { in: events.flatMap((event) => (event.userId ? [event.userId] : [])) } },
+    select: { id: true, employeeId: true, name: true },
+  });
+  const byId = new Map(users.map((user) => [user.id, user]));
+  return events.map((event) => {
+    const details = JSON.parse(event.details) as {
+      aaguid?: string;
+      provider?: string | null;
+      rule?: string;
+    };
+    const user = event.userId ? byId.get(event.userId) : undefined;
+    return {
+      at: event.at,
+      employeeId: user?.employeeId ?? null,
+      name: user?.name ?? null,
+      aaguid: details.aaguid ?? '',
+      provider: details.provider ?? null,
+      rule: details.rule ?? '',
+    };
+  });
+}

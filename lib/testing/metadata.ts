@@ -3,6 +3,7 @@
 // one is shaped) and an authenticator vendor's attestation root whose certificate the BLOB's
 // statement lists, with a packed attestation key for the software authenticator. Firstkey verifies
 // all of it through the same import path as a real BLOB; only the trust anchor is the test's.
+import 'reflect-metadata';
 import crypto from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { MetadataBLOBPayloadEntry, MetadataStatement } from '@simplewebauthn/server';
