@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { FRESH_ASSERTION } from '@/lib/staff/policy';
@@ -204,6 +206,31 @@ describe('passkey policy: attestation against FIDO metadata', () => {
     );
     assert.equal(!older.ok && older.reason, 'metadata_not_newer');
     assert.equal(await db().metadataEntry.count(), 1);
+  });
+
+  test('a BLOB whose chain names a CRL is imported without any network request', async () => {
+    let requests = 0;
+    const server = http.createServer((_request, response) => {
+      requests += 1;
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const fido = await testMetadataService({ crlUrl: `http://127.0.0.1:${port}/mds.crl` });
+      const imported = await importMetadataBlob(
+        db(),
+        await fido.signBlob({ no: 50, nextUpdate: nextMonth(), entries: [] }),
+        { ...CLI, at: new Date(), trustRoots: [fido.rootPem] },
+      );
+      assert.ok(imported.ok, JSON.stringify(imported));
+      assert.equal(requests, 0);
+      // Other code in the process still reaches the network.
+      await fetch(`http://127.0.0.1:${port}/other`);
+      assert.equal(requests, 1);
+    } finally {
+      server.close();
+    }
   });
 
   test('attestation required: a packed attestation chaining to the imported statement enrolls; "none", an unlisted model and a compromised one are refused', async () => {

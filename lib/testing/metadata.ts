@@ -63,10 +63,17 @@ const der = (certificate: x509.X509Certificate) => new Uint8Array(certificate.ra
 const base64 = (certificate: x509.X509Certificate) =>
   Buffer.from(certificate.rawData).toString('base64');
 
-/** The FIDO Alliance of the test: its root (the trust anchor to import with) and a BLOB signer. */
-export async function testMetadataService() {
+/**
+ * The FIDO Alliance of the test: its root (the trust anchor to import with) and a BLOB signer. With
+ * `crlUrl`, the signer's certificate names a CRL there, as the real BLOB's chain does.
+ */
+export async function testMetadataService(options: { crlUrl?: string } = {}) {
   const root = await rootCa('CN=Test FIDO MDS Root');
-  const signer = await leaf(root, 'CN=mds.test.example');
+  const signer = await leaf(
+    root,
+    'CN=mds.test.example',
+    options.crlUrl ? [new x509.CRLDistributionPointsExtension([options.crlUrl])] : [],
+  );
   return {
     rootPem: root.certificate.toString('pem'),
     /** An MDS3 BLOB: a JWT (ES256) whose header's x5c holds the signer's certificate. */
