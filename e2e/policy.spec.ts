@@ -22,7 +22,8 @@ import {
 // accepted one on the same link, and IT sees the refusal on the policy page. This project runs alone
 // (playwright.config.ts): the policy applies to every enrollment on the server.
 
-test.describe.configure({ mode: 'serial' });
+// Several people enroll and sign in per test: more than the default 30 s on a busy machine.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 test.afterAll(async () => {
   await firstkey('policy', 'set', '--any-aaguid', '--device-bound-only', 'no');
