@@ -101,6 +101,12 @@ test('a blocked authenticator is refused with what to use instead; once allowed,
   await expect(refusal).toContainText('blocked');
   await expect(it.page.getByTestId('policy-aaguids')).toContainText('only:');
   expect(await seriousAxe(it.page)).toEqual([]);
+  // And on the hire's timeline, with the AAGUID and the rule.
+  await refusal.getByRole('link', { name: 'Bram Blocked' }).click();
+  await expect(heading(it.page)).toContainText('Bram Blocked');
+  const event = it.page.locator('[data-action="passkey_policy_refused"]');
+  await expect(event).toContainText(`aaguid: ${virtualAaguid}`);
+  await expect(event).toContainText('rule: aaguid_blocked');
   await laptop.context.close();
   await it.context.close();
 });
