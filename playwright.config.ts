@@ -61,11 +61,18 @@ export default defineConfig({
     {
       name: 'chromium',
       use: { ...devices['Desktop Chrome'], channel: undefined },
-      testIgnore: ['fuzz.spec.ts', 'topology/**'],
+      testIgnore: ['fuzz.spec.ts', 'policy.spec.ts', 'topology/**'],
+    },
+    // After the others and alone: the passkey policy applies to every enrollment on the server.
+    {
+      name: 'policy',
+      use: { ...devices['Desktop Chrome'], channel: undefined },
+      testMatch: 'policy.spec.ts',
+      dependencies: ['chromium'],
     },
     // After every other test and alone: the fuzzer checks that its requests write nothing, which only
     // holds if no other test writes meanwhile (e2e/fuzz.spec.ts).
-    { name: 'fuzz', testMatch: 'fuzz.spec.ts', dependencies: ['chromium'] },
+    { name: 'fuzz', testMatch: 'fuzz.spec.ts', dependencies: ['policy'] },
   ],
   webServer: {
     // The compiled server.ts, as `npm start` runs it (built by `node scripts/start.mjs --prepare-only`).

@@ -30,6 +30,13 @@ import {
 } from '@/lib/scim/connections';
 import { ensureSigningKeys, rotateSigningKeys } from '@/lib/oidc/keys';
 import { DISCOVERY_PATH } from '@/lib/oidc/front';
+import { importMetadataBlob, MAX_BLOB_BYTES } from '@/lib/passkeys/metadata';
+import {
+  currentPasskeyPolicy,
+  PasskeyPolicyInput,
+  passkeyPolicyView,
+  setPasskeyPolicy,
+} from '@/lib/passkeys/policy';
 
 /** "90m", "72h", "14d" → milliseconds (the policy's range is checked by issueLink). */
 const Duration = z
@@ -67,6 +74,12 @@ const USAGE = `Usage: firstkey <command> [flags]
                                             its bearer token (shown this once only)
   scim token list                           the connections, with last use and revocation
   scim token revoke --id ID                 the token is refused from the next request on
+  policy show                               the passkey policy and the imported FIDO metadata
+  policy set [--allow AAGUID … | --block AAGUID … | --any-aaguid]
+             [--device-bound-only yes|no] [--attestation-required yes|no]
+                                            change the passkey policy (flags left out stay)
+  policy mds import BLOB.jwt                import FIDO metadata (MDS3) downloaded from
+                                            https://mds3.fidoalliance.org/; checked offline
   oidc keys rotate                          run once to stage new signing keys (published, not
                                             signing; restart every instance), again a day later
                                             to promote them (restart again)
@@ -344,6 +357,61 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     };
   },
 
+  async 'policy show'() {
+    await migrateNow();
+    return passkeyPolicyView(db(), new Date());
+  },
+
+  async 'policy set'(flags) {
+    const chosen = ['allow', 'block', 'any-aaguid'].filter((flag) => flags[flag] !== undefined);
+    if (chosen.length > 1)
+      throw new CliError(
+        `Choose one of --allow, --block and --any-aaguid, not ${chosen.join(' and ')}`,
+        2,
+      );
+    const yesNo = z
+      .enum(['yes', 'no'], { error: 'Expected yes or no' })
+      .transform((value) => value === 'yes')
+      .optional();
+    const changes = parseFlags(z.object({ deviceBoundOnly: yesNo, attestationRequired: yesNo }), {
+      deviceBoundOnly: flags['device-bound-only'],
+      attestationRequired: flags['attestation-required'],
+    });
+    await migrateNow();
+    const current = await currentPasskeyPolicy(db());
+    const listed = (flags.allow ?? flags.block ?? []) as string[];
+    const policy = parseFlags(PasskeyPolicyInput, {
+      aaguidMode: flags.allow
+        ? 'allow'
+        : flags.block
+          ? 'block'
+          : flags['any-aaguid']
+            ? 'any'
+            : current.aaguidMode,
+      aaguids: chosen.length > 0 ? listed : current.aaguids,
+      deviceBoundOnly: changes.deviceBoundOnly ?? current.deviceBoundOnly,
+      attestationRequired: changes.attestationRequired ?? current.attestationRequired,
+    });
+    const result = await setPasskeyPolicy(db(), policy, { actor: CLI, at: new Date() });
+    if (!result.ok) throw new CliError(result.message);
+    return { changed: result.changed, before: result.before, after: result.after };
+  },
+
+  async 'policy mds import'(_flags, positionals) {
+    const file = positionals[0];
+    if (!file) throw new CliError('Expected the BLOB file: firstkey policy mds import blob.jwt', 2);
+    const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
+    if (size !== undefined && size > MAX_BLOB_BYTES)
+      throw new CliError(
+        `${file} is ${size} bytes; a FIDO metadata BLOB is at most ${MAX_BLOB_BYTES}`,
+      );
+    const blob = readFileFlag('BLOB', file);
+    await migrateNow();
+    const result = await importMetadataBlob(db(), blob, { actor: CLI, at: new Date() });
+    if (!result.ok) throw new CliError(result.message);
+    return result;
+  },
+
   async 'audit verify'() {
     await migrateNow();
     const result = await verifyAuditChain(db());
@@ -381,6 +449,11 @@ async function main(argv: string[]): Promise<number> {
         jwks: { type: 'string' },
         id: { type: 'string' },
         public: { type: 'boolean' },
+        allow: { type: 'string', multiple: true },
+        block: { type: 'string', multiple: true },
+        'any-aaguid': { type: 'boolean' },
+        'device-bound-only': { type: 'string' },
+        'attestation-required': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -402,7 +475,7 @@ async function main(argv: string[]): Promise<number> {
     return unknown || positionals.length === 0 ? 2 : 0;
   }
   const rest = positionals.slice(name.split(' ').length);
-  if (rest.length > (name === 'import' ? 1 : 0)) {
+  if (rest.length > (name === 'import' || name === 'policy mds import' ? 1 : 0)) {
     process.stderr.write(`firstkey ${name}: unexpected argument "${rest.at(-1)}"\n`);
     return 2;
   }

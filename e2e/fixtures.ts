@@ -119,7 +119,7 @@ export type VirtualAuthenticator = {
 /** Chrome's virtual authenticator: a platform authenticator with resident keys and user verification. */
 export async function addVirtualAuthenticator(
   page: Page,
-  options: { hasUserVerification?: boolean } = {},
+  options: { hasUserVerification?: boolean; backupEligible?: boolean } = {},
 ): Promise<VirtualAuthenticator> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
@@ -132,6 +132,10 @@ export async function addVirtualAuthenticator(
       hasUserVerification,
       isUserVerified: hasUserVerification,
       automaticPresenceSimulation: true,
+      // A synced passkey (a password manager's, a phone's): backup eligible and backed up.
+      ...(options.backupEligible
+        ? { defaultBackupEligibility: true, defaultBackupState: true }
+        : {}),
     },
   });
   return {

@@ -102,6 +102,12 @@ const EnvSchema = z.object({
     .min(2, 'FIRSTKEY_OUTBOX_LEASE_SECONDS must be at least 2')
     .max(3600)
     .default(OUTBOX.leaseMs / 1000),
+  /**
+   * TESTS ONLY: a PEM file whose certificate replaces the FIDO Alliance's MDS root as the trust anchor
+   * of `firstkey policy mds import`, so a test can sign its own metadata BLOB. Never set it in
+   * production: whoever holds that root's key could vouch for any authenticator.
+   */
+  FIRSTKEY_TEST_ONLY_MDS_ROOT: z.string().min(1).optional(),
   /** Signs staff session cookies. Without it, one is generated into the data folder (single instance). */
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
 });
@@ -163,6 +169,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     mdmPush: raw.FIRSTKEY_MDM_PUSH_URL
       ? { url: raw.FIRSTKEY_MDM_PUSH_URL, secret: raw.FIRSTKEY_MDM_PUSH_SECRET! }
       : null,
+    testOnlyMdsRoot: raw.FIRSTKEY_TEST_ONLY_MDS_ROOT ?? null,
     tls:
       raw.FIRSTKEY_TLS_CERT && raw.FIRSTKEY_TLS_KEY
         ? { certPath: raw.FIRSTKEY_TLS_CERT, keyPath: raw.FIRSTKEY_TLS_KEY }

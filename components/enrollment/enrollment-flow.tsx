@@ -256,7 +256,8 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
       if (
         code === 'verification_failed' ||
         code === 'challenge_invalid' ||
-        code === 'credential_exists'
+        code === 'credential_exists' ||
+        code === 'passkey_not_allowed'
       ) {
         return setView({
           step: 'cancelled',

@@ -28,6 +28,7 @@ export function StaffShell({ name, roles, signOutEverywhere, children }: Props) 
             {roles.includes('it') && <Link href="/it/metrics">Metrics</Link>}
             {roles.includes('it') && <Link href="/it/apps">Apps</Link>}
             {roles.includes('it') && <Link href="/it/connections">Connections</Link>}
+            {roles.includes('it') && <Link href="/it/policy">Passkey policy</Link>}
             {roles.includes('manager') && <Link href="/manager">My new hires</Link>}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">

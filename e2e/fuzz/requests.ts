@@ -694,8 +694,32 @@ const API: ApiRoute[] = [
   },
   {
     method: 'POST',
+    path: '/api/it/policy',
+    body: () =>
+      shaped({
+        aaguidMode: fc.constantFrom('any', 'allow', 'block', 'none'),
+        aaguids: fc.array(
+          fc.oneof(shortText, fc.constantFrom('bada5566-a7aa-401f-bd96-45619a55120d')),
+          { maxLength: 3 },
+        ),
+        deviceBoundOnly: fc.boolean(),
+        attestationRequired: fc.boolean(),
+      }),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
     path: '/api/it/scim-connections/[connectionId]/revoke',
     body: () => shaped({}),
+    staff: 'it',
+  },
+  {
+    method: 'POST',
+    path: '/api/it/policy/metadata',
+    body: () =>
+      shaped({
+        blob: fc.oneof(shortText, fc.constant('eyJhbGciOiJFUzI1NiJ9.eyJubyI6MX0.c2ln')),
+      }),
     staff: 'it',
   },
   {
@@ -974,6 +998,7 @@ const PAGES = [
   '/it/metrics',
   '/it/apps',
   '/it/connections',
+  '/it/policy',
   '/manager',
   '/forbidden',
   '/nope/[x]',

@@ -30,6 +30,9 @@ const TABLES: Record<string, string> = {
   // lastUsedAt is bookkeeping an accepted SCIM request makes, whatever it asked (like the outbox's).
   ScimConnection: '"id", "name", "tokenHash", "createdAt", "createdBy", "revokedAt", "revokedBy"',
   ScimUser: '*',
+  PasskeyPolicy: '*',
+  MetadataBlob: '*',
+  MetadataEntry: '*',
   OutboxMessage: '"id", "webhookId", "channel", "payload", "sealed", "userId", "createdAt"',
 };
 const ALL = Object.keys(TABLES);

@@ -23,6 +23,10 @@ export const AUDIT_ACTIONS = [
   'passkey_added',
   'passkey_add_failed',
   'passkey_renamed',
+  // The passkey policy IT sets (lib/passkeys/policy.ts) and the FIDO metadata it checks against
+  'passkey_policy_changed',
+  'passkey_policy_refused',
+  'metadata_imported',
   // Signing in and losing access
   'passkey_signed_in',
   'passkey_sign_in_failed',

@@ -19,7 +19,8 @@ export type EnrollmentProblemCode =
   | 'session_ended'
   | 'challenge_invalid'
   | 'verification_failed'
-  | 'credential_exists';
+  | 'credential_exists'
+  | 'passkey_not_allowed';
 
 /** Problems the page finds by itself, with no answer from the server. */
 export type BrowserProblemCode = 'unsupported' | 'network';
@@ -50,6 +51,7 @@ export const ENROLLMENT_PROBLEM_STATUS: Record<EnrollmentProblemCode, number> = 
   challenge_invalid: 400,
   verification_failed: 400,
   credential_exists: 409,
+  passkey_not_allowed: 403,
 };
 
 export const PROBLEM_PAGES: Record<ProblemPageCode, ProblemPage> = {
@@ -149,6 +151,13 @@ export const PROBLEM_PAGES: Record<ProblemPageCode, ProblemPage> = {
     title: 'This passkey is already registered',
     happened: 'This laptop already holds a passkey for you.',
     next: 'Try again and choose to create a new passkey.',
+    askForLink: false,
+  },
+  // The passkey policy refused it; the API's message says which rule and what to use instead.
+  passkey_not_allowed: {
+    title: 'Your company doesn\u2019t accept this passkey',
+    happened: 'IT allows only certain kinds of passkeys, and this one is not among them.',
+    next: 'Use this laptop\u2019s built-in passkey (Windows Hello on Windows, Touch ID on a Mac) or a security key IT gave you, then try again.',
     askForLink: false,
   },
   unsupported: {

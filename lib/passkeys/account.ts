@@ -10,7 +10,11 @@ import { appendAudit } from '@/lib/audit/append';
 import { revokePasskeys } from '@/lib/access/revocation';
 import { storeChallenge } from '@/lib/passkeys/challenges';
 import { providerName } from '@/lib/passkeys/providers';
-import { acceptNewPasskey, registrationOptionsFor } from '@/lib/passkeys/registration';
+import {
+  acceptNewPasskey,
+  registrationOptionsFor,
+  type NewPasskeyRefusal,
+} from '@/lib/passkeys/registration';
 import type { RelyingParty } from '@/lib/passkeys/relying-party';
 import { enqueuePasskeyChange } from '@/lib/webhooks/outbox';
 
@@ -80,7 +84,7 @@ export type AddBackupPasskeyResult =
   | { ok: true; passkey: OwnPasskey }
   | {
       ok: false;
-      reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists';
+      reason: NewPasskeyRefusal;
       message: string;
     };
 

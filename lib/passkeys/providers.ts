@@ -18,3 +18,8 @@ const PROVIDERS: Record<string, string> = {
 export function providerName(aaguid: string): string | null {
   return PROVIDERS[aaguid.toLowerCase()] ?? null;
 }
+
+/** The known providers, for IT choosing what to allow or block. */
+export function knownProviders(): { aaguid: string; name: string }[] {
+  return Object.entries(PROVIDERS).map(([aaguid, name]) => ({ aaguid, name }));
+}

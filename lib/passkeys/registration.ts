@@ -5,6 +5,12 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import {
+  convertAAGUIDToString,
+  decodeAttestationObject,
+  isoBase64URL,
+  parseAuthenticatorData,
+} from '@simplewebauthn/server/helpers';
 import { type Db, type Tx, writeTransaction } from '@/lib/db';
 import { Rollback } from '@/lib/db/rollback';
 import type { AuditAction } from '@/lib/audit/actions';
@@ -16,6 +22,8 @@ import type { ActiveEnrollmentSession } from '@/lib/enrollment/session';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 import { consumeChallenge, storeChallenge, type ChallengeScope } from '@/lib/passkeys/challenges';
 import { embeddingProblem, readClientData, type ClientData } from '@/lib/passkeys/client-data';
+import { metadataFor, withMetadataStatement } from '@/lib/passkeys/metadata';
+import { aaguidNames, currentPasskeyPolicy, policyRefusal } from '@/lib/passkeys/policy';
 import { providerName } from '@/lib/passkeys/providers';
 import type { RelyingParty } from '@/lib/passkeys/relying-party';
 
@@ -47,7 +55,8 @@ export async function registrationOptionsFor(
     userName: user.email,
     userDisplayName: user.name,
     timeout: CEREMONY_TIMEOUT,
-    attestationType: 'none',
+    // The passkey policy may require the authenticator to prove its model (lib/passkeys/policy.ts).
+    attestationType: (await currentPasskeyPolicy(db)).attestationRequired ? 'direct' : 'none',
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
     excludeCredentials: existing.map((passkey) => ({
       id: passkey.credentialId,
@@ -86,7 +95,29 @@ export type VerifiedCredential = {
   deviceType: string;
   backedUp: boolean;
   userVerified: boolean;
+  /** The attestation format, and whether it carried a certificate chain (x5c) that was verified. */
+  attestation: { fmt: string; chain: boolean };
 };
+
+/**
+ * Formats whose certificate chain SimpleWebAuthn checks against the metadata statement it is given
+ * (packed with x5c, TPM, Android Key). Others (none, self attestation, apple, fido-u2f…) prove no
+ * model to the passkey policy.
+ */
+const METADATA_CHECKED_FORMATS: ReadonlySet<string> = new Set(['packed', 'tpm', 'android-key']);
+
+/** The AAGUID the authenticator claims, read before verification to find its metadata statement. */
+function claimedAaguid(response: RegistrationResponseJSON): string | null {
+  try {
+    const attestation = decodeAttestationObject(
+      isoBase64URL.toBuffer(response.response.attestationObject),
+    );
+    const { aaguid } = parseAuthenticatorData(attestation.get('authData'));
+    return aaguid ? convertAAGUIDToString(aaguid) : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The checks every new passkey passes, whatever asked for it, once its challenge has been consumed:
@@ -116,6 +147,7 @@ async function verifyNewCredential(
     return { ok: false, message: 'The passkey response could not be verified' };
   const info = verification.registrationInfo;
   const credentialIdBytes = Buffer.from(info.credential.id, 'base64url').length;
+  const attestationStatement = decodeAttestationObject(info.attestationObject).get('attStmt');
   if (credentialIdBytes > MAX_CREDENTIAL_ID_BYTES) {
     return {
       ok: false,
@@ -133,6 +165,10 @@ async function verifyNewCredential(
       deviceType: info.credentialDeviceType,
       backedUp: info.credentialBackedUp,
       userVerified: info.userVerified,
+      attestation: {
+        fmt: info.fmt,
+        chain: METADATA_CHECKED_FORMATS.has(info.fmt) && Boolean(attestationStatement.get('x5c')),
+      },
     },
   };
 }
@@ -149,11 +185,12 @@ export type PasskeyRegistrationResult =
   | { ok: true; passkey: RegisteredPasskey }
   | {
       ok: false;
-      reason: 'challenge_invalid' | 'verification_failed' | 'credential_exists' | 'session_ended';
+      reason: NewPasskeyRefusal | 'session_ended';
       message: string;
     };
 
-type NewPasskeyRefusal = 'challenge_invalid' | 'verification_failed' | 'credential_exists';
+export type NewPasskeyRefusal =
+  'challenge_invalid' | 'verification_failed' | 'credential_exists' | 'passkey_not_allowed';
 
 /** What a new passkey is stored as, before the caller's own steps run in the same transaction. */
 export type NewPasskeyRow = Awaited<ReturnType<Tx['passkey']['create']>>;
@@ -181,17 +218,24 @@ export async function acceptNewPasskey<T, R extends string = never>(
   },
 ): Promise<{ ok: true; value: T } | { ok: false; reason: NewPasskeyRefusal | R; message: string }> {
   const { at, request, rp, userId } = ceremony;
-  const refuse = async (reason: NewPasskeyRefusal | R, message: string) => {
+  const refuse = async (
+    reason: NewPasskeyRefusal | R,
+    message: string,
+    audit: { action: AuditAction; details: Record<string, string | boolean | null> } = {
+      action: ceremony.failure.action,
+      details: {},
+    },
+  ) => {
     await writeTransaction(db, async (tx) =>
       appendAudit(tx, {
         at,
         actor: { type: 'user', id: userId },
-        action: ceremony.failure.action,
+        action: audit.action,
         subject: ceremony.failure.subject,
         userId,
         request,
-        result: 'failed',
-        details: { reason, message },
+        result: audit.action === 'passkey_policy_refused' ? 'denied' : 'failed',
+        details: { reason, message, ...audit.details },
       }),
     );
     return { ok: false as const, reason, message };
@@ -204,9 +248,46 @@ export async function acceptNewPasskey<T, R extends string = never>(
   ) {
     return refuse('challenge_invalid', ceremony.challengeMessage);
   }
-  const verified = await verifyNewCredential(response, clientData, rp);
+  // The passkey policy (lib/passkeys/policy.ts): when attestation is required, the library verifies
+  // the attestation against the imported metadata statement of the AAGUID the authenticator claims.
+  const policy = await currentPasskeyPolicy(db);
+  const claimed = policy.attestationRequired ? claimedAaguid(response) : null;
+  const metadata = claimed ? await metadataFor(db, claimed) : null;
+  const verified = await withMetadataStatement(metadata?.statement ?? null, () =>
+    verifyNewCredential(response, clientData, rp),
+  );
   if (!verified.ok) return refuse('verification_failed', verified.message);
-  const { userVerified, ...credential } = verified.credential;
+  const { userVerified, attestation, ...credential } = verified.credential;
+  const names = await aaguidNames(db, [credential.aaguid, ...policy.aaguids]);
+  const refused = policyRefusal(
+    policy,
+    {
+      aaguid: credential.aaguid,
+      backupEligible: credential.deviceType === 'multiDevice',
+      attestation,
+      metadata: metadata && {
+        description: metadata.description,
+        refusedStatus: metadata.refusedStatus,
+      },
+    },
+    {
+      provider: names.get(credential.aaguid) ?? null,
+      allowed: policy.aaguids.flatMap((aaguid) => names.get(aaguid) ?? []),
+    },
+  );
+  if (refused) {
+    return refuse('passkey_not_allowed', refused.message, {
+      action: 'passkey_policy_refused',
+      details: {
+        rule: refused.rule,
+        aaguid: credential.aaguid,
+        provider: names.get(credential.aaguid) ?? null,
+        backupEligible: credential.deviceType === 'multiDevice',
+        attestation: attestation.fmt,
+        metadataStatus: metadata?.refusedStatus ?? null,
+      },
+    });
+  }
   try {
     const value = await writeTransaction(db, async (tx) => {
       const passkey = await tx.passkey.create({

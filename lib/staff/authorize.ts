@@ -21,6 +21,8 @@ export type StaffAction =
   | 'reports.view'
   | 'app.register'
   | 'scim.connect'
+  | 'policy.view'
+  | 'policy.change'
   | 'own_passkeys.view'
   | 'own_passkeys.rename'
   | 'own_passkeys.change';
@@ -40,6 +42,8 @@ const IT_ONLY: ReadonlySet<StaffAction> = new Set([
   'app.register',
   'scim.connect',
   'recovery.handover',
+  'policy.view',
+  'policy.change',
 ]);
 
 /**
@@ -57,6 +61,8 @@ export const SENSITIVE: ReadonlySet<StaffAction> = new Set([
   'app.register',
   // A SCIM token creates, changes and offboards people: as strong as registering an app.
   'scim.connect',
+  // Decides which passkeys anyone can enroll, and the FIDO metadata that vouches for them.
+  'policy.change',
   // Shows a live recovery link.
   'recovery.handover',
   // Adding or removing one's own passkey: a stolen session cookie must not bind the thief's

@@ -32,6 +32,13 @@ export const STAFF_REFUSALS = {
   last_passkey: 409,
   credential_exists: 409,
   challenge_invalid: 409,
+  // The passkey policy refused a new passkey (its message says what to use instead).
+  passkey_not_allowed: 403,
+  // The passkey policy and the FIDO metadata it checks against.
+  no_metadata: 409,
+  metadata_invalid: 400,
+  metadata_stale: 400,
+  metadata_not_newer: 409,
   no_device: 409,
   device_not_independent: 409,
   device_changed: 409,

@@ -16,7 +16,11 @@ import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
 
 export const TEST_ORIGIN = 'https://localhost:3443';
 
-export async function enrolledPerson(input: { employeeId: string; role?: 'it' | 'manager' }) {
+/**
+ * A hire with a laptop and a link, the link redeemed on that laptop: an open enrollment session.
+ * `register` runs the passkey step with the given authenticator and returns the API's answer.
+ */
+export async function openEnrollment(input: { employeeId: string; role?: 'it' | 'manager' }) {
   const at = new Date();
   const { employeeId } = input;
   const added = await addHire(
@@ -56,18 +60,45 @@ export async function enrolledPerson(input: { employeeId: string; role?: 'it' | 
   );
   assert.equal(redeemed.status, 200);
   const inSession = { ...onLaptop, cookie: cookieFrom(redeemed) };
-  const creation = await json<PublicKeyCredentialCreationOptionsJSON>(
-    await registrationOptions(apiRequest('/api/enroll/passkey/options', inSession, { body: {} })),
-  );
+  return {
+    id: added.hire.id,
+    employeeId,
+    // The link and the laptop it was redeemed on, for tests of what that laptop sees afterwards.
+    token: new URL(link.url).hash.slice(1),
+    laptop: onLaptop,
+    options: async () =>
+      json<PublicKeyCredentialCreationOptionsJSON>(
+        await registrationOptions(
+          apiRequest('/api/enroll/passkey/options', inSession, { body: {} }),
+        ),
+      ),
+    register: async (authenticator: SoftAuthenticator) => {
+      const creation = await json<PublicKeyCredentialCreationOptionsJSON>(
+        await registrationOptions(
+          apiRequest('/api/enroll/passkey/options', inSession, { body: {} }),
+        ),
+      );
+      return registrationVerify(
+        apiRequest('/api/enroll/passkey/verify', inSession, {
+          body: { response: authenticator.register(creation, TEST_ORIGIN) },
+        }),
+      );
+    },
+  };
+}
+
+export async function enrolledPerson(input: { employeeId: string; role?: 'it' | 'manager' }) {
+  const enrollment = await openEnrollment(input);
   const authenticator = new SoftAuthenticator({ userVerification: true });
-  const registered = await registrationVerify(
-    apiRequest('/api/enroll/passkey/verify', inSession, {
-      body: { response: authenticator.register(creation, TEST_ORIGIN) },
-    }),
-  );
+  const registered = await enrollment.register(authenticator);
   assert.equal(registered.status, 200);
   const { next } = await json<{ next: ReadyFacts }>(registered);
-  // The used link and the laptop it was used on, for tests of what that laptop sees afterwards.
-  const token = new URL(link.url).hash.slice(1);
-  return { id: added.hire.id, employeeId, authenticator, next, token, laptop: onLaptop };
+  return {
+    id: enrollment.id,
+    employeeId: input.employeeId,
+    authenticator,
+    next,
+    token: enrollment.token,
+    laptop: enrollment.laptop,
+  };
 }

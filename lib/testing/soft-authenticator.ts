@@ -1,6 +1,7 @@
 // A software WebAuthn authenticator for integration tests: it builds real attestation and assertion
-// responses (ES256, "none" attestation) that @simplewebauthn/server verifies exactly as it verifies a
-// browser's. End-to-end tests use Chrome's virtual authenticator instead.
+// responses (ES256; "none" attestation, or "packed" with a certificate chain the test made) that
+// @simplewebauthn/server verifies exactly as it verifies a browser's. End-to-end tests use Chrome's
+// virtual authenticator instead.
 import crypto from 'node:crypto';
 import type {
   AuthenticationResponseJSON,
@@ -12,7 +13,15 @@ import { isoCBOR } from '@simplewebauthn/server/helpers';
 
 const FLAG_UP = 0x01;
 const FLAG_UV = 0x04;
+const FLAG_BE = 0x08;
+const FLAG_BS = 0x10;
 const FLAG_AT = 0x40;
+
+/**
+ * Full ("basic") packed attestation (WebAuthn L3 §8.2): the attestation key signs authData and the
+ * client data hash; x5c is its certificate (then any intermediates), leaf first, DER.
+ */
+export type PackedAttestation = { privateKey: crypto.KeyObject; x5c: Uint8Array[] };
 
 type Credential = {
   id: Buffer;
@@ -41,13 +50,24 @@ function counterBytes(counter: number): Buffer {
 export class SoftAuthenticator {
   readonly credentials: Credential[] = [];
   constructor(
-    private readonly options: { userVerification: boolean; aaguid?: string } = {
+    private readonly options: {
+      userVerification: boolean;
+      aaguid?: string;
+      /** A synced passkey: backup eligible and backed up (BE and BS flags), as a password manager's. */
+      backupEligible?: boolean;
+      attestation?: PackedAttestation;
+    } = {
       userVerification: true,
     },
   ) {}
 
   private flags(extra = 0): number {
-    return FLAG_UP | (this.options.userVerification ? FLAG_UV : 0) | extra;
+    return (
+      FLAG_UP |
+      (this.options.userVerification ? FLAG_UV : 0) |
+      (this.options.backupEligible ? FLAG_BE | FLAG_BS : 0) |
+      extra
+    );
   }
 
   /** A registration response; `craft` bends it the way an attacker or a faulty authenticator might. */
@@ -82,13 +102,6 @@ export class SoftAuthenticator {
       id,
       Buffer.from(isoCBOR.encode(cose)),
     ]);
-    const attestationObject = isoCBOR.encode(
-      new Map<string, string | Map<string, string> | Uint8Array>([
-        ['fmt', 'none'],
-        ['attStmt', new Map<string, string>()],
-        ['authData', new Uint8Array(authData)],
-      ]),
-    );
     const clientDataJSON = JSON.stringify({
       type: 'webauthn.create',
       challenge: options.challenge,
@@ -96,6 +109,33 @@ export class SoftAuthenticator {
       crossOrigin: false,
       ...craft.embedding,
     });
+    const packed = this.options.attestation;
+    const attStmt = new Map<string, number | Uint8Array | Uint8Array[]>(
+      packed
+        ? [
+            ['alg', -7],
+            [
+              'sig',
+              crypto.sign(
+                'sha256',
+                Buffer.concat([
+                  authData,
+                  crypto.createHash('sha256').update(clientDataJSON).digest(),
+                ]),
+                packed.privateKey,
+              ),
+            ],
+            ['x5c', packed.x5c.map((certificate) => new Uint8Array(certificate))],
+          ]
+        : [],
+    );
+    const attestationObject = isoCBOR.encode(
+      new Map<string, string | typeof attStmt | Uint8Array>([
+        ['fmt', packed ? 'packed' : 'none'],
+        ['attStmt', attStmt],
+        ['authData', new Uint8Array(authData)],
+      ]),
+    );
     this.credentials.push({ id, privateKey, userHandle: options.user.id, counter: 0, rpId });
     return {
       id: b64url(id),

@@ -4,7 +4,8 @@ import { MAX_BODY_BYTES } from '@/lib/enrollment/policy';
 import { relyingParty } from '@/lib/passkeys/relying-party';
 import { enrollmentProblem } from '@/lib/enrollment/respond';
 import { clearedEnrollmentCookie, currentEnrollmentSession } from '@/lib/enrollment/session';
-import { ok } from '@/lib/http/problem';
+import { ENROLLMENT_PROBLEM_STATUS } from '@/lib/enrollment/messages';
+import { ok, problem } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
 import { requestOrigin } from '@/lib/http/request-context';
 import { registerPasskey } from '@/lib/passkeys/registration';
@@ -26,9 +27,11 @@ export async function POST(request: Request) {
     { rp: relyingParty(), at, request: context },
   );
   if (!result.ok)
-    return enrollmentProblem(result.reason, {
-      detail: result.reason === 'verification_failed' ? result.message : undefined,
-    });
+    return result.reason === 'passkey_not_allowed'
+      ? problem(ENROLLMENT_PROBLEM_STATUS.passkey_not_allowed, result.reason, result.message)
+      : enrollmentProblem(result.reason, {
+          detail: result.reason === 'verification_failed' ? result.message : undefined,
+        });
   return ok(
     {
       verified: true,
