@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import type { Db } from '@/lib/db';
+import { containsIgnoringCase, startsWithIgnoringCase, type Db } from '@/lib/db';
 import { inChunks } from '@/lib/db/in-chunks';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { ENROLLMENT_STATES } from '@/lib/enrollment/states';
@@ -69,13 +69,13 @@ export type HireRow = {
   lastEvent: { action: string; at: Date } | null;
 };
 
-function where(query: HireListQuery): Prisma.UserWhereInput {
+function where(db: Db, query: HireListQuery): Prisma.UserWhereInput {
   return {
     ...(query.q
       ? {
           OR: [
-            { name: { contains: query.q } },
-            { employeeId: { startsWith: query.q } },
+            { name: containsIgnoringCase(db, query.q) },
+            { employeeId: startsWithIgnoringCase(db, query.q) },
             { email: { startsWith: query.q.toLowerCase() } },
           ],
         }
@@ -99,7 +99,7 @@ export async function listHires(
   query: HireListQuery,
   pageSize = PAGE_SIZE,
 ): Promise<{ rows: HireRow[]; total: number }> {
-  const filter = where(query);
+  const filter = where(db, query);
   const [total, users] = await Promise.all([
     db.user.count({ where: filter }),
     db.user.findMany({
