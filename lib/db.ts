@@ -92,10 +92,16 @@ export const WRITE_TRANSACTION_ATTEMPTS = 3;
  * 40P01 deadlock): running it again is safe, since nothing of it was committed.
  */
 export function isRetryableConflict(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === 'P2034') return true;
-  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } })
-    ?.driverAdapterError?.cause;
+  type Cause = { originalCode?: string } | undefined;
+  let cause: Cause;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === 'P2034') return true;
+    cause = (error.meta as { driverAdapterError?: { cause?: Cause } })?.driverAdapterError?.cause;
+  } else if (error instanceof Error && error.name === 'DriverAdapterError') {
+    // An error Prisma has no code for, raised by a model query inside an interactive transaction
+    // (a deadlock among them), reaches us as the driver adapter threw it.
+    cause = (error as Error & { cause?: Cause }).cause;
+  }
   return cause?.originalCode === '40001' || cause?.originalCode === '40P01';
 }
 

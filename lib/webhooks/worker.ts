@@ -45,9 +45,12 @@ export async function deliverDueMessages(
   let failed = 0;
   for (const message of due) {
     const claimed = await db.outboxMessage.updateMany({
+      // Due is checked again: another instance may have tried it since our list was read, and
+      // then it waits for its backoff.
       where: {
         id: message.id,
         deliveredAt: null,
+        nextAttemptAt: { lte: at },
         OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }],
       },
       data: { leaseOwner: options.owner, leaseUntil: new Date(at.getTime() + OUTBOX.leaseMs) },
