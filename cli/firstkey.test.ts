@@ -9,9 +9,15 @@ import { promisify } from 'node:util';
 // The CLI exactly as an operator runs it: a separate process on its own data folder.
 const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'firstkey-cli-'));
-// Not the test process's DATABASE_URL: the CLI finds its database in its data folder by default.
-// (Node leaves out variables whose value is undefined.)
-const cliEnv = { ...process.env, FIRSTKEY_DATA_DIR: dataDir, DATABASE_URL: undefined };
+// On SQLite, not the test process's DATABASE_URL: the CLI finds its database in its data folder by
+// default (Node leaves out variables whose value is undefined). On PostgreSQL, the test file's own
+// fresh database, named by DATABASE_URL as an operator would.
+const onPostgres = process.env.FIRSTKEY_TEST_DATABASE === 'postgresql';
+const cliEnv = {
+  ...process.env,
+  FIRSTKEY_DATA_DIR: dataDir,
+  DATABASE_URL: onPostgres ? process.env.DATABASE_URL : undefined,
+};
 
 async function firstkey(...args: string[]) {
   try {

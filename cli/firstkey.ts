@@ -9,6 +9,7 @@ import type { Actor } from '@/lib/audit/actor';
 import { verifyAuditChain } from '@/lib/audit/verify';
 import { db } from '@/lib/db';
 import { migrate } from '@/lib/db/migrate';
+import { backupDatabase } from '@/lib/db/backup';
 import { ensureDevCa, ensureServerCertificate, issueDeviceCertificate } from '@/lib/devices/dev-ca';
 import { registerDevice } from '@/lib/hires/register-device';
 import { env } from '@/lib/env';
@@ -66,6 +67,9 @@ const USAGE = `Usage: firstkey <command> [flags]
                                             manager_employee_id,department); all rows or none
   status [--employee-id ID]
   audit verify
+  backup --out FILE                         SQLite: an online backup to FILE, checked (integrity,
+                                            audit chain) before it is reported; PostgreSQL: the
+                                            pg_dump and restore commands for DATABASE_URL
   oidc client add --name NAME --redirect-uri URI [--redirect-uri URI …]
                   [--post-logout-redirect-uri URI …] [--public | --jwks FILE] [--home-url URL]
                                             register an app; prints its client_id and, unless
@@ -408,6 +412,15 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     const blob = readFileFlag('BLOB', file);
     await migrateNow();
     const result = await importMetadataBlob(db(), blob, { actor: CLI, at: new Date() });
+    if (!result.ok) throw new CliError(result.message);
+    return result;
+  },
+
+  async backup(flags) {
+    const { out } = parseFlags(z.object({ out: z.string().min(1, 'Expected the backup file') }), {
+      out: flags.out,
+    });
+    const result = await backupDatabase(env().databaseUrl, out);
     if (!result.ok) throw new CliError(result.message);
     return result;
   },

@@ -22,23 +22,58 @@ export function databaseKind(url: string): DatabaseKind {
   );
 }
 
+const clientKinds = new WeakMap<PrismaClient, DatabaseKind>();
+
 /**
  * A client for `url`. A Prisma client is compiled for one provider, so PostgreSQL has its own
  * generated client (scripts/pg-schema.mjs) with the same models; it is typed as the SQLite one, whose
- * API is the common subset (no PostgreSQL-only filters such as `mode: 'insensitive'` are used).
+ * API is the common subset. The one PostgreSQL-only filter option, `mode`, is added by
+ * `containsIgnoringCase`/`startsWithIgnoringCase` below and nowhere else.
  */
 export function createClient(url: string): PrismaClient {
-  if (databaseKind(url) === 'postgresql') {
+  const kind = databaseKind(url);
+  let client: PrismaClient;
+  if (kind === 'postgresql') {
     // allowExitOnIdle: a CLI command or a test file exits when its work is done, without waiting
     // for the pool's idle connections to time out.
     const adapter = new PrismaPg({ connectionString: url, allowExitOnIdle: true });
-    return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+    client = new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+  } else {
+    // Busy timeout: the CLI and the web server share the file; a writer waits (up to 15 s, far
+    // longer than any of our transactions) for the other instead of failing.
+    client = new PrismaClient({
+      adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 15_000 }),
+    });
   }
-  // Busy timeout: the CLI and the web server share the file; a writer waits (up to 15 s, far longer
-  // than any of our transactions) for the other instead of failing.
-  return new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 15_000 }),
-  });
+  clientKinds.set(client, kind);
+  return client;
+}
+
+/** Which database a client from `createClient` talks to. */
+export function clientKind(client: Db): DatabaseKind {
+  const kind = clientKinds.get(client);
+  if (!kind) throw new Error('clientKind: not a client made by createClient');
+  return kind;
+}
+
+/**
+ * Text filters that ignore case the same way on both databases. Prisma's `contains`/`startsWith`
+ * compile to LIKE: SQLite's ignores (ASCII) case by itself and refuses `mode`; PostgreSQL's does not,
+ * so there they need `mode: 'insensitive'` (ILIKE). Neither escapes `%` and `_` (both databases treat
+ * them as wildcards alike); emails are stored lower-cased (zod at every boundary), so an email is
+ * compared with a lower-cased query and no mode at all.
+ */
+export function containsIgnoringCase(client: Db, text: string): Prisma.StringFilter {
+  return { contains: text, ...insensitive(client) };
+}
+export function startsWithIgnoringCase(client: Db, text: string): Prisma.StringFilter {
+  return { startsWith: text, ...insensitive(client) };
+}
+function insensitive(client: Db): Prisma.StringFilter {
+  // Typed as the SQLite client's filter, which has no `mode`: the cast is this one place.
+  return (
+    clientKind(client) === 'postgresql' ? { mode: 'insensitive' } : {}
+  ) as Prisma.StringFilter;
 }
 
 // One client per process; kept on globalThis so Next's module reloading cannot open a second one.
@@ -57,10 +92,16 @@ export const WRITE_TRANSACTION_ATTEMPTS = 3;
  * 40P01 deadlock): running it again is safe, since nothing of it was committed.
  */
 export function isRetryableConflict(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (error.code === 'P2034') return true;
-  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } })
-    ?.driverAdapterError?.cause;
+  type Cause = { originalCode?: string } | undefined;
+  let cause: Cause;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === 'P2034') return true;
+    cause = (error.meta as { driverAdapterError?: { cause?: Cause } })?.driverAdapterError?.cause;
+  } else if (error instanceof Error && error.name === 'DriverAdapterError') {
+    // An error Prisma has no code for, raised by a model query inside an interactive transaction
+    // (a deadlock among them), reaches us as the driver adapter threw it.
+    cause = (error as Error & { cause?: Cause }).cause;
+  }
   return cause?.originalCode === '40001' || cause?.originalCode === '40P01';
 }
 

@@ -160,6 +160,15 @@ describe('IT console data', async () => {
       search.rows.map((row) => row.employeeId),
       ['K3'],
     );
+    // Search ignores case on both databases (SQLite's LIKE does by itself, PostgreSQL's does not).
+    for (const q of ['kit', 'KIT LATER', 'k3', 'K3@EXAMPLE.COM', 'iT lA']) {
+      const found = await listHires(db(), parseHireListQuery({ q }).query);
+      assert.deepEqual(
+        found.rows.map((row) => row.employeeId),
+        ['K3'],
+        `search "${q}"`,
+      );
+    }
     const range = await listHires(
       db(),
       parseHireListQuery({ from: day(0), to: day(2), state: 'invited' }).query,

@@ -90,6 +90,61 @@ describe('PostgreSQL under concurrency', () => {
     assert.equal(attempts, WRITE_TRANSACTION_ATTEMPTS);
   });
 
+  test('a real deadlock on a model query (a write outside the write lock) is retried, not an error', async () => {
+    const user = await db().user.create({
+      data: {
+        employeeId: 'DL1',
+        name: 'Dead Lock',
+        email: 'dl1@example.com',
+        startDate: '2026-12-01',
+        enrollmentState: 'ready',
+      },
+    });
+    // Another session locks the person's row, then (once our transaction holds the write lock and
+    // waits for that row) asks for the write lock too: a cycle PostgreSQL breaks by aborting one.
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL! });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query('UPDATE "User" SET "name" = "name" WHERE "id" = $1', [user.id]);
+    let attempts = 0;
+    let otherOutcome: Promise<string> | null = null;
+    const result = await writeTransaction(db(), async (tx) => {
+      attempts += 1;
+      if (attempts === 1) {
+        otherOutcome = (async () => {
+          // Wait until our transaction waits for the row, then close the cycle.
+          for (;;) {
+            const rows = await db().$queryRaw<{ n: number }[]>`
+              SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE "public"."User"%'`;
+            if (rows[0]!.n > 0) break;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          try {
+            await other.query('UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1');
+            await other.query('COMMIT');
+            return 'committed';
+          } catch (error) {
+            await other.query('ROLLBACK');
+            return (error as { code?: string }).code ?? 'error';
+          }
+        })();
+      }
+      await tx.user.update({ where: { id: user.id }, data: { department: 'Ops' } });
+      return 'done';
+    });
+    await other.end();
+    assert.equal(result, 'done');
+    const outcome = await otherOutcome!;
+    // Whichever PostgreSQL chose as the victim, our write went through: first time (the other
+    // session was aborted, 40P01) or on the second attempt (ours was).
+    assert.ok(
+      (outcome === '40P01' && attempts === 1) || (outcome === 'committed' && attempts === 2),
+      `other session: ${outcome}, attempts: ${attempts}`,
+    );
+    assert.equal((await db().user.findUniqueOrThrow({ where: { id: user.id } })).department, 'Ops');
+  });
+
   test('five instances starting together on an empty database migrate it exactly once', async () => {
     const url = await freshDatabase();
     const results = await Promise.all(Array.from({ length: 5 }, () => migratePostgres(url)));

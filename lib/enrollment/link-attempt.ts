@@ -36,8 +36,15 @@ export async function attemptLink(
   if (retryAfterSeconds !== null) return { ok: false, reason: 'throttled', retryAfterSeconds };
   if (found.ok) return found;
 
-  if (COUNTS_AS_FAILED_ATTEMPT.has(found.reason)) await recordFailure(db, keys, at);
-  await writeTransaction(db, async (tx) => {
+  // A failure is counted in the write transaction that audits it, and the count is checked again
+  // there: write transactions run one at a time on every instance, so of a burst of concurrent
+  // failures only as many as the limit allows are answered and counted, the rest are throttled.
+  const throttledNow = await writeTransaction(db, async (tx) => {
+    if (COUNTS_AS_FAILED_ATTEMPT.has(found.reason)) {
+      const retryAfter = await throttledFor(tx, keys, at);
+      if (retryAfter !== null) return retryAfter;
+      await recordFailure(tx, keys, at);
+    }
     const mismatch = found.reason === 'wrong_device' || found.reason === 'no_certificate';
     await appendAudit(tx, {
       at,
@@ -71,7 +78,10 @@ export async function attemptLink(
           request,
         });
     }
+    return null;
   });
+  if (throttledNow !== null)
+    return { ok: false, reason: 'throttled', retryAfterSeconds: throttledNow };
   return {
     ok: false,
     reason: found.reason,

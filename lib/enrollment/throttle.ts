@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '@/lib/db';
+import type { DbOrTx } from '@/lib/db';
 import type { Peer } from '@/lib/devices/front-door';
 import { THROTTLE } from '@/lib/enrollment/policy';
 
@@ -24,7 +24,11 @@ export function throttleKeys(peer: Peer, presentsLinkDevice: boolean): ThrottleK
 }
 
 /** Seconds until the caller may try again, or null when not throttled. */
-export async function throttledFor(db: Db, keys: ThrottleKey[], at: Date): Promise<number | null> {
+export async function throttledFor(
+  db: DbOrTx,
+  keys: ThrottleKey[],
+  at: Date,
+): Promise<number | null> {
   const since = new Date(at.getTime() - THROTTLE.window);
   let retryAfterMs = 0;
   for (const { key, limit } of keys) {
@@ -50,7 +54,7 @@ export async function throttledFor(db: Db, keys: ThrottleKey[], at: Date): Promi
   return retryAfterMs > 0 ? Math.ceil(retryAfterMs / 1000) : null;
 }
 
-export async function recordFailure(db: Db, keys: ThrottleKey[], at: Date): Promise<void> {
+export async function recordFailure(db: DbOrTx, keys: ThrottleKey[], at: Date): Promise<void> {
   if (keys.length === 0) return;
   await db.throttleHit.createMany({ data: keys.map(({ key }) => ({ key, at })) });
   // Old hits are worthless; trim them as we go so the table stays small.

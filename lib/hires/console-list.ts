@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import type { Db } from '@/lib/db';
+import { containsIgnoringCase, startsWithIgnoringCase, type Db } from '@/lib/db';
 import { inChunks } from '@/lib/db/in-chunks';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { ENROLLMENT_STATES } from '@/lib/enrollment/states';
@@ -70,15 +70,15 @@ export type HireRow = {
   lastEvent: { action: string; at: Date } | null;
 };
 
-function where(query: HireListQuery): Prisma.UserWhereInput {
+function where(db: Db, query: HireListQuery): Prisma.UserWhereInput {
   // A reference code from a hire's failure page ("FK-1A2B3C4D") finds the person whose link it names.
   const linkPrefix = query.q ? linkIdPrefixOf(query.q) : null;
   return {
     ...(query.q
       ? {
           OR: [
-            { name: { contains: query.q } },
-            { employeeId: { startsWith: query.q } },
+            { name: containsIgnoringCase(db, query.q) },
+            { employeeId: startsWithIgnoringCase(db, query.q) },
             { email: { startsWith: query.q.toLowerCase() } },
             ...(linkPrefix ? [{ bridgeTokens: { some: { id: { startsWith: linkPrefix } } } }] : []),
           ],
@@ -103,7 +103,7 @@ export async function listHires(
   query: HireListQuery,
   pageSize = PAGE_SIZE,
 ): Promise<{ rows: HireRow[]; total: number }> {
-  const filter = where(query);
+  const filter = where(db, query);
   const [total, users] = await Promise.all([
     db.user.count({ where: filter }),
     db.user.findMany({

@@ -53,6 +53,24 @@ describe('CSV import of hires', () => {
     assert.equal(await db().user.count(), before);
   });
 
+  test('an email that differs only in case is the same address, on either database', async () => {
+    const csv = [
+      HEADER,
+      'IM30,Ada Again,ADA.IM@Example.COM,2026-12-01,,',
+      'IM31,New Person,New.Person@Example.com,2026-12-01,,',
+      'IM32,Same Person,new.person@example.COM,2026-12-01,,',
+    ].join('\n');
+    const result = await importHiresCsv(db(), csv, context);
+    assert.ok(!result.ok && result.reason === 'invalid_rows');
+    assert.deepEqual(
+      result.errors.map((error) => [error.line, error.message]),
+      [
+        [2, 'email "ada.im@example.com" already exists'],
+        [4, 'email "new.person@example.com" also on line 3'],
+      ],
+    );
+  });
+
   test('a wrong header, an empty file, or broken quoting is refused with a clear message', async () => {
     for (const [csv, message] of [
       ['id,name\n1,x', /missing: employee_id, email, start_date; unknown: id/],

@@ -52,9 +52,12 @@ export async function deliverDueMessages(
     // another instance send the same message at the same time.
     const claimedAt = options.at ?? new Date();
     const claimed = await db.outboxMessage.updateMany({
+      // Due is checked again: another instance may have tried it since our list was read, and
+      // then it waits for its backoff.
       where: {
         id: message.id,
         deliveredAt: null,
+        nextAttemptAt: { lte: claimedAt },
         OR: [{ leaseUntil: null }, { leaseUntil: { lt: claimedAt } }],
       },
       data: { leaseOwner: options.owner, leaseUntil: new Date(claimedAt.getTime() + leaseMs) },
