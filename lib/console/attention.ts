@@ -2,6 +2,12 @@ import 'server-only';
 import type { AuditAction } from '@/lib/audit/actions';
 import type { Db } from '@/lib/db';
 import { inChunks } from '@/lib/db/in-chunks';
+import { actorNames } from '@/lib/audit/actor-names';
+import {
+  recoveriesAwaitingApproval,
+  type AwaitingApproval,
+} from '@/lib/recovery/awaiting-approval';
+import type { Staff } from '@/lib/staff/session';
 
 // The IT console's attention panel: what needs a person today.
 const DEVICE_MISMATCH: AuditAction = 'device_mismatch';
@@ -17,21 +23,35 @@ export type AttentionPanel = {
     attempts: number;
     lastError: string | null;
   }[];
+  /**
+   * Open help requests, one entry per person however often they asked (a worried manager clicking
+   * five times is one thing to handle): how many, the latest message and time, who asked.
+   * `id` is the latest item; marking it handled handles the person's other open ones too.
+   */
   helpRequests: {
     id: string;
     employeeId: string | null;
     name: string | null;
-    message: string;
-    createdAt: Date;
+    count: number;
+    latestMessage: string;
+    latestAt: Date;
+    askedBy: string[];
   }[];
+  /** Recoveries the viewer can approve (another IT member asked). */
+  approvals: AwaitingApproval[];
 };
 
 function isoDate(at: Date, plusDays = 0): string {
   return new Date(at.getTime() + plusDays * 24 * HOUR).toISOString().slice(0, 10);
 }
 
-export async function attentionPanel(db: Db, at: Date, limit = 20): Promise<AttentionPanel> {
-  const [startingSoon, mismatches, expiring, failed, help] = await Promise.all([
+export async function attentionPanel(
+  db: Db,
+  at: Date,
+  viewer: Pick<Staff, 'id' | 'roles'>,
+  limit = 20,
+): Promise<AttentionPanel> {
+  const [startingSoon, mismatches, expiring, failed, helpGroups, approvals] = await Promise.all([
     db.user.findMany({
       where: {
         startDate: { gte: isoDate(at), lte: isoDate(at, 2) },
@@ -69,18 +89,38 @@ export async function attentionPanel(db: Db, at: Date, limit = 20): Promise<Atte
       take: limit,
       select: { channel: true, attempts: true, lastError: true, userId: true },
     }),
-    db.attentionItem.findMany({
+    db.attentionItem.groupBy({
+      by: ['userId'],
       where: { resolvedAt: null },
-      orderBy: { createdAt: 'desc' },
+      _count: { _all: true },
+      _max: { createdAt: true },
+      orderBy: { _max: { createdAt: 'desc' } },
       take: limit,
-      select: {
-        id: true,
-        message: true,
-        createdAt: true,
-        user: { select: { employeeId: true, name: true } },
-      },
     }),
+    recoveriesAwaitingApproval(db, viewer, at, limit),
   ]);
+  // Per person: the latest item (its message and id) and everyone who asked, from that person's open items.
+  const help = await Promise.all(
+    helpGroups.map(async (group) => {
+      const items = await db.attentionItem.findMany({
+        where: { resolvedAt: null, userId: group.userId },
+        orderBy: { createdAt: 'desc' },
+        take: 50,
+        select: {
+          id: true,
+          message: true,
+          createdAt: true,
+          createdBy: true,
+          user: { select: { employeeId: true, name: true } },
+        },
+      });
+      return { count: group._count._all, items };
+    }),
+  );
+  const askers = await actorNames(
+    db,
+    help.flatMap((group) => group.items.map((item) => item.createdBy)),
+  );
   // Audit events and outbox messages name their hire by id only (no relation to join through).
   const mismatchUsers = await inChunks(
     mismatches.map((row) => row.userId!),
@@ -127,12 +167,21 @@ export async function attentionPanel(db: Db, at: Date, limit = 20): Promise<Atte
       attempts: row.attempts,
       lastError: row.lastError,
     })),
-    helpRequests: help.map((item) => ({
-      id: item.id,
-      employeeId: item.user?.employeeId ?? null,
-      name: item.user?.name ?? null,
-      message: item.message,
-      createdAt: item.createdAt,
-    })),
+    helpRequests: help.flatMap(({ count, items }) => {
+      const latest = items[0];
+      if (!latest) return [];
+      return [
+        {
+          id: latest.id,
+          employeeId: latest.user?.employeeId ?? null,
+          name: latest.user?.name ?? null,
+          count,
+          latestMessage: latest.message,
+          latestAt: latest.createdAt,
+          askedBy: [...new Set(items.map((item) => askers.name(item.createdBy)))],
+        },
+      ];
+    }),
+    approvals,
   };
 }

@@ -13,6 +13,9 @@ import { formatInZone } from '@/lib/time/zone';
 
 export const metadata: Metadata = { title: 'Hire' };
 
+/** "requestedBy" → "requested by": a detail's key in words. */
+const detailLabel = (key: string) => key.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+
 const when = (date: Date | null) => (date ? formatInZone(date, env().timeZone) : '—');
 
 export default async function HirePage({ params }: { params: Promise<{ employeeId: string }> }) {
@@ -61,7 +64,7 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
                 </span>
                 <br />
                 <span className="text-sm">
-                  registered by {device.registeredBy}, {when(device.registeredAt)}
+                  registered by {device.registeredByName}, {when(device.registeredAt)}
                 </span>
               </>
             ) : (
@@ -181,14 +184,14 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
               <span className="ml-2 rounded bg-rose-100 px-1 text-rose-900">{event.result}</span>
             )}{' '}
             <span className="text-slate-700">
-              by {event.actorType}
+              by {event.actor}
               {event.ip ? ` from ${event.ip}` : ''}
             </span>
             {Object.keys(event.details).length > 0 && (
               <span className="block break-all text-xs text-slate-600">
                 {Object.entries(event.details)
                   .filter(([, value]) => value !== null)
-                  .map(([key, value]) => `${key}: ${String(value)}`)
+                  .map(([key, value]) => `${detailLabel(key)}: ${String(value)}`)
                   .join(' · ')}
               </span>
             )}
