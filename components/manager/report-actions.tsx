@@ -9,7 +9,13 @@ import { Notice, type NoticeMessage } from '@/components/ui/notice';
 type Props = {
   employeeId: string;
   name: string;
-  pendingRecovery: { id: string; reason: string; requestedBy: string } | null;
+  pendingRecovery: {
+    id: string;
+    reason: string;
+    requestedBy: string;
+    /** What approving does, in a sentence (lib/recovery/awaiting-approval.ts). */
+    consequence: string;
+  } | null;
 };
 
 /** "Ask IT for help", and the manager's half of a two-person recovery for this report. */
@@ -57,10 +63,14 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
             <strong>{pendingRecovery.requestedBy}</strong> (IT) asks to recover {name}&rsquo;s
             access: &ldquo;{pendingRecovery.reason}&rdquo;
           </p>
+          <p id={`consequence-${employeeId}`} className="mt-1">
+            {pendingRecovery.consequence}
+          </p>
           <div className="mt-2 flex gap-2">
             <button
               type="button"
               onClick={() => void decide('approve')}
+              aria-describedby={`consequence-${employeeId}`}
               className="rounded-md bg-brand-600 px-3 py-1 font-semibold text-white"
             >
               Approve recovery

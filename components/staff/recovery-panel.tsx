@@ -18,6 +18,8 @@ type Pending = {
   requestedByMe: boolean;
   createdAt: string;
   revokePasskeys: boolean;
+  /** What approving does, in a sentence (lib/recovery/awaiting-approval.ts). */
+  consequence: string;
 };
 /** An approved recovery link waiting for this IT member (who asked for it) to hand over. */
 type Waiting = { requestId: string; deviceSerial: string; expiresAt: string };
@@ -138,7 +140,13 @@ export function RecoveryPanel({
             >
               Requested by <strong>{request.requestedBy}</strong>: &ldquo;{request.reason}&rdquo;
               {request.revokePasskeys ? ' (revokes the current passkeys)' : ''}
+              {!request.requestedByMe && (
+                <p id={`consequence-${request.id}`} className="mt-1">
+                  {request.consequence}
+                </p>
+              )}
               <RequestDecision
+                describedBy={request.requestedByMe ? undefined : `consequence-${request.id}`}
                 mine={request.requestedByMe}
                 waiting="Waiting for a second person to approve."
                 approveLabel="Approve recovery"

@@ -10,6 +10,7 @@ import { addHire } from '@/lib/hires/add-hire';
 import { askItForHelp } from '@/lib/manager/help';
 import { managerReports } from '@/lib/manager/readiness';
 import {
+  approvalConsequence,
   approvalsWaitingTitle,
   recoveriesAwaitingApproval,
 } from '@/lib/recovery/awaiting-approval';
@@ -179,9 +180,27 @@ describe('the attention panel', () => {
     );
   });
 
-  test('the approvals banner is pluralised', () => {
+  test('the approvals banner is pluralised, and the approve control says what approving does', () => {
     assert.equal(approvalsWaitingTitle(1), '1 recovery needs your approval');
     assert.equal(approvalsWaitingTitle(2), '2 recoveries need your approval');
+    assert.equal(
+      approvalConsequence({
+        name: 'Ada Lovelace',
+        revokePasskeys: true,
+        requestedBy: 'Ari Asker',
+        pushedToMdm: false,
+      }),
+      'Approving revokes Ada Lovelace\u2019s lost passkeys and issues a new link that Ari Asker (IT) hands over.',
+    );
+    assert.equal(
+      approvalConsequence({
+        name: 'Ada Lovelace',
+        revokePasskeys: false,
+        requestedBy: 'Ari Asker',
+        pushedToMdm: true,
+      }),
+      'Approving signs Ada Lovelace out everywhere (their passkeys stay) and issues a new link that the MDM pushes to their laptop.',
+    );
   });
 });
 

@@ -64,3 +64,23 @@ export async function recoveriesAwaitingApproval(
 export function approvalsWaitingTitle(count: number): string {
   return count === 1 ? '1 recovery needs your approval' : `${count} recoveries need your approval`;
 }
+
+/**
+ * What approving does, said next to the approve button: "Approving revokes Ada Lovelace’s lost
+ * passkeys and issues a new link that Ari Asker (IT) hands over." Follows decideRecovery and
+ * routeRecoveryLink: revoke (or only end sessions), issue, then the MDM or the requester hands over.
+ */
+export function approvalConsequence(input: {
+  name: string;
+  revokePasskeys: boolean;
+  requestedBy: string;
+  pushedToMdm: boolean;
+}): string {
+  const first = input.revokePasskeys
+    ? `revokes ${input.name}\u2019s lost passkeys`
+    : `signs ${input.name} out everywhere (their passkeys stay)`;
+  const handover = input.pushedToMdm
+    ? 'that the MDM pushes to their laptop'
+    : `that ${input.requestedBy} (IT) hands over`;
+  return `Approving ${first} and issues a new link ${handover}.`;
+}

@@ -8,6 +8,7 @@ import { StateBadge } from '@/components/staff/state-badge';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import { hireDetail } from '@/lib/console/hire-detail';
+import { approvalConsequence } from '@/lib/recovery/awaiting-approval';
 import { requireStaff } from '@/lib/staff/require';
 import { formatInZone } from '@/lib/time/zone';
 
@@ -96,6 +97,12 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
           requestedByMe: request.requestedBy.id === staff.id,
           createdAt: request.createdAt.toISOString(),
           revokePasskeys: request.revokePasskeys,
+          consequence: approvalConsequence({
+            name: user.name,
+            revokePasskeys: request.revokePasskeys,
+            requestedBy: request.requestedBy.name,
+            pushedToMdm: env().mdmPush !== null,
+          }),
         }))}
         waiting={
           recoveryHandover && {
