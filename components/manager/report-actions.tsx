@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { approvedMessage, type HandoverJson } from '@/components/staff/handover-message';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
+import { errorsOf, useFormErrors } from '@/components/ui/form-errors';
 
 type Props = {
   employeeId: string;
@@ -23,17 +24,19 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
   const router = useRouter();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [text, setText] = useState('');
+  const errors = useFormErrors(`help-${employeeId}`);
 
   async function askHelp() {
     const result = await staffRequest('/api/manager/help', {
       employeeId,
       message: text || `Please help ${name} get ready for day one`,
     });
-    setMessage(
-      result.ok
-        ? { tone: 'ok', text: 'IT has been asked for help.' }
-        : { tone: 'error', text: result.message },
-    );
+    if (!result.ok) {
+      setMessage(null);
+      return errors.show(errorsOf(result));
+    }
+    errors.clear();
+    setMessage({ tone: 'ok', text: 'IT has been asked for help.' });
   }
 
   async function decide(decision: 'approve' | 'decline') {
@@ -85,12 +88,14 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
           </div>
         </div>
       )}
+      {errors.summary}
+      {errors.message('message')}
       <div className="flex flex-wrap gap-2">
-        <label className="sr-only" htmlFor={`help-${employeeId}`}>
+        <label className="sr-only" htmlFor={errors.field('message').id}>
           What should IT know about {name}?
         </label>
         <input
-          id={`help-${employeeId}`}
+          {...errors.field('message')}
           value={text}
           onChange={(event) => setText(event.target.value)}
           placeholder="What should IT know? (optional)"

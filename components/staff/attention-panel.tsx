@@ -93,8 +93,13 @@ export function AttentionPanel({ panel }: { panel: Panel }) {
         <Group title="Failed deliveries" count={panel.failedDeliveries.length}>
           {panel.failedDeliveries.map((row, index) => (
             <li key={index}>
-              {row.channel} {row.employeeId ?? ''} — {row.attempts} attempts
-              {row.lastError ? `: ${row.lastError}` : ''}
+              {row.channel}
+              {row.employeeId && row.name ? (
+                <> for {hireLink(row.employeeId, row.name)}</>
+              ) : (
+                ''
+              )} — {row.attempts} attempt{row.attempts === 1 ? '' : 's'}
+              {row.problem ? `; ${row.problem}` : ''}
             </li>
           ))}
         </Group>

@@ -19,9 +19,12 @@ export type AttentionPanel = {
   linksExpiringSoon: { employeeId: string; name: string; expiresAt: Date }[];
   failedDeliveries: {
     employeeId: string | null;
+    name: string | null;
+    /** "Link push to the MDM", "Status update to HR". */
     channel: string;
     attempts: number;
-    lastError: string | null;
+    /** What went wrong, in words: "it answered HTTP 503", "it could not be reached". */
+    problem: string | null;
   }[];
   /**
    * Open help requests, one entry per person however often they asked (a worried manager clicking
@@ -40,6 +43,23 @@ export type AttentionPanel = {
   /** Recoveries the viewer can approve (another IT member asked). */
   approvals: AwaitingApproval[];
 };
+
+/** The outbox's channels (lib/webhooks/outbox.ts), as IT says them. */
+const CHANNELS: Record<string, string> = {
+  mdm_push: 'Link push to the MDM',
+  hr_status: 'Status update to HR',
+};
+
+/**
+ * The worker's last error (lib/webhooks/worker.ts: "HTTP 503", "… is not configured", or the HTTP
+ * client's own message such as "fetch failed") in words; the raw text stays in the outbox row.
+ */
+export function deliveryProblem(lastError: string | null): string | null {
+  if (!lastError) return null;
+  if (/^HTTP \d{3}$/.test(lastError)) return `it answered ${lastError}`;
+  if (/is not configured$/.test(lastError)) return 'its address is not configured';
+  return 'it could not be reached';
+}
 
 function isoDate(at: Date, plusDays = 0): string {
   return new Date(at.getTime() + plusDays * 24 * HOUR).toISOString().slice(0, 10);
@@ -133,7 +153,10 @@ export async function attentionPanel(
   const failedUsers = await inChunks(
     failed.flatMap((row) => row.userId ?? []),
     (ids) =>
-      db.user.findMany({ where: { id: { in: ids } }, select: { id: true, employeeId: true } }),
+      db.user.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, employeeId: true, name: true },
+      }),
   );
   const byId = new Map(mismatchUsers.map((user) => [user.id, user]));
   return {
@@ -161,12 +184,16 @@ export async function attentionPanel(
       name: link.user.name,
       expiresAt: link.expiresAt,
     })),
-    failedDeliveries: failed.map((row) => ({
-      employeeId: failedUsers.find((user) => user.id === row.userId)?.employeeId ?? null,
-      channel: row.channel,
-      attempts: row.attempts,
-      lastError: row.lastError,
-    })),
+    failedDeliveries: failed.map((row) => {
+      const user = failedUsers.find((candidate) => candidate.id === row.userId);
+      return {
+        employeeId: user?.employeeId ?? null,
+        name: user?.name ?? null,
+        channel: CHANNELS[row.channel] ?? row.channel,
+        attempts: row.attempts,
+        problem: deliveryProblem(row.lastError),
+      };
+    }),
     helpRequests: help.flatMap(({ count, items }) => {
       const latest = items[0];
       if (!latest) return [];

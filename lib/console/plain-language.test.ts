@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { actorName, actorNames, UNKNOWN_PERSON } from '@/lib/audit/actor-names';
-import { attentionPanel } from '@/lib/console/attention';
+import { attentionPanel, deliveryProblem } from '@/lib/console/attention';
 import { hireDetail } from '@/lib/console/hire-detail';
 import { resolveAttentionItem } from '@/lib/console/resolve-attention';
 import { db } from '@/lib/db';
@@ -178,6 +178,13 @@ describe('the attention panel', () => {
       await recoveriesAwaitingApproval(db(), manager, new Date(at.getTime() + 7 * 86_400_000)),
       [],
     );
+  });
+
+  test("a failed delivery says what went wrong in words, not the HTTP client's message", () => {
+    assert.equal(deliveryProblem('HTTP 503'), 'it answered HTTP 503');
+    assert.equal(deliveryProblem('fetch failed'), 'it could not be reached');
+    assert.equal(deliveryProblem('mdm_push is not configured'), 'its address is not configured');
+    assert.equal(deliveryProblem(null), null);
   });
 
   test('the approvals banner is pluralised, and the approve control says what approving does', () => {

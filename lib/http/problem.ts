@@ -1,13 +1,28 @@
 /** Every error the API returns has this shape: a stable code for programs, a sentence for people. */
 export type ProblemBody = {
-  error: { code: string; message: string; retryAfterSeconds?: number; validFrom?: string };
+  error: {
+    code: string;
+    message: string;
+    retryAfterSeconds?: number;
+    validFrom?: string;
+    /** Invalid input: every field's problem at once, by the body's field name (for a form's error summary). */
+    fields?: FieldProblem[];
+  };
 };
+
+/** One field's problem: `field` is the JSON body's top-level key. */
+export type FieldProblem = { field: string; message: string };
 
 export function problem(
   status: number,
   code: string,
   message: string,
-  extra: { retryAfterSeconds?: number; validFrom?: Date; headers?: Record<string, string> } = {},
+  extra: {
+    retryAfterSeconds?: number;
+    validFrom?: Date;
+    fields?: FieldProblem[];
+    headers?: Record<string, string>;
+  } = {},
 ): Response {
   const body: ProblemBody = {
     error: {
@@ -17,6 +32,7 @@ export function problem(
         ? { retryAfterSeconds: extra.retryAfterSeconds }
         : {}),
       ...(extra.validFrom ? { validFrom: extra.validFrom.toISOString() } : {}),
+      ...(extra.fields ? { fields: extra.fields } : {}),
     },
   };
   return Response.json(body, {

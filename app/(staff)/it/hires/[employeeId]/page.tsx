@@ -11,8 +11,19 @@ import { hireDetail } from '@/lib/console/hire-detail';
 import { approvalConsequence } from '@/lib/recovery/awaiting-approval';
 import { requireStaff } from '@/lib/staff/require';
 import { formatInZone } from '@/lib/time/zone';
+import { NOT_FOUND_TITLE } from './not-found-title';
 
-export const metadata: Metadata = { title: 'Hire' };
+/** The title is the heading: the person's name, or the not-found page's heading. */
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ employeeId: string }>;
+}): Promise<Metadata> {
+  const { employeeId } = await params;
+  await requireStaff('console.view', `/it/hires/${encodeURIComponent(employeeId)}`);
+  const user = await db().user.findUnique({ where: { employeeId }, select: { name: true } });
+  return { title: user?.name ?? NOT_FOUND_TITLE };
+}
 
 /** "requestedBy" → "requested by": a detail's key in words. */
 const detailLabel = (key: string) => key.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
