@@ -26,7 +26,7 @@ const WIDTHS = [
 test('no serious or critical axe violations on any page, at 1280 px and 390 px', async ({
   browser,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(600_000);
   const found: string[] = [];
   const visited: string[] = [];
   /** Checks the page as it is now at both widths; `label` names the page state in the report. */
