@@ -32,6 +32,8 @@ test('no serious or critical axe violations on any page, at 1280 px and 390 px',
   /** Checks the page as it is now at both widths; `label` names the page state in the report. */
   async function check(page: Page, label: string) {
     await expect(heading(page)).toBeVisible();
+    // A sign-in lands through redirects (/console → /account); check the page it settles on.
+    await page.waitForLoadState('networkidle');
     for (const viewport of WIDTHS) {
       await page.setViewportSize(viewport);
       visited.push(`${label} @${viewport.width}`);
