@@ -1,5 +1,9 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PageShell } from '@/components/ui/page-shell';
+
+// A signed-in person on a page for another role. The title is the heading.
+export const metadata: Metadata = { title: 'You don\u2019t have access to this page' };
 
 export default function Forbidden() {
   return (
@@ -11,11 +15,18 @@ export default function Forbidden() {
         You are signed in, but this page is for another role. If you need access, ask an IT
         administrator.
       </p>
-      <p className="mt-6">
-        <Link href="/signin" className="font-semibold text-brand-700 underline">
-          Sign in as someone else
-        </Link>
-      </p>
+      <ul className="mt-6 space-y-2">
+        <li>
+          <Link href="/console" className="font-semibold text-brand-700 underline">
+            Go to your Firstkey page
+          </Link>
+        </li>
+        <li>
+          <Link href="/signin" className="font-semibold text-brand-700 underline">
+            Sign in as someone else
+          </Link>
+        </li>
+      </ul>
     </PageShell>
   );
 }

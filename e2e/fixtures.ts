@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import AxeBuilder from '@axe-core/playwright';
 import {
   test as base,
   expect,
+  type Browser,
   type BrowserContext,
   type CDPSession,
   type Page,
@@ -234,4 +236,30 @@ export function serverActionIds(): string[] {
 
 export async function stateOf(hire: Hire): Promise<string> {
   return (await firstkey<{ state: string }>('status', '--employee-id', hire.employeeId)).state;
+}
+
+/** A person enrolled through their link on their own laptop, then signed in with the new passkey. */
+export async function signedInAs(
+  browser: Browser,
+  hire: Hire,
+  viewport?: { width: number; height: number },
+) {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport,
+    clientCertificates: [{ origin, certPath: hire.device.certPath, keyPath: hire.device.keyPath }],
+  });
+  const page = await context.newPage();
+  await addVirtualAuthenticator(page);
+  await enroll(page, (await invite(hire)).url);
+  await signIn(page);
+  return { context, page };
+}
+
+/** The serious and critical axe violations on the page as it is now, as "rule: help" lines. */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help}`);
 }

@@ -15,12 +15,11 @@ import {
   firstkey,
   heading,
   invite,
-  origin,
   signIn,
+  signedInAs,
   strayDevice,
   test,
   today,
-  type Hire,
 } from './fixtures';
 import type { ReceivedWebhook } from './hr-receiver';
 import { agentFor, send } from './raw-https';
@@ -28,24 +27,6 @@ import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
 
 // Serial: the first test bootstraps the first IT admin, which only works while no admin exists.
 test.describe.configure({ mode: 'serial' });
-
-/** A person enrolled through their link on their own laptop, then signed in with the new passkey. */
-async function signedInAs(
-  browser: Browser,
-  hire: Hire,
-  viewport?: { width: number; height: number },
-) {
-  const context = await browser.newContext({
-    ignoreHTTPSErrors: true,
-    viewport,
-    clientCertificates: [{ origin, certPath: hire.device.certPath, keyPath: hire.device.keyPath }],
-  });
-  const page = await context.newPage();
-  await addVirtualAuthenticator(page);
-  await enroll(page, (await invite(hire)).url);
-  await signIn(page);
-  return { context, page };
-}
 
 /** The links the MDM received for this person, oldest first (e2e/hr-receiver.ts records them). */
 async function mdmPushes(employeeId: string) {

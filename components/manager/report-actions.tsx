@@ -5,11 +5,18 @@ import { useState } from 'react';
 import { approvedMessage, type HandoverJson } from '@/components/staff/handover-message';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
+import { errorsOf, useFormErrors } from '@/components/ui/form-errors';
 
 type Props = {
   employeeId: string;
   name: string;
-  pendingRecovery: { id: string; reason: string; requestedBy: string } | null;
+  pendingRecovery: {
+    id: string;
+    reason: string;
+    requestedBy: string;
+    /** What approving does, in a sentence (lib/recovery/awaiting-approval.ts). */
+    consequence: string;
+  } | null;
 };
 
 /** "Ask IT for help", and the manager's half of a two-person recovery for this report. */
@@ -17,17 +24,19 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
   const router = useRouter();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [text, setText] = useState('');
+  const errors = useFormErrors(`help-${employeeId}`);
 
   async function askHelp() {
     const result = await staffRequest('/api/manager/help', {
       employeeId,
       message: text || `Please help ${name} get ready for day one`,
     });
-    setMessage(
-      result.ok
-        ? { tone: 'ok', text: 'IT has been asked for help.' }
-        : { tone: 'error', text: result.message },
-    );
+    if (!result.ok) {
+      setMessage(null);
+      return errors.show(errorsOf(result));
+    }
+    errors.clear();
+    setMessage({ tone: 'ok', text: 'IT has been asked for help.' });
   }
 
   async function decide(decision: 'approve' | 'decline') {
@@ -57,10 +66,14 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
             <strong>{pendingRecovery.requestedBy}</strong> (IT) asks to recover {name}&rsquo;s
             access: &ldquo;{pendingRecovery.reason}&rdquo;
           </p>
+          <p id={`consequence-${employeeId}`} className="mt-1">
+            {pendingRecovery.consequence}
+          </p>
           <div className="mt-2 flex gap-2">
             <button
               type="button"
               onClick={() => void decide('approve')}
+              aria-describedby={`consequence-${employeeId}`}
               className="rounded-md bg-brand-600 px-3 py-1 font-semibold text-white"
             >
               Approve recovery
@@ -75,12 +88,14 @@ export function ReportActions({ employeeId, name, pendingRecovery }: Props) {
           </div>
         </div>
       )}
+      {errors.summary}
+      {errors.message('message')}
       <div className="flex flex-wrap gap-2">
-        <label className="sr-only" htmlFor={`help-${employeeId}`}>
+        <label className="sr-only" htmlFor={errors.field('message').id}>
           What should IT know about {name}?
         </label>
         <input
-          id={`help-${employeeId}`}
+          {...errors.field('message')}
           value={text}
           onChange={(event) => setText(event.target.value)}
           placeholder="What should IT know? (optional)"

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { RequestDecision } from '@/components/staff/request-decision';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
+import { errorsOf, useFormErrors } from '@/components/ui/form-errors';
 
 type PendingRole = {
   id: string;
@@ -30,11 +31,17 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
   const router = useRouter();
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<NoticeMessage | null>(null);
+  const errors = useFormErrors('access');
 
   async function act(path: string, body: Record<string, unknown>, done: string) {
     const result = await staffRequest(path, body);
-    setMessage(result.ok ? { tone: 'ok', text: done } : { tone: 'error', text: result.message });
-    if (result.ok) router.refresh();
+    if (!result.ok) {
+      setMessage(null);
+      return errors.show(errorsOf(result));
+    }
+    errors.clear();
+    setMessage({ tone: 'ok', text: done });
+    router.refresh();
   }
 
   const done = {
@@ -77,14 +84,17 @@ export function AccessPanel({ employeeId, roles, passkeys, isSelf, pendingRoles 
         Access
       </h2>
       <Notice message={message} />
-      <label className="mt-3 block max-w-md text-sm">
-        Reason for the change (recorded in the audit trail)
-        <input
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
-        />
-      </label>
+      <div className="mt-3 max-w-md space-y-2">
+        {errors.summary}
+        {errors.row('reason', 'Reason for the change (recorded in the audit trail)', (props) => (
+          <input
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
+            {...props}
+          />
+        ))}
+      </div>
       <div className="mt-3 flex flex-wrap gap-2">
         {roleButton('it', 'IT role')}
         {roleButton('manager', 'manager role')}

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
+import { errorsOf, useFormErrors } from '@/components/ui/form-errors';
 
 type Registered = { client_id: string; client_secret: string | null; name: string };
 
@@ -14,6 +15,7 @@ export function AddAppForm() {
   const router = useRouter();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [registered, setRegistered] = useState<Registered | null>(null);
+  const errors = useFormErrors('add-app');
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -31,7 +33,11 @@ export function AddAppForm() {
       public: form.get('public') === 'on',
       ...(homeUrl ? { homeUrl } : {}),
     });
-    if (!result.ok) return setMessage({ tone: 'error', text: result.message });
+    if (!result.ok) {
+      setMessage(null);
+      return errors.show(errorsOf(result));
+    }
+    errors.clear();
     setRegistered(result.body);
     setMessage({ tone: 'ok', text: `${result.body.name} is registered.` });
     formElement.reset();
@@ -61,23 +67,28 @@ export function AddAppForm() {
           )}
         </div>
       )}
-      <form onSubmit={onSubmit} className="mt-3 space-y-3" aria-label="Register an app">
-        <label className="block text-sm">
-          Name (people see it when they sign in)
-          <input name="name" required className={field} />
-        </label>
-        <label className="block text-sm">
-          Redirect URIs (one per line; matched exactly)
-          <textarea name="redirectUris" required rows={2} className={field} />
-        </label>
-        <label className="block text-sm">
-          Sign-out redirect URIs (optional, one per line)
-          <textarea name="postLogoutRedirectUris" rows={1} className={field} />
-        </label>
-        <label className="block text-sm">
-          Home page (optional; shown to new hires as what their passkey opens)
-          <input name="homeUrl" type="url" className={field} />
-        </label>
+      <form onSubmit={onSubmit} noValidate className="mt-3 space-y-3" aria-label="Register an app">
+        {errors.summary}
+        {errors.row('name', 'Name (people see it when they sign in)', (props) => (
+          <input className={field} {...props} />
+        ))}
+        {errors.row('redirectUris', 'Redirect URIs (one per line; matched exactly)', (props) => (
+          <textarea rows={2} className={field} {...props} />
+        ))}
+        {errors.row(
+          'postLogoutRedirectUris',
+          'Sign-out redirect URIs (optional, one per line)',
+          (props) => (
+            <textarea rows={1} className={field} {...props} />
+          ),
+        )}
+        {errors.row(
+          'homeUrl',
+          'Home page (optional; shown to new hires as what their passkey opens)',
+          (props) => (
+            <input type="url" className={field} {...props} />
+          ),
+        )}
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="public" /> Public app (browser or native, no secret)
         </label>

@@ -3,12 +3,20 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
+import { errorsOf, useFormErrors } from '@/components/ui/form-errors';
 
 const field = 'mt-1 block w-full rounded border border-slate-300 px-2 py-1';
 
+/** Refusals about one field, shown next to it. */
+const REFUSAL_FIELDS = {
+  duplicate_employee_id: 'employeeId',
+  duplicate_email: 'email',
+  unknown_manager: 'managerEmployeeId',
+};
+
 export function AddHireForm() {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const errors = useFormErrors('add-hire');
   const [busy, setBusy] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -26,41 +34,23 @@ export function AddHireForm() {
       department: optional('department'),
     });
     setBusy(false);
-    if (!result.ok) return setError(result.message);
+    if (!result.ok) return errors.show(errorsOf(result, REFUSAL_FIELDS));
+    errors.clear();
     router.push(`/it/hires/${encodeURIComponent(result.body.employeeId)}`);
   }
 
+  const input = (name: string, label: string, type = 'text') =>
+    errors.row(name, label, (props) => <input type={type} className={field} {...props} />);
+
   return (
-    <form onSubmit={onSubmit} className="mt-6 max-w-lg space-y-3" aria-label="Add hire">
-      {error && (
-        <p role="alert" className="rounded bg-amber-50 p-2 text-amber-950">
-          {error}
-        </p>
-      )}
-      <label className="block text-sm">
-        Employee id
-        <input name="employeeId" required className={field} />
-      </label>
-      <label className="block text-sm">
-        Full name
-        <input name="name" required className={field} />
-      </label>
-      <label className="block text-sm">
-        Work email
-        <input name="email" type="email" required className={field} />
-      </label>
-      <label className="block text-sm">
-        Start date
-        <input name="startDate" type="date" required className={field} />
-      </label>
-      <label className="block text-sm">
-        Manager&rsquo;s employee id (optional)
-        <input name="managerEmployeeId" className={field} />
-      </label>
-      <label className="block text-sm">
-        Department (optional)
-        <input name="department" className={field} />
-      </label>
+    <form onSubmit={onSubmit} noValidate className="mt-6 max-w-lg space-y-3" aria-label="Add hire">
+      {errors.summary}
+      {input('employeeId', 'Employee id')}
+      {input('name', 'Full name')}
+      {input('email', 'Work email', 'email')}
+      {input('startDate', 'Start date', 'date')}
+      {input('managerEmployeeId', 'Manager\u2019s employee id (optional)')}
+      {input('department', 'Department (optional)')}
       <button
         type="submit"
         disabled={busy}

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { ResolveButton } from '@/components/staff/resolve-button';
 import type { AttentionPanel as Panel } from '@/lib/console/attention';
 import { env } from '@/lib/env';
+import { approvalsWaitingTitle } from '@/lib/recovery/awaiting-approval';
 import { formatInZone } from '@/lib/time/zone';
 
 const when = (date: Date) => formatInZone(date, env().timeZone);
@@ -43,6 +44,28 @@ export function AttentionPanel({ panel }: { panel: Panel }) {
       <h2 id="attention-title" className="sr-only">
         Needs attention
       </h2>
+      {panel.approvals.length > 0 && (
+        <div
+          className="mb-3 rounded-lg border-2 border-amber-400 bg-amber-50 p-3"
+          data-testid="approvals-waiting"
+        >
+          <h3 className="font-semibold">{approvalsWaitingTitle(panel.approvals.length)}</h3>
+          <ul className="mt-2 space-y-1 text-sm">
+            {panel.approvals.map((approval) => (
+              <li key={approval.id}>
+                <Link
+                  href={`/it/hires/${encodeURIComponent(approval.employeeId)}#recovery-title`}
+                  className="font-medium text-brand-700 underline"
+                >
+                  Approve or decline {approval.name}&rsquo;s recovery
+                </Link>{' '}
+                — asked by {approval.requestedBy}, {when(approval.createdAt)}: &ldquo;
+                {approval.reason}&rdquo;
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div className="grid gap-3 md:grid-cols-3 lg:grid-cols-5">
         <Group title="Starting within 2 days, not enrolled" count={panel.startingSoon.length}>
           {panel.startingSoon.map((hire) => (
@@ -70,16 +93,23 @@ export function AttentionPanel({ panel }: { panel: Panel }) {
         <Group title="Failed deliveries" count={panel.failedDeliveries.length}>
           {panel.failedDeliveries.map((row, index) => (
             <li key={index}>
-              {row.channel} {row.employeeId ?? ''} — {row.attempts} attempts
-              {row.lastError ? `: ${row.lastError}` : ''}
+              {row.channel}
+              {row.employeeId && row.name ? (
+                <> for {hireLink(row.employeeId, row.name)}</>
+              ) : (
+                ''
+              )} — {row.attempts} attempt{row.attempts === 1 ? '' : 's'}
+              {row.problem ? `; ${row.problem}` : ''}
             </li>
           ))}
         </Group>
         <Group title="Help requests" count={panel.helpRequests.length}>
           {panel.helpRequests.map((item) => (
-            <li key={item.id}>
+            <li key={item.id} data-help-request={item.employeeId ?? 'general'}>
               {item.employeeId && item.name ? hireLink(item.employeeId, item.name) : 'General'} —{' '}
-              {item.message}
+              {item.count > 1 ? `${item.count} requests, latest ` : ''}
+              {when(item.latestAt)} from {item.askedBy.join(', ')}: &ldquo;{item.latestMessage}
+              &rdquo;
               <ResolveButton itemId={item.id} />
             </li>
           ))}

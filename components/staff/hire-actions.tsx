@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
+import { errorsOf, useFormErrors } from '@/components/ui/form-errors';
 import type { Offer } from '@/lib/console/hire-detail';
 import { LinkHandOverBox } from '@/components/staff/link-hand-over';
 import type { LinkHandOver } from '@/lib/enrollment/hand-over';
@@ -28,6 +29,14 @@ const TTL_CHOICES = [
   { label: '14 days', minutes: 14 * 24 * 60 },
 ];
 
+/** Where the device form's refusals belong: the certificate file, unless about the serial. */
+const DEVICE_FIELDS = {
+  certificatePem: 'certificate',
+  bad_certificate: 'certificate',
+  certificate_expired: 'certificate',
+  certificate_in_use: 'certificate',
+};
+
 const field = 'mt-1 block w-full rounded border border-slate-300 px-2 py-1';
 const button =
   'rounded-md bg-brand-600 px-4 py-1.5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60';
@@ -39,10 +48,15 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink, tim
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [link, setLink] = useState<IssuedLink | null>(null);
   const [busy, setBusy] = useState(false);
+  const deviceErrors = useFormErrors('device');
+  const issueErrors = useFormErrors('issue');
+  const revokeErrors = useFormErrors('revoke');
 
   /** Sends one action; on success the form is emptied, so the next submission records only what is typed then. */
   async function run<T>(
     form: HTMLFormElement,
+    errors: ReturnType<typeof useFormErrors>,
+    fields: Record<string, string>,
     path: string,
     body: unknown,
     done: (result: T) => string,
@@ -51,7 +65,8 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink, tim
     setMessage(null);
     const result = await staffRequest<T>(path, body);
     setBusy(false);
-    if (!result.ok) return setMessage({ tone: 'error', text: result.message });
+    if (!result.ok) return errors.show(errorsOf(result, fields));
+    errors.clear();
     form.reset();
     setMessage({ tone: 'ok', text: done(result.body) });
     router.refresh();
@@ -65,6 +80,8 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink, tim
     const certificatePem = file instanceof File && file.size > 0 ? await file.text() : '';
     await run<{ serial: string; replaced: string | null }>(
       element,
+      deviceErrors,
+      DEVICE_FIELDS,
       `${base}/device`,
       { serial: String(form.get('serial') ?? ''), certificatePem },
       (device) =>
@@ -81,6 +98,8 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink, tim
     const ttlMinutes = Number(form.get('ttl'));
     await run<IssuedLink>(
       element,
+      issueErrors,
+      { ttlMinutes: 'ttl', ttl_out_of_range: 'ttl' },
       `${base}/links`,
       {
         ...(ttlMinutes > 0 ? { ttlMinutes } : {}),
@@ -99,6 +118,8 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink, tim
     const form = new FormData(element);
     await run<{ revoked: number }>(
       element,
+      revokeErrors,
+      {},
       `${base}/links/revoke`,
       { reason: String(form.get('reason') ?? '') },
       () => {
@@ -126,59 +147,54 @@ export function HireActions({ employeeId, hasDevice, hasOpenLink, issueLink, tim
         />
       )}
       <div className="mt-4 grid gap-6 md:grid-cols-3">
-        <form onSubmit={onDevice} className="space-y-2" aria-label="Register device">
+        <form
+          onSubmit={onDevice}
+          noValidate
+          className="space-y-2"
+          aria-label={hasDevice ? 'Replace device' : 'Register device'}
+        >
           <h3 className="font-semibold">{hasDevice ? 'Replace device' : 'Register device'}</h3>
-          <label className="block text-sm">
-            Serial or asset tag
-            <input name="serial" required className={field} />
-          </label>
-          <label className="block text-sm">
-            Device certificate (PEM)
-            <input
-              name="certificate"
-              type="file"
-              accept=".pem,.crt,.cer"
-              required
-              className={field}
-            />
-          </label>
+          {deviceErrors.summary}
+          {deviceErrors.row('serial', 'Serial or asset tag', (props) => (
+            <input className={field} {...props} />
+          ))}
+          {deviceErrors.row('certificate', 'Device certificate (PEM)', (props) => (
+            <input type="file" accept=".pem,.crt,.cer" className={field} {...props} />
+          ))}
           <button type="submit" disabled={busy} className={button}>
             {hasDevice ? 'Replace device' : 'Register device'}
           </button>
         </form>
-        <form onSubmit={onIssue} className="space-y-2" aria-label="Issue link">
+        <form onSubmit={onIssue} noValidate className="space-y-2" aria-label="Issue link">
           <h3 className="font-semibold">{hasOpenLink ? 'Reissue link' : 'Issue link'}</h3>
           {issueLink.why && <p className="text-sm text-slate-700">{issueLink.why}</p>}
-          <label className="block text-sm">
-            Valid for
-            <select name="ttl" defaultValue={0} className={field}>
+          {issueErrors.summary}
+          {issueErrors.row('ttl', 'Valid for', (props) => (
+            <select defaultValue={0} className={field} {...props}>
               {TTL_CHOICES.map((choice) => (
                 <option key={choice.minutes} value={choice.minutes}>
                   {choice.label}
                 </option>
               ))}
             </select>
-          </label>
-          <label className="block text-sm">
-            Reason
+          ))}
+          {issueErrors.row('reason', 'Reason', (props) => (
             <input
-              name="reason"
-              required
-              minLength={3}
               placeholder={hasOpenLink ? 'Why a new link?' : 'First link'}
               className={field}
+              {...props}
             />
-          </label>
+          ))}
           <button type="submit" disabled={busy || !issueLink.allowed} className={button}>
             {hasOpenLink ? 'Reissue link' : 'Issue link'}
           </button>
         </form>
-        <form onSubmit={onRevoke} className="space-y-2" aria-label="Revoke link">
+        <form onSubmit={onRevoke} noValidate className="space-y-2" aria-label="Revoke link">
           <h3 className="font-semibold">Revoke link</h3>
-          <label className="block text-sm">
-            Reason
-            <input name="reason" required minLength={3} className={field} />
-          </label>
+          {revokeErrors.summary}
+          {revokeErrors.row('reason', 'Reason', (props) => (
+            <input className={field} {...props} />
+          ))}
           <button type="submit" disabled={busy || !hasOpenLink} className={button}>
             Revoke link
           </button>

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { approvedMessage, type HandoverJson } from '@/components/staff/handover-message';
 import { staffRequest } from '@/components/staff/staff-request';
 import { Notice, type NoticeMessage } from '@/components/ui/notice';
+import { errorsOf, useFormErrors } from '@/components/ui/form-errors';
 import type { Offer } from '@/lib/console/hire-detail';
 import { RequestDecision } from '@/components/staff/request-decision';
 import { LinkHandOverBox } from '@/components/staff/link-hand-over';
@@ -18,6 +19,8 @@ type Pending = {
   requestedByMe: boolean;
   createdAt: string;
   revokePasskeys: boolean;
+  /** What approving does, in a sentence (lib/recovery/awaiting-approval.ts). */
+  consequence: string;
 };
 /** An approved recovery link waiting for this IT member (who asked for it) to hand over. */
 type Waiting = { requestId: string; deviceSerial: string; expiresAt: string };
@@ -46,6 +49,7 @@ export function RecoveryPanel({
   const router = useRouter();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [handedOver, setHandedOver] = useState<HandedOver | null>(null);
+  const requestErrors = useFormErrors('recovery');
 
   async function onRequest(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -54,14 +58,12 @@ export function RecoveryPanel({
       reason: String(form.get('reason') ?? ''),
       revokePasskeys: form.get('revokePasskeys') === 'on',
     });
-    setMessage(
-      result.ok
-        ? {
-            tone: 'ok',
-            text: 'Recovery requested. A second person (another IT member or the manager) must approve it.',
-          }
-        : { tone: 'error', text: result.message },
-    );
+    if (!result.ok) return requestErrors.show(errorsOf(result));
+    requestErrors.clear();
+    setMessage({
+      tone: 'ok',
+      text: 'Recovery requested. A second person (another IT member or the manager) must approve it.',
+    });
     router.refresh();
   }
 
@@ -138,7 +140,13 @@ export function RecoveryPanel({
             >
               Requested by <strong>{request.requestedBy}</strong>: &ldquo;{request.reason}&rdquo;
               {request.revokePasskeys ? ' (revokes the current passkeys)' : ''}
+              {!request.requestedByMe && (
+                <p id={`consequence-${request.id}`} className="mt-1">
+                  {request.consequence}
+                </p>
+              )}
               <RequestDecision
+                describedBy={request.requestedByMe ? undefined : `consequence-${request.id}`}
                 mine={request.requestedByMe}
                 waiting="Waiting for a second person to approve."
                 approveLabel="Approve recovery"
@@ -152,16 +160,19 @@ export function RecoveryPanel({
         <p className="mt-3 text-sm text-slate-700">{request.why}</p>
       )}
       {request.allowed && (
-        <form onSubmit={onRequest} className="mt-3 space-y-2" aria-label="Request recovery">
-          <label className="block text-sm">
-            Reason
+        <form
+          onSubmit={onRequest}
+          noValidate
+          className="mt-3 space-y-2"
+          aria-label="Request recovery"
+        >
+          {requestErrors.summary}
+          {requestErrors.row('reason', 'Reason', (props) => (
             <input
-              name="reason"
-              required
-              minLength={3}
               className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
+              {...props}
             />
-          </label>
+          ))}
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="revokePasskeys" defaultChecked /> Revoke the current
             passkeys when approved (lost or stolen device)

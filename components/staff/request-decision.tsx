@@ -10,6 +10,8 @@ export function RequestDecision(props: {
   mine: boolean;
   waiting: string;
   approveLabel: string;
+  /** The id of the sentence saying what approving does. */
+  describedBy?: string;
   onDecide: (decision: Decision) => void;
 }) {
   const plain = 'rounded-md border border-slate-300 px-3 py-1';
@@ -28,6 +30,7 @@ export function RequestDecision(props: {
             type="button"
             className="rounded-md bg-brand-600 px-3 py-1 font-semibold text-white hover:bg-brand-700"
             onClick={() => props.onDecide('approve')}
+            aria-describedby={props.describedBy}
           >
             {props.approveLabel}
           </button>

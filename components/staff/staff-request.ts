@@ -3,7 +3,10 @@
 import { startAuthentication } from '@simplewebauthn/browser';
 import { signIn } from 'next-auth/react';
 
-export type ActionResult<T> = { ok: true; body: T } | { ok: false; message: string };
+import type { FieldProblem } from '@/lib/http/problem';
+
+export type ActionResult<T> =
+  { ok: true; body: T } | { ok: false; message: string; code?: string; fields?: FieldProblem[] };
 
 /** Confirms it is still you: a passkey assertion, which renews the staff session's freshness. */
 async function confirmWithPasskey(): Promise<boolean> {
@@ -45,7 +48,7 @@ export async function staffRequest<T>(path: string, body: unknown): Promise<Acti
       };
     }
     const json = (await response.json().catch(() => null)) as
-      (T & { error?: { code: string; message: string } }) | null;
+      (T & { error?: { code: string; message: string; fields?: FieldProblem[] } }) | null;
     if (response.ok) return { ok: true, body: json as T };
     const error = json?.error ?? {
       code: 'unknown',
@@ -58,7 +61,7 @@ export async function staffRequest<T>(path: string, body: unknown): Promise<Acti
         message: 'This action needs you to confirm with your passkey. Try again.',
       };
     }
-    return { ok: false, message: error.message };
+    return { ok: false, message: error.message, code: error.code, fields: json?.error?.fields };
   }
   return { ok: false, message: 'This action needs you to confirm with your passkey. Try again.' };
 }

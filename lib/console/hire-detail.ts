@@ -5,6 +5,10 @@ import { isOpenLink } from '@/lib/enrollment/open-link';
 import { waitingHandover } from '@/lib/recovery/handover';
 import { recoveryRequestRefusal } from '@/lib/recovery/recovery';
 import { providerName } from '@/lib/passkeys/providers';
+import { actorNames } from '@/lib/audit/actor-names';
+
+/** An audit detail that names a person by user id: `requestedBy`, `approvedBy`, `decidedBy`, … */
+const personKey = (key: string) => key.endsWith('By');
 
 /** An action the page may offer, and if not, the sentence the action itself would answer. */
 export type Offer = { allowed: boolean; why: string | null };
@@ -50,6 +54,21 @@ export async function hireDetail(
     take: 500,
   });
   const devices = user.devices.filter((device) => !device.retiredAt);
+  const details = timeline.map((event) => JSON.parse(event.details) as Record<string, unknown>);
+  // Details that name a person do so by user id ("requestedBy"): shown by name, like the actors.
+  const people = await actorNames(
+    db,
+    [
+      ...timeline,
+      ...devices.map((device) => device.registeredBy),
+      ...user.bridgeTokens.map((link) => link.issuedBy),
+    ],
+    details.flatMap((entry) =>
+      Object.entries(entry).flatMap(([key, value]) =>
+        personKey(key) && typeof value === 'string' ? [value] : [],
+      ),
+    ),
+  );
   const allowed = {
     issueLink: offer(
       linkRefusal({ ...user, devices, everHadPasskey: user.passkeys.length > 0 }, 'enrollment'),
@@ -60,21 +79,29 @@ export async function hireDetail(
   };
   return {
     user,
-    device: devices[0] ?? null,
+    device: devices[0]
+      ? { ...devices[0], registeredByName: people.name(devices[0].registeredBy) }
+      : null,
     allowed,
     passkeys: user.passkeys.map((passkey) => ({
       ...passkey,
       provider: passkey.name ?? providerName(passkey.aaguid),
     })),
-    links: user.bridgeTokens,
+    links: user.bridgeTokens.map((link) => ({ ...link, issuedByName: people.name(link.issuedBy) })),
     hasOpenLink: user.bridgeTokens.some((link) => isOpenLink(link, at)),
     pendingRecoveries: user.recoveryRequests,
     pendingRoleRequests: user.roleRequests,
     /** An approved recovery link the viewer asked for, waiting for them to hand over (no URL here). */
     recoveryHandover: await waitingHandover(db, { userId: user.id, requester: context.viewer }, at),
-    timeline: timeline.map((event) => ({
+    timeline: timeline.map((event, index) => ({
       ...event,
-      details: JSON.parse(event.details) as Record<string, unknown>,
+      actor: people.name(event),
+      details: Object.fromEntries(
+        Object.entries(details[index]!).map(([key, value]) => [
+          key,
+          personKey(key) && typeof value === 'string' ? people.name(`user:${value}`) : value,
+        ]),
+      ),
     })),
   };
 }

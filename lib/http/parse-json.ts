@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { problem } from '@/lib/http/problem';
+import { problem, type FieldProblem } from '@/lib/http/problem';
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 
@@ -72,7 +72,17 @@ export async function parseJson<T extends z.ZodType>(
         issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
       )
       .join('; ');
-    return { ok: false, response: problem(400, 'invalid_request', message) };
+    // The first problem of each field, for a form to show all of them at once next to their fields.
+    const fields: FieldProblem[] = [];
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if (typeof field === 'string' && !fields.some((seen) => seen.field === field))
+        fields.push({ field, message: issue.message });
+    }
+    return {
+      ok: false,
+      response: problem(400, 'invalid_request', message, fields.length ? { fields } : {}),
+    };
   }
   return { ok: true, data: parsed.data };
 }

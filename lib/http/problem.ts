@@ -9,8 +9,13 @@ export type ProblemBody = {
     reference?: string;
     /** When an enrollment session opened (its lifetime counts from then). */
     openedAt?: string;
+    /** Invalid input: every field's problem at once, by the body's field name (for a form's error summary). */
+    fields?: FieldProblem[];
   };
 };
+
+/** One field's problem: `field` is the JSON body's top-level key. */
+export type FieldProblem = { field: string; message: string };
 
 export function problem(
   status: number,
@@ -21,6 +26,7 @@ export function problem(
     validFrom?: Date;
     reference?: string;
     openedAt?: Date;
+    fields?: FieldProblem[];
     headers?: Record<string, string>;
   } = {},
 ): Response {
@@ -34,6 +40,7 @@ export function problem(
       ...(extra.validFrom ? { validFrom: extra.validFrom.toISOString() } : {}),
       ...(extra.reference ? { reference: extra.reference } : {}),
       ...(extra.openedAt ? { openedAt: extra.openedAt.toISOString() } : {}),
+      ...(extra.fields ? { fields: extra.fields } : {}),
     },
   };
   return Response.json(body, {

@@ -138,7 +138,7 @@ describe("a manager's reports", () => {
     const item = await db().attentionItem.findFirstOrThrow();
     assert.deepEqual(
       await resolveAttentionItem(db(), { itemId: item.id }, { actorId: managerId, at }),
-      { ok: true },
+      { ok: true, resolved: 1 },
     );
     const again = await resolveAttentionItem(db(), { itemId: item.id }, { actorId: managerId, at });
     assert.deepEqual(again.ok ? null : again.reason, 'already_resolved');

@@ -26,8 +26,16 @@ export type ReportReadiness = {
   checklist: Checklist;
   verdict: Verdict;
   reason: string;
-  pendingRecovery: { id: string; reason: string; requestedBy: string } | null;
+  pendingRecovery: {
+    id: string;
+    reason: string;
+    requestedBy: string;
+    revokePasskeys: boolean;
+  } | null;
 };
+
+/** Who needs the manager first: blocked, then at risk, then on track, then ready. */
+const VERDICT_ORDER: Record<Verdict, number> = { blocked: 0, at_risk: 1, on_track: 2, ready: 3 };
 
 const DAY = 86_400_000;
 /** Not enrolled this close to the start date (or later) is worth a manager's attention. */
@@ -83,6 +91,7 @@ export function verdictFor(input: {
   };
 }
 
+/** A manager's reports, blocked first, then at risk (VERDICT_ORDER): what may need them is on top. */
 export async function managerReports(
   db: Db,
   managerId: string,
@@ -112,7 +121,7 @@ export async function managerReports(
       },
     },
   });
-  return users.map((user) => {
+  const reports: ReportReadiness[] = users.map((user) => {
     const openLink = user.bridgeTokens.some((token) => isOpenLink(token, at));
     const checklist: Checklist = {
       deviceRegistered: user.devices.length > 0,
@@ -135,8 +144,15 @@ export async function managerReports(
       checklist,
       ...verdictFor({ checklist, state: user.enrollmentState, daysToStart, openLink }),
       pendingRecovery: recovery
-        ? { id: recovery.id, reason: recovery.reason, requestedBy: recovery.requestedBy.name }
+        ? {
+            id: recovery.id,
+            reason: recovery.reason,
+            requestedBy: recovery.requestedBy.name,
+            revokePasskeys: recovery.revokePasskeys,
+          }
         : null,
     };
   });
+  // Array.prototype.sort is stable: within a verdict, the database's order (start date, name) stays.
+  return reports.sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict]);
 }

@@ -12,6 +12,7 @@ import { uniqueViolation } from '@/lib/db/errors';
 import { CHALLENGE_TTL } from '@/lib/enrollment/policy';
 import { challengeSpent, spendSignInChallenge } from '@/lib/passkeys/challenges';
 import { embeddingProblem, readClientData } from '@/lib/passkeys/client-data';
+import { plainAssertionRefusal } from '@/lib/passkeys/plain-refusal';
 import type { RelyingParty } from '@/lib/passkeys/relying-party';
 import { checkSignInChallenge, issueSignInChallenge } from '@/lib/passkeys/sign-in-challenge';
 
@@ -86,7 +87,8 @@ export async function verifyPasskeyAssertion(
       message: 'This passkey is not (or no longer) registered with Firstkey',
     };
   }
-  const denied = async (message: string) => {
+  // The audit keeps what the verifier saw; the person gets a plain sentence (lib/passkeys/plain-refusal.ts).
+  const denied = async (seen: string) => {
     await writeTransaction(db, async (tx) =>
       appendAudit(tx, {
         at,
@@ -96,10 +98,14 @@ export async function verifyPasskeyAssertion(
         userId: passkey.userId,
         request,
         result: 'denied',
-        details: { message },
+        details: { message: seen },
       }),
     );
-    return { ok: false as const, reason: 'verification_failed' as const, message };
+    return {
+      ok: false as const,
+      reason: 'verification_failed' as const,
+      message: plainAssertionRefusal(seen),
+    };
   };
   const embedded = embeddingProblem(clientData);
   if (embedded) return denied(embedded);

@@ -114,4 +114,24 @@ describe('staff sign-in and sign-out', () => {
       1,
     );
   });
+
+  test("a refused passkey gets a plain sentence, not the verifier's message; the audit keeps what was seen", async () => {
+    const it = await enrolledPerson({ employeeId: nextId('PC'), role: 'it' });
+    // As if a copy of this passkey had been used 1,000 times elsewhere: its counter is now behind.
+    await db().passkey.updateMany({ where: { userId: it.id }, data: { counter: 1_000 } });
+    const reply = await new StaffBrowser().signIn(it.authenticator);
+    const error = new URL(
+      (reply.body as { url: string }).url,
+      'https://localhost',
+    ).searchParams.get('error');
+    assert.equal(
+      error,
+      'This passkey was not accepted because it may have been copied to another device. Use another passkey, or ask IT to check your passkeys.',
+    );
+    assert.doesNotMatch(error ?? '', /counter|expected|\d/);
+    const audit = await db().auditEvent.findFirstOrThrow({
+      where: { userId: it.id, action: 'passkey_sign_in_failed' },
+    });
+    assert.match(audit.details, /Response counter value \d+ was lower than expected 1000/);
+  });
 });

@@ -29,11 +29,11 @@ function href(query: HireListQuery, change: Partial<HireListQuery>): string {
 }
 
 export default async function HiresPage({ searchParams }: { searchParams: Promise<Params> }) {
-  await requireStaff('console.view', '/it');
+  const staff = await requireStaff('console.view', '/it');
   const { query, ignored } = parseHireListQuery(await searchParams);
   const [{ rows, total }, panel] = await Promise.all([
     listHires(db(), query),
-    attentionPanel(db(), new Date()),
+    attentionPanel(db(), new Date(), staff),
   ]);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   return (

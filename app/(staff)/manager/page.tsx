@@ -2,7 +2,13 @@ import type { Metadata } from 'next';
 import { ReportActions } from '@/components/manager/report-actions';
 import { LiveRefresh } from '@/components/staff/live-refresh';
 import { db } from '@/lib/db';
+import { env } from '@/lib/env';
 import { managerReports, type Verdict } from '@/lib/manager/readiness';
+import {
+  approvalConsequence,
+  approvalsWaitingTitle,
+  recoveriesAwaitingApproval,
+} from '@/lib/recovery/awaiting-approval';
 import { requireStaff } from '@/lib/staff/require';
 
 export const metadata: Metadata = { title: 'My new hires' };
@@ -31,14 +37,43 @@ function countdown(days: number): string {
 
 export default async function ManagerPage() {
   const staff = await requireStaff('reports.view', '/manager');
-  const reports = await managerReports(db(), staff.id, new Date());
+  const at = new Date();
+  const [reports, approvals] = await Promise.all([
+    managerReports(db(), staff.id, at),
+    recoveriesAwaitingApproval(db(), staff, at),
+  ]);
   return (
     <>
       <LiveRefresh everyMs={5_000} />
       <h1 className="text-2xl font-bold tracking-tight">My new hires</h1>
       <p className="mt-1 text-slate-700">
-        Your direct reports who start in the next 30 days or are not enrolled yet.
+        Your direct reports who start in the next 30 days or are not enrolled yet; blocked and at
+        risk first.
       </p>
+      {approvals.length > 0 && (
+        <section
+          aria-labelledby="approvals-title"
+          className="mt-4 rounded-lg border-2 border-amber-400 bg-amber-50 p-4"
+          data-testid="approvals-waiting"
+        >
+          <h2 id="approvals-title" className="text-lg font-semibold">
+            {approvalsWaitingTitle(approvals.length)}
+          </h2>
+          <ul className="mt-2 space-y-1">
+            {approvals.map((approval) => (
+              <li key={approval.id}>
+                <a
+                  href={`#report-${approval.employeeId}`}
+                  className="font-medium text-brand-700 underline"
+                >
+                  {approval.name}
+                </a>
+                : {approval.requestedBy} (IT) asks to recover their access
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {reports.length === 0 && (
         <p className="mt-6 text-slate-700">Nobody to show: all your reports are ready.</p>
       )}
@@ -46,7 +81,8 @@ export default async function ManagerPage() {
         {reports.map((report) => (
           <li
             key={report.userId}
-            className="rounded-lg border border-slate-200 bg-white p-4"
+            id={`report-${report.employeeId}`}
+            className="scroll-mt-4 rounded-lg border border-slate-200 bg-white p-4"
             data-employee-id={report.employeeId}
           >
             <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -81,7 +117,17 @@ export default async function ManagerPage() {
             <ReportActions
               employeeId={report.employeeId}
               name={report.name}
-              pendingRecovery={report.pendingRecovery}
+              pendingRecovery={
+                report.pendingRecovery && {
+                  ...report.pendingRecovery,
+                  consequence: approvalConsequence({
+                    name: report.name,
+                    revokePasskeys: report.pendingRecovery.revokePasskeys,
+                    requestedBy: report.pendingRecovery.requestedBy,
+                    pushedToMdm: env().mdmPush !== null,
+                  }),
+                }
+              }
             />
           </li>
         ))}

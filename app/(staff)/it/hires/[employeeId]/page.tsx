@@ -8,10 +8,25 @@ import { StateBadge } from '@/components/staff/state-badge';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
 import { hireDetail } from '@/lib/console/hire-detail';
+import { approvalConsequence } from '@/lib/recovery/awaiting-approval';
 import { requireStaff } from '@/lib/staff/require';
 import { formatInZone } from '@/lib/time/zone';
+import { NOT_FOUND_TITLE } from './not-found-title';
 
-export const metadata: Metadata = { title: 'Hire' };
+/** The title is the heading: the person's name, or the not-found page's heading. */
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ employeeId: string }>;
+}): Promise<Metadata> {
+  const { employeeId } = await params;
+  await requireStaff('console.view', `/it/hires/${encodeURIComponent(employeeId)}`);
+  const user = await db().user.findUnique({ where: { employeeId }, select: { name: true } });
+  return { title: user?.name ?? NOT_FOUND_TITLE };
+}
+
+/** "requestedBy" → "requested by": a detail's key in words. */
+const detailLabel = (key: string) => key.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
 
 const when = (date: Date | null) => (date ? formatInZone(date, env().timeZone) : '—');
 
@@ -61,7 +76,7 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
                 </span>
                 <br />
                 <span className="text-sm">
-                  registered by {device.registeredBy}, {when(device.registeredAt)}
+                  registered by {device.registeredByName}, {when(device.registeredAt)}
                 </span>
               </>
             ) : (
@@ -93,6 +108,12 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
           requestedByMe: request.requestedBy.id === staff.id,
           createdAt: request.createdAt.toISOString(),
           revokePasskeys: request.revokePasskeys,
+          consequence: approvalConsequence({
+            name: user.name,
+            revokePasskeys: request.revokePasskeys,
+            requestedBy: request.requestedBy.name,
+            pushedToMdm: env().mdmPush !== null,
+          }),
         }))}
         waiting={
           recoveryHandover && {
@@ -181,14 +202,14 @@ export default async function HirePage({ params }: { params: Promise<{ employeeI
               <span className="ml-2 rounded bg-rose-100 px-1 text-rose-900">{event.result}</span>
             )}{' '}
             <span className="text-slate-700">
-              by {event.actorType}
+              by {event.actor}
               {event.ip ? ` from ${event.ip}` : ''}
             </span>
             {Object.keys(event.details).length > 0 && (
               <span className="block break-all text-xs text-slate-600">
                 {Object.entries(event.details)
                   .filter(([, value]) => value !== null)
-                  .map(([key, value]) => `${key}: ${String(value)}`)
+                  .map(([key, value]) => `${detailLabel(key)}: ${String(value)}`)
                   .join(' · ')}
               </span>
             )}
