@@ -83,6 +83,7 @@ export default defineConfig({
       FIRSTKEY_HR_STATUS_SECRET: E2E_WEBHOOK_SECRETS.hrStatus,
       FIRSTKEY_MDM_PUSH_URL: `http://127.0.0.1:${receiverPort}/mdm`,
       FIRSTKEY_MDM_PUSH_SECRET: E2E_WEBHOOK_SECRETS.mdm,
+      FIRSTKEY_MDM_WEBHOOK_SECRET: E2E_WEBHOOK_SECRETS.mdmIn,
     },
   },
 });

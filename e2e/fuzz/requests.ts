@@ -19,6 +19,8 @@ export type FuzzRequest = {
   device: boolean;
   /** Sign the body as HR does (Standard Webhooks, the e2e secret) with a fresh timestamp. */
   hrSignature: boolean;
+  /** Sign the body as the MDM does (its own e2e secret), with a fresh timestamp. */
+  mdmSignature: boolean;
 };
 
 /** Facts of the running portal the arbitraries draw on: ids that exist, the server action's id. */
@@ -697,6 +699,7 @@ function request(
     payload: fc.Arbitrary<Payload>;
     staff?: fc.Arbitrary<Staff>;
     hrSignature?: fc.Arbitrary<boolean>;
+    mdmSignature?: fc.Arbitrary<boolean>;
     headers?: fc.Arbitrary<[string, string][]>;
   },
 ): fc.Arbitrary<FuzzRequest> {
@@ -708,6 +711,7 @@ function request(
     staff: parts.staff ?? staffFor(undefined),
     device: fc.boolean(),
     hrSignature: parts.hrSignature ?? fc.constant(false),
+    mdmSignature: parts.mdmSignature ?? fc.constant(false),
   });
 }
 
@@ -749,6 +753,27 @@ const hrEvents: Route = {
       ),
     });
   },
+};
+
+const mdmDevices: Route = {
+  name: 'POST /api/mdm/devices',
+  requests: (world) =>
+    request(world, {
+      method: usually('POST'),
+      target: target('/api/mdm/devices', []),
+      payload: payload(
+        shaped({
+          employeeId: employeeIdValue(world),
+          email: fc.oneof(fc.emailAddress(), shortText),
+          serial: shortText,
+          certificatePem: shortText,
+        }),
+      ),
+      mdmSignature: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(true) },
+        { weight: 1, arbitrary: fc.constant(false) },
+      ),
+    }),
 };
 
 const NEXT_AUTH_PATHS = [
@@ -980,4 +1005,12 @@ const anything: Route = {
     }),
 };
 
-export const ROUTES: Route[] = [...apiRoutes, hrEvents, nextAuth, pages, serverActions, anything];
+export const ROUTES: Route[] = [
+  ...apiRoutes,
+  hrEvents,
+  mdmDevices,
+  nextAuth,
+  pages,
+  serverActions,
+  anything,
+];

@@ -21,6 +21,7 @@ const TABLES: Record<string, string> = {
   WebAuthnChallenge: '*',
   Passkey: '*',
   HrInboundEvent: '*',
+  MdmInboundEvent: '*',
   RecoveryRequest: '*',
   RecoveryHandover: '*',
   AttentionItem: '*',
@@ -43,7 +44,7 @@ const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
   },
   {
     route:
-      /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help|account\/passkeys\/.+)$/,
+      /^POST \/api\/(hr\/events|mdm\/devices|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help|account\/passkeys\/.+)$/,
     tables: ALL,
   },
   // Signing out records the session as ended (a copied cookie must not outlive it).

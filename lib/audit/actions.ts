@@ -45,12 +45,13 @@ export const AUDIT_ACTIONS = [
   'recovery_withdrawn',
   'recovery_voided',
   'recovery_link_handed_over',
-  // Help and HR
+  // Help, HR and the MDM
   'help_requested',
   'help_resolved',
   'hr_joiner',
   'hr_change',
   'hr_leaver',
+  'mdm_device_assigned',
   'delivery_succeeded',
   'delivery_failed',
   // Apps signing people in (OpenID Connect)

@@ -2,11 +2,12 @@
 export type Actor =
   | { type: 'user'; id: string }
   | { type: 'hr' }
+  | { type: 'mdm' }
   | { type: 'cli' }
   | { type: 'system' }
   | { type: 'anonymous' };
 
-/** The short form stored in `issuedBy`, `registeredBy`, `grantedBy`: "user:<id>", "cli", … */
+/** The short form stored in `issuedBy`, `registeredBy`, `grantedBy`: "user:<id>", "hr", "mdm", "cli", … */
 export function actorLabel(actor: Actor): string {
   return actor.type === 'user' ? `user:${actor.id}` : actor.type;
 }

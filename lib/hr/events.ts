@@ -5,8 +5,7 @@ import type { Actor } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { parseCertificatePem } from '@/lib/devices/certificate';
 import { registerDevice } from '@/lib/hires/register-device';
-import { issueLink } from '@/lib/enrollment/issue-link';
-import { openLinkWhere } from '@/lib/enrollment/open-link';
+import { issueLinkIfReady } from '@/lib/enrollment/auto-link';
 import { addHire } from '@/lib/hires/add-hire';
 import { offboard } from '@/lib/hires/offboard';
 import type { HrEventBody, HrPerson } from '@/lib/hr/event-schema';
@@ -151,7 +150,6 @@ async function apply(
     outcome = event.type === 'joiner' ? 'updated_from_duplicate_joiner' : 'updated';
   }
 
-  let deviceChanged = false;
   if (person.device) {
     const current = await tx.device.findFirst({ where: { user: { employeeId }, retiredAt: null } });
     const parsed = parseCertificatePem(person.device.certificatePem);
@@ -162,29 +160,15 @@ async function apply(
         { actor: HR, at },
       );
       if (!registered.ok) throw new Rollback('refused', `data.device: ${registered.message}`);
-      deviceChanged = true;
     }
   }
-  // A joiner with a device gets a link, delivered to the laptop through the MDM when configured.
-  const now = await tx.user.findUniqueOrThrow({
-    where: { employeeId },
-    select: { enrollmentState: true },
-  });
-  const open = await tx.bridgeToken.count({
-    where: { user: { employeeId }, ...openLinkWhere(at) },
-  });
-  let linkIssued = false;
-  if (
-    (deviceChanged || open === 0) &&
-    ['ready', 'expired', 'revoked'].includes(now.enrollmentState)
-  ) {
-    const link = await issueLink(
-      tx,
-      { employeeId, reason: `hr_${event.type}` },
-      { actor: HR, at, origin },
-    );
-    linkIssued = link.ok;
-  }
+  // A person with a laptop and a start date in the window gets a link, pushed to the laptop by the MDM.
+  const link = await issueLinkIfReady(
+    tx,
+    { employeeId },
+    { actor: HR, at, origin, reason: `hr_${event.type}`, reissueAfterClosedLink: true },
+  );
+  const linkIssued = link.issued;
   return { outcome, linkIssued };
 }
 
