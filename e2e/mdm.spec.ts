@@ -24,11 +24,18 @@ async function linkPushes(employeeId: string): Promise<LinkPush[]> {
   const all = (await (
     await fetch(`${process.env.FIRSTKEY_E2E_RECEIVER}/received`)
   ).json()) as ReceivedWebhook[];
+  // This person's only, before verifying: an e2e run outlasts the 5-minute timestamp tolerance, so
+  // other tests' older pushes would fail the check.
   return all
-    .filter((message) => message.channel === 'mdm')
-    .map((message) => new Webhook(E2E_WEBHOOK_SECRETS.mdm).verify(message.body, message.headers))
-    .map((body) => body as LinkPush)
-    .filter((body) => body.data.employeeId === employeeId);
+    .filter(
+      (message) =>
+        message.channel === 'mdm' &&
+        (JSON.parse(message.body) as LinkPush).data.employeeId === employeeId,
+    )
+    .map(
+      (message) =>
+        new Webhook(E2E_WEBHOOK_SECRETS.mdm).verify(message.body, message.headers) as LinkPush,
+    );
 }
 
 test('MDM assigns the laptop (signed) → the link is pushed to the MDM → the hire enrolls on that laptop', async ({
