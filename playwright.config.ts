@@ -103,6 +103,7 @@ export default defineConfig({
       FIRSTKEY_MDM_PUSH_URL: `http://127.0.0.1:${receiverPort}/mdm`,
       FIRSTKEY_MDM_PUSH_SECRET: E2E_WEBHOOK_SECRETS.mdm,
       FIRSTKEY_HELP_CONTACT: E2E_HELP_CONTACT,
+      FIRSTKEY_MDM_WEBHOOK_SECRET: E2E_WEBHOOK_SECRETS.mdmIn,
     },
   },
 });

@@ -145,18 +145,19 @@ async function wireHeaders(
   const cookie = await sessionCookie(request.staff);
   if (cookie)
     headers.cookie = [headers.cookie, `${SESSION_COOKIE}=${cookie}`].filter(Boolean).join('; ');
-  if (request.hrSignature) {
+  const signWith = request.hrSignature
+    ? E2E_WEBHOOK_SECRETS.hrIn
+    : request.mdmSignature
+      ? E2E_WEBHOOK_SECRETS.mdmIn
+      : null;
+  if (signWith) {
     hrEventCount += 1;
     const id = headers['webhook-id'] || `evt_fuzz_${process.pid}_${hrEventCount}`;
     const at = new Date();
     Object.assign(headers, {
       'webhook-id': id,
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': new Webhook(E2E_WEBHOOK_SECRETS.hrIn).sign(
-        id,
-        at,
-        body?.toString('utf8') ?? '',
-      ),
+      'webhook-signature': new Webhook(signWith).sign(id, at, body?.toString('utf8') ?? ''),
     });
   }
   return headers;

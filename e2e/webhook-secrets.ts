@@ -1,7 +1,9 @@
-// Test fixtures, not secrets: the e2e server trusts HR events signed with this, and signs its own
-// webhooks to the local receiver (e2e/hr-receiver.ts) with the other two.
+// Test fixtures, not secrets: the e2e server trusts HR events signed with `hrIn` and MDM device
+// assignments signed with `mdmIn`, and signs its own webhooks to the local receiver
+// (e2e/hr-receiver.ts) with `hrStatus` and `mdm`.
 export const E2E_WEBHOOK_SECRETS = {
   hrIn: 'whsec_ZTJlLWhyLWluYm91bmQtdGVzdC1maXh0dXJlLXNlY3JldA==',
   hrStatus: 'whsec_ZTJlLWhyLXN0YXR1cy10ZXN0LWZpeHR1cmUtc2VjcmV0',
   mdm: 'whsec_ZTJlLW1kbS1wdXNoLXRlc3QtZml4dHVyZS1zZWNyZXQ=',
+  mdmIn: 'whsec_ZTJlLW1kbS1pbmJvdW5kLXRlc3QtZml4dHVyZS1zZWNyZXQ=',
 };

@@ -75,6 +75,8 @@ const EnvSchema = z.object({
     .url({ protocol: /^https?$/, error: 'FIRSTKEY_MDM_PUSH_URL must be an http(s) URL' })
     .optional(),
   FIRSTKEY_MDM_PUSH_SECRET: WebhookSecret.optional(),
+  /** Standard Webhooks secrets (`whsec_…`) of the MDM's device assignments; two, space-separated, during rotation. */
+  FIRSTKEY_MDM_WEBHOOK_SECRET: WebhookSecrets.optional(),
   /** AES-256-GCM key (base64url, 32 bytes) sealing link pushes in the outbox; without it, one is generated into the data folder. */
   FIRSTKEY_OUTBOX_KEY: z
     .string()
@@ -163,6 +165,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     helpContact: raw.FIRSTKEY_HELP_CONTACT ?? null,
     outboxWorker: raw.FIRSTKEY_OUTBOX_WORKER === 'on',
     hrWebhookSecrets: raw.FIRSTKEY_HR_WEBHOOK_SECRET ?? [],
+    mdmWebhookSecrets: raw.FIRSTKEY_MDM_WEBHOOK_SECRET ?? [],
     hrStatus: raw.FIRSTKEY_HR_STATUS_URL
       ? { url: raw.FIRSTKEY_HR_STATUS_URL, secret: raw.FIRSTKEY_HR_STATUS_SECRET! }
       : null,

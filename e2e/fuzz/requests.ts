@@ -21,6 +21,8 @@ export type FuzzRequest = {
   hrSignature: boolean;
   /** Send the fuzz SCIM connection's bearer token (Authorization header). */
   scimToken: boolean;
+  /** Sign the body as the MDM does (its own e2e secret), with a fresh timestamp. */
+  mdmSignature: boolean;
 };
 
 /** Facts of the running portal the arbitraries draw on: ids that exist, the server action's id. */
@@ -755,6 +757,7 @@ function request(
     staff?: fc.Arbitrary<Staff>;
     hrSignature?: fc.Arbitrary<boolean>;
     scimToken?: fc.Arbitrary<boolean>;
+    mdmSignature?: fc.Arbitrary<boolean>;
     headers?: fc.Arbitrary<[string, string][]>;
   },
 ): fc.Arbitrary<FuzzRequest> {
@@ -767,6 +770,7 @@ function request(
     device: fc.boolean(),
     hrSignature: parts.hrSignature ?? fc.constant(false),
     scimToken: parts.scimToken ?? fc.constant(false),
+    mdmSignature: parts.mdmSignature ?? fc.constant(false),
   });
 }
 
@@ -912,6 +916,27 @@ const scim: Route = {
       ),
       scimToken: fc.oneof(
         { weight: 4, arbitrary: fc.constant(true) },
+        { weight: 1, arbitrary: fc.constant(false) },
+      ),
+    }),
+};
+
+const mdmDevices: Route = {
+  name: 'POST /api/mdm/devices',
+  requests: (world) =>
+    request(world, {
+      method: usually('POST'),
+      target: target('/api/mdm/devices', []),
+      payload: payload(
+        shaped({
+          employeeId: employeeIdValue(world),
+          email: fc.oneof(fc.emailAddress(), shortText),
+          serial: shortText,
+          certificatePem: shortText,
+        }),
+      ),
+      mdmSignature: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(true) },
         { weight: 1, arbitrary: fc.constant(false) },
       ),
     }),
@@ -1156,6 +1181,7 @@ export const ROUTES: Route[] = [
   ...apiRoutes,
   hrEvents,
   scim,
+  mdmDevices,
   nextAuth,
   pages,
   serverActions,

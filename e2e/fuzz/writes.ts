@@ -21,6 +21,7 @@ const TABLES: Record<string, string> = {
   WebAuthnChallenge: '*',
   Passkey: '*',
   HrInboundEvent: '*',
+  MdmInboundEvent: '*',
   RecoveryRequest: '*',
   RecoveryHandover: '*',
   AttentionItem: '*',
@@ -51,7 +52,7 @@ const INTENDED_WRITES: { route: RegExp; tables: string[] }[] = [
   { route: /^POST \/api\/enroll\/new-link$/, tables: ['AttentionItem'] },
   {
     route:
-      /^POST \/api\/(hr\/events|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help|account\/passkeys\/.+)$/,
+      /^POST \/api\/(hr\/events|mdm\/devices|it\/.+|recovery\/[^/]+(\/handover)?|manager\/help|account\/passkeys\/.+)$/,
     tables: ALL,
   },
   // SCIM provisioning creates, changes and offboards people (everything a joiner or leaver touches).

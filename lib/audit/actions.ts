@@ -49,7 +49,7 @@ export const AUDIT_ACTIONS = [
   'recovery_withdrawn',
   'recovery_voided',
   'recovery_link_handed_over',
-  // Help and HR
+  // Help, HR and the MDM
   'help_requested',
   'new_link_requested',
   'help_resolved',
@@ -64,6 +64,7 @@ export const AUDIT_ACTIONS = [
   'scim_user_deactivated',
   'scim_user_reactivated',
   'scim_user_deleted',
+  'mdm_device_assigned',
   'delivery_succeeded',
   'delivery_failed',
   // Apps signing people in (OpenID Connect)

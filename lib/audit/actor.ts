@@ -4,11 +4,12 @@ export type Actor =
   | { type: 'hr' }
   /** A SCIM connection (the company IdP's provisioning), by its ScimConnection id. */
   | { type: 'scim'; id: string }
+  | { type: 'mdm' }
   | { type: 'cli' }
   | { type: 'system' }
   | { type: 'anonymous' };
 
-/** The short form stored in `issuedBy`, `registeredBy`, `grantedBy`: "user:<id>", "scim:<id>", "cli", … */
+/** The short form stored in `issuedBy`, `registeredBy`, `grantedBy`: "user:<id>", "scim:<id>", "hr", "mdm", "cli", … */
 export function actorLabel(actor: Actor): string {
   return 'id' in actor ? `${actor.type}:${actor.id}` : actor.type;
 }

@@ -19,6 +19,26 @@ export const LINK_TTL = {
 /** A joiner's link becomes valid this long before their start date (DESIGN.md). */
 export const LINK_VALID_BEFORE_START = 3 * DAY;
 
+/**
+ * Links issued with no human step (an HR joiner, an MDM device assignment, the sweep) are issued only
+ * inside this window around the start day, in the organisation's zone: from the moment such a link is
+ * valid (LINK_VALID_BEFORE_START before the start day begins) until 30 days after the start day ends.
+ * Earlier, the link would sit on the laptop for weeks before it works — the sweep issues it when the
+ * window opens instead. Later, the record is not a joiner any more (an IdP importing staff who started
+ * long ago); IT issues their link.
+ */
+export const AUTO_LINK_WINDOW = {
+  beforeStartDay: LINK_VALID_BEFORE_START,
+  afterStartDay: 30 * DAY,
+};
+
+/**
+ * The sweep (lib/enrollment/auto-link-sweep.ts, run by the outbox worker) looks for persons whose start
+ * date entered AUTO_LINK_WINDOW once a minute — a start date is a day, so a minute late is on time —
+ * and issues at most `batch` links per query round trip.
+ */
+export const AUTO_LINK_SWEEP = { everyMs: MINUTE, batch: 100 } as const;
+
 /** 256 random bits per token (DESIGN.md): guessing is hopeless, so failed attempts are only throttled. */
 export const TOKEN_BYTES = 32;
 

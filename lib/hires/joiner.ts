@@ -2,8 +2,7 @@ import 'server-only';
 import type { Tx } from '@/lib/db';
 import { actorLabel, type Actor, type RequestContext } from '@/lib/audit/actor';
 import { parseCertificatePem } from '@/lib/devices/certificate';
-import { issueLink } from '@/lib/enrollment/issue-link';
-import { openLinkWhere } from '@/lib/enrollment/open-link';
+import { issueLinkIfReady } from '@/lib/enrollment/auto-link';
 import { addHire } from '@/lib/hires/add-hire';
 import { registerDevice } from '@/lib/hires/register-device';
 
@@ -86,7 +85,6 @@ export async function applyPersonRecord(
     await updatePerson(tx, userId, record, managerEmployeeId, { actor, at });
   }
 
-  let deviceChanged = false;
   if (record.device) {
     const current = await tx.device.findFirst({ where: { userId, retiredAt: null } });
     const parsed = parseCertificatePem(record.device.certificatePem);
@@ -102,27 +100,21 @@ export async function applyPersonRecord(
           reason: 'device_refused',
           message: `data.device: ${registered.message}`,
         };
-      deviceChanged = true;
     }
   }
-  // A hire with a device gets a link, delivered to the laptop through the MDM when configured.
-  const now = await tx.user.findUniqueOrThrow({
-    where: { id: userId },
-    select: { enrollmentState: true },
-  });
-  const open = await tx.bridgeToken.count({ where: { userId, ...openLinkWhere(at) } });
-  let linkIssued = false;
-  if (
-    (deviceChanged || open === 0) &&
-    ['ready', 'expired', 'revoked'].includes(now.enrollmentState)
-  ) {
-    const link = await issueLink(
-      tx,
-      { employeeId, reason: context.reason },
-      { actor, at, origin: context.origin, request: context.request },
-    );
-    linkIssued = link.ok;
-  }
+  // A person the record makes ready gets a link pushed to their laptop by the MDM (lib/enrollment/auto-link.ts).
+  const link = await issueLinkIfReady(
+    tx,
+    { employeeId },
+    {
+      actor,
+      at,
+      origin: context.origin,
+      reason: context.reason,
+      reissueAfterClosedLink: true,
+    },
+  );
+  const linkIssued = link.issued;
   return { ok: true, userId, created: !existing, linkIssued };
 }
 

@@ -1,6 +1,6 @@
 import { problem } from '@/lib/http/problem';
 
-// Every refusal a staff, role, recovery or HR action can return, with its HTTP status, in one table
+// Every refusal a staff, role, recovery, HR or MDM action can return, with its HTTP status, in one table
 // (the counterpart of lib/enrollment/messages.ts for the hire). lib functions return
 // `{ ok: false, reason, message }` — the message names the people and things involved, so it is
 // written where they are known — and routes answer `refusal(result)`. A reason missing here does not
@@ -54,6 +54,8 @@ export const STAFF_REFUSALS = {
   // HR events: a delivery that cannot apply (HR retries it) or that carries an unreadable certificate.
   refused: 409,
   invalid_certificate: 422,
+  // MDM device assignments: an employeeId and an email that name two different people.
+  person_mismatch: 422,
 } as const satisfies Record<string, 400 | 403 | 404 | 409 | 422>;
 
 export type StaffRefusalCode = keyof typeof STAFF_REFUSALS;

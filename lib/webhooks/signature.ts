@@ -14,7 +14,21 @@ export type SignatureCheck =
 // mean two times. Digits only, then one integer for both. 12 digits reach the year 33658.
 const TIMESTAMP = /^\d{1,12}$/;
 
-export function verifyWebhook(body: string, headers: Headers, secrets: string[]): SignatureCheck {
+/** Who signs an inbound webhook: each sender has secrets of its own (two during rotation). */
+export type InboundSender = {
+  /** For messages: "HR", "MDM". */
+  name: string;
+  /** The environment variable holding its secrets. */
+  variable: string;
+  secrets: string[];
+};
+
+export function verifyWebhook(
+  body: string,
+  headers: Headers,
+  sender: InboundSender,
+): SignatureCheck {
+  const { secrets } = sender;
   const id = headers.get('webhook-id');
   const timestamp = headers.get('webhook-timestamp');
   const signature = headers.get('webhook-signature');
@@ -38,7 +52,7 @@ export function verifyWebhook(body: string, headers: Headers, secrets: string[])
   if (secrets.length === 0)
     return {
       ok: false,
-      message: 'Inbound HR webhooks are not configured (FIRSTKEY_HR_WEBHOOK_SECRET)',
+      message: `Inbound ${sender.name} webhooks are not configured (${sender.variable})`,
     };
   let lastError = 'No matching signature';
   for (const secret of secrets) {

@@ -1,0 +1,112 @@
+import crypto from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
+import {
+  addVirtualAuthenticator,
+  contextWithCertificate,
+  enroll,
+  expect,
+  firstkey,
+  readText,
+  strayDevice,
+  test,
+  today,
+} from './fixtures';
+import type { ReceivedWebhook } from './hr-receiver';
+
+type LinkPush = {
+  type: string;
+  data: { employeeId: string; deviceSerial: string; url: string };
+};
+
+/** The links the MDM received for this person, verified with the push secret (e2e/hr-receiver.ts). */
+async function linkPushes(employeeId: string): Promise<LinkPush[]> {
+  const all = (await (
+    await fetch(`${process.env.FIRSTKEY_E2E_RECEIVER}/received`)
+  ).json()) as ReceivedWebhook[];
+  // This person's only, before verifying: an e2e run outlasts the 5-minute timestamp tolerance, so
+  // other tests' older pushes would fail the check.
+  return all
+    .filter(
+      (message) =>
+        message.channel === 'mdm' &&
+        (JSON.parse(message.body) as LinkPush).data.employeeId === employeeId,
+    )
+    .map(
+      (message) =>
+        new Webhook(E2E_WEBHOOK_SECRETS.mdm).verify(message.body, message.headers) as LinkPush,
+    );
+}
+
+test('MDM assigns the laptop (signed) → the link is pushed to the MDM → the hire enrolls on that laptop', async ({
+  browser,
+  request,
+}) => {
+  // The person exists (HR, SCIM or the console added them) but has no laptop yet.
+  const employeeId = `MDME${Date.now().toString(36)}`;
+  const email = `${employeeId.toLowerCase()}@example.com`;
+  await firstkey(
+    'hire',
+    'add',
+    '--employee-id',
+    employeeId,
+    '--name',
+    'Mona Mdm',
+    '--email',
+    email,
+    '--start-date',
+    today(),
+  );
+  const laptop = await strayDevice('mdm-e2e');
+
+  // What an MDM sends when it enrolls the laptop: the user's email, the serial, the certificate it installed.
+  const body = JSON.stringify({
+    email,
+    serial: 'SN-MONA',
+    certificatePem: readText(laptop.certPath),
+  });
+  const id = `msg_${crypto.randomUUID()}`;
+  const at = new Date();
+  const headers = {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(E2E_WEBHOOK_SECRETS.mdmIn).sign(id, at, body),
+  };
+  const response = await request.post('/api/mdm/devices', { headers, data: body });
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toEqual({
+    duplicate: false,
+    employeeId,
+    outcome: 'registered',
+    linkIssued: true,
+  });
+  // The MDM's retry of the same delivery changes nothing; HR's secret does not sign for the MDM.
+  expect(
+    await request.post('/api/mdm/devices', { headers, data: body }).then((again) => again.json()),
+  ).toEqual({ duplicate: true });
+  const forged = await request.post('/api/mdm/devices', {
+    headers: {
+      ...headers,
+      'webhook-id': `msg_${crypto.randomUUID()}`,
+      'webhook-signature': new Webhook(E2E_WEBHOOK_SECRETS.hrIn).sign(id, at, body),
+    },
+    data: body,
+  });
+  expect(forged.status()).toBe(401);
+
+  // The outbox worker (every 2 s in the server) pushes the link to the MDM for this laptop.
+  await expect.poll(async () => (await linkPushes(employeeId)).length, { timeout: 10_000 }).toBe(1);
+  const [push] = await linkPushes(employeeId);
+  expect(push!.type).toBe('enrollment.link');
+  expect(push!.data.deviceSerial).toBe('SN-MONA');
+
+  const context = await contextWithCertificate(browser, laptop);
+  const page = await context.newPage();
+  await addVirtualAuthenticator(page);
+  await enroll(page, push!.data.url);
+  await context.close();
+  expect((await firstkey<{ state: string }>('status', '--employee-id', employeeId)).state).toBe(
+    'enrolled',
+  );
+});
