@@ -38,25 +38,31 @@ async function linkPushes(employeeId: string): Promise<LinkPush[]> {
     );
 }
 
-test('MDM assigns the laptop (signed) → the link is pushed to the MDM → the hire enrolls on that laptop', async ({
+test('no human step: the IdP provisions the hire over SCIM, the MDM assigns the laptop (signed) → the link is pushed to the MDM → the hire enrolls on that laptop', async ({
   browser,
   request,
 }) => {
-  // The person exists (HR, SCIM or the console added them) but has no laptop yet.
+  // The company IdP provisions the person over SCIM (its connection set up once by IT), with no laptop yet.
   const employeeId = `MDME${Date.now().toString(36)}`;
   const email = `${employeeId.toLowerCase()}@example.com`;
-  await firstkey(
-    'hire',
-    'add',
-    '--employee-id',
-    employeeId,
-    '--name',
-    'Mona Mdm',
-    '--email',
-    email,
-    '--start-date',
-    today(),
-  );
+  const { token } = await firstkey<{ token: string }>('scim', 'token', 'create', '--name', 'IdP');
+  const provisioned = await request.post('/scim/v2/Users', {
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+    data: JSON.stringify({
+      schemas: [
+        'urn:ietf:params:scim:schemas:core:2.0:User',
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+        'urn:ietf:params:scim:schemas:extension:firstkey:2.0:User',
+      ],
+      userName: email,
+      name: { givenName: 'Mona', familyName: 'Mdm' },
+      emails: [{ value: email, type: 'work', primary: true }],
+      active: true,
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: employeeId },
+      'urn:ietf:params:scim:schemas:extension:firstkey:2.0:User': { startDate: today() },
+    }),
+  });
+  expect(provisioned.status()).toBe(201);
   const laptop = await strayDevice('mdm-e2e');
 
   // What an MDM sends when it enrolls the laptop: the user's email, the serial, the certificate it installed.
