@@ -31,7 +31,7 @@ if (!process.env.FIRSTKEY_E2E_RECEIVER) {
   startReceiver(receiverPort);
 }
 
-const AFTER_BOOTSTRAP = ['staff-screens.spec.ts', 'axe.spec.ts'];
+const AFTER_BOOTSTRAP = ['staff-screens.spec.ts', 'axe.spec.ts', 'failure-pages.spec.ts'];
 
 export default defineConfig({
   testDir: 'e2e',

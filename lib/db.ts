@@ -22,7 +22,10 @@ export function databaseKind(url: string): DatabaseKind {
   );
 }
 
-const clientKinds = new WeakMap<PrismaClient, DatabaseKind>();
+// Marked on the client itself under a registered symbol, not in a module-local map: Next.js bundles
+// this module into several chunks (and the compiled server has its own copy), each with its own
+// module state, while the one client is shared through globalThis (db() below).
+const KIND = Symbol.for('firstkey.databaseKind');
 
 /**
  * A client for `url`. A Prisma client is compiled for one provider, so PostgreSQL has its own
@@ -45,13 +48,13 @@ export function createClient(url: string): PrismaClient {
       adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 15_000 }),
     });
   }
-  clientKinds.set(client, kind);
+  Object.defineProperty(client, KIND, { value: kind });
   return client;
 }
 
 /** Which database a client from `createClient` talks to. */
 export function clientKind(client: Db): DatabaseKind {
-  const kind = clientKinds.get(client);
+  const kind = (client as unknown as { [KIND]?: DatabaseKind })[KIND];
   if (!kind) throw new Error('clientKind: not a client made by createClient');
   return kind;
 }
