@@ -16,6 +16,7 @@ function loadLink(db: Db, tokenHash: string) {
         select: {
           id: true,
           name: true,
+          preferredLanguage: true,
           employeeId: true,
           enrollmentState: true,
           _count: { select: { passkeys: { where: { revokedAt: null } } } },
