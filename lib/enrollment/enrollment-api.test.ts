@@ -192,6 +192,14 @@ describe('redeeming a link', () => {
       assert.equal(response.status, 200);
     }
     assert.equal(await state(hire.employeeId), 'opened');
+    await db().user.update({ where: { id: hire.userId }, data: { preferredLanguage: 'de' } });
+    const withLanguage = await peek(
+      apiRequest('/api/enroll/peek', hire.caller, { body: { token: hire.token } }),
+    );
+    assert.deepEqual((await json<{ hire: unknown }>(withLanguage)).hire, {
+      name: `Hire ${hire.employeeId.slice(3)}`,
+      preferredLanguage: 'de',
+    });
     assert.equal(
       await db().auditEvent.count({ where: { userId: hire.userId, action: 'link_opened' } }),
       1,

@@ -19,7 +19,14 @@ export type UsableLink = {
   revokedAt: Date | null;
   recoveryRequestId: string | null;
   device: { id: string; serial: string; certFingerprint: string; retiredAt: Date | null };
-  user: { id: string; name: string; employeeId: string; enrollmentState: string };
+  user: {
+    id: string;
+    name: string;
+    employeeId: string;
+    enrollmentState: string;
+    /** BCP 47 tag: the language the hire's pages speak once the link is known (peek). */
+    preferredLanguage: string | null;
+  };
 };
 
 type LinkRow = Omit<UsableLink, 'device' | 'user'> & {
@@ -29,6 +36,7 @@ type LinkRow = Omit<UsableLink, 'device' | 'user'> & {
   userName: string;
   userEmployeeId: string;
   userEnrollmentState: string;
+  userPreferredLanguage: string | null;
 };
 
 /**
@@ -42,7 +50,7 @@ async function loadLink(db: Db, tokenHash: string): Promise<UsableLink | null> {
       d."serial" AS "deviceSerial", d."certFingerprint" AS "deviceCertFingerprint",
       d."retiredAt" AS "deviceRetiredAt",
       u."name" AS "userName", u."employeeId" AS "userEmployeeId",
-      u."enrollmentState" AS "userEnrollmentState"
+      u."enrollmentState" AS "userEnrollmentState", u."preferredLanguage" AS "userPreferredLanguage"
     FROM "BridgeToken" b
     JOIN "Device" d ON d."id" = b."deviceId"
     JOIN "User" u ON u."id" = b."userId"
@@ -55,6 +63,7 @@ async function loadLink(db: Db, tokenHash: string): Promise<UsableLink | null> {
     userName,
     userEmployeeId,
     userEnrollmentState,
+    userPreferredLanguage,
     ...link
   } = row;
   return {
@@ -70,6 +79,7 @@ async function loadLink(db: Db, tokenHash: string): Promise<UsableLink | null> {
       name: userName,
       employeeId: userEmployeeId,
       enrollmentState: userEnrollmentState,
+      preferredLanguage: userPreferredLanguage,
     },
   };
 }

@@ -6,11 +6,17 @@ import type { LinkFailure } from '@/lib/enrollment/link-outcome';
 import { applyEnrollmentEvent } from '@/lib/enrollment/states';
 
 export type PeekResult =
-  { ok: true; hire: { name: string }; deviceMatches: true; expiresAt: Date } | LinkFailure;
+  | {
+      ok: true;
+      hire: { name: string; preferredLanguage: string | null };
+      deviceMatches: true;
+      expiresAt: Date;
+    }
+  | LinkFailure;
 
 /**
  * Tells the enrollment page whose link this is, before anything happens. Never consumes the link.
- * Only the right device learns the hire's name; the first such look moves the hire to `opened`.
+ * Only the right device learns the hire's name and language tag (so the page can switch to it); the first such look moves the hire to `opened`.
  */
 export async function peekLink(db: Db, attempt: LinkAttempt): Promise<PeekResult> {
   const result = await attemptLink(db, attempt, 'peek');
@@ -41,7 +47,7 @@ export async function peekLink(db: Db, attempt: LinkAttempt): Promise<PeekResult
   }
   return {
     ok: true,
-    hire: { name: link.user.name },
+    hire: { name: link.user.name, preferredLanguage: link.user.preferredLanguage },
     deviceMatches: true,
     expiresAt: link.expiresAt,
   };

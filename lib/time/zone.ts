@@ -56,10 +56,11 @@ export function endOfDay(date: string, timeZone: string): Date {
 
 /**
  * A time as people read it, naming its zone: "1 Dec 2026, 23:59 CET". Without a zone, the runtime's
- * own (the hire's laptop, in their browser).
+ * own (the hire's laptop, in their browser). `locale` (a BCP 47 tag) sets the words and order; the
+ * zone is named in every locale.
  */
-export function formatInZone(instant: Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
+export function formatInZone(instant: Date, timeZone?: string, locale = 'en-GB'): string {
+  return new Intl.DateTimeFormat(locale, {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
