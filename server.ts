@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { db } from '@/lib/db';
@@ -97,6 +98,10 @@ const server = https.createServer(
     );
   },
 );
+
+// The device certificate is read once per connection (lib/devices/front-door.ts): renegotiation, the
+// one way to present another certificate on the same connection, is refused.
+server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
 
 // A request Node's HTTP parser cannot read never reaches the handler above; answer it with the same
 // security headers as any other answer instead of Node's bare "400 Bad Request".

@@ -1,10 +1,10 @@
 import 'server-only';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { PrismaClient as PostgresPrismaClient } from '@/lib/generated/prisma-postgresql/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
+import { sqliteAdapter } from '@/lib/db/sqlite-statements';
 
 export type Db = PrismaClient;
 /** The client handed to `db.$transaction(async (tx) => …)` callbacks. */
@@ -43,9 +43,10 @@ export function createClient(url: string): PrismaClient {
     client = new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
   } else {
     // Busy timeout: the CLI and the web server share the file; a writer waits (up to 15 s, far
-    // longer than any of our transactions) for the other instead of failing.
+    // longer than any of our transactions) for the other instead of failing. Compiled statements
+    // are reused (lib/db/sqlite-statements.ts).
     client = new PrismaClient({
-      adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 15_000 }),
+      adapter: sqliteAdapter({ url: url.replace(/^file:/, ''), timeout: 15_000 }),
     });
   }
   Object.defineProperty(client, KIND, { value: kind });

@@ -72,6 +72,7 @@ describe('front door over real TLS (direct mode)', () => {
     cert?: string;
     key?: string;
     headers?: Record<string, string>;
+    agent?: https.Agent;
   }): Promise<Peer> {
     return new Promise((resolve, reject) => {
       const req = https.request(
@@ -84,6 +85,7 @@ describe('front door over real TLS (direct mode)', () => {
           cert: options.cert,
           key: options.key,
           headers: options.headers,
+          ...(options.agent ? { agent: options.agent } : {}),
         },
         (res) => {
           let body = '';
@@ -144,6 +146,26 @@ describe('front door over real TLS (direct mode)', () => {
       },
     });
     assert.equal(peer.fingerprint, null);
+  });
+
+  test('every request on a keep-alive connection gets its certificate, forged headers or not', async () => {
+    let connections = 0;
+    const count = () => connections++;
+    server.on('secureConnection', count);
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const forged = { [PEER_HEADER]: 'e30.bogus', 'x-client-cert-sha256': FINGERPRINT };
+      const client = { cert: device.pem, key: device.keyPem, agent };
+      for (const headers of [{}, forged, {}])
+        assert.deepEqual(await get({ ...client, headers }), {
+          fingerprint: device.fingerprint,
+          ip: '127.0.0.1',
+        });
+      assert.equal(connections, 1);
+    } finally {
+      agent.destroy();
+      server.off('secureConnection', count);
+    }
   });
 });
 

@@ -86,10 +86,16 @@ export function resolvePeer(
   };
 }
 
+/** The peer header's value: the peer, MACed with the boot key. */
+export function signPeer(peer: Peer, key: string): string {
+  const payload = Buffer.from(JSON.stringify(peer)).toString('base64url');
+  return `${payload}.${mac(key, payload)}`;
+}
+
 /** Strips every header a client could use to claim a certificate, then writes the signed peer header. */
 export function applyPeerHeader(
   headers: IncomingHttpHeaders,
-  peer: Peer,
+  peer: Peer | { signed: string },
   config: FrontDoorConfig,
   key: string,
 ): void {
@@ -97,8 +103,7 @@ export function applyPeerHeader(
   delete headers[PROXY_SECRET_HEADER];
   delete headers[config.proxyCertHeader];
   for (const header of Object.values(DEFAULT_PROXY_CERT_HEADER)) delete headers[header];
-  const payload = Buffer.from(JSON.stringify(peer)).toString('base64url');
-  headers[PEER_HEADER] = `${payload}.${mac(key, payload)}`;
+  headers[PEER_HEADER] = 'signed' in peer ? peer.signed : signPeer(peer, key);
 }
 
 /** Reads the peer header in a route handler; anything unsigned or mis-signed means "no certificate". */
@@ -119,6 +124,11 @@ export function readPeerHeader(value: string | null, key: string | undefined): P
   }
 }
 
+// Direct mode: the peer is a property of the TLS connection (server.ts refuses renegotiation, so the
+// certificate cannot change on it), worked out and signed on its first request and reused by the
+// requests that follow on the same keep-alive connection.
+const signedDirectPeers = new WeakMap<object, string>();
+
 /**
  * The step server.ts runs on every request before Next.js sees it: the signed peer header, or the
  * refusal to answer instead (a proxy certificate header that does not parse).
@@ -129,13 +139,29 @@ export function admitRequest(
   key: string,
 ): Refusal | null {
   const socket = req.socket as TLSSocket;
-  const certificate =
-    config.mode === 'direct' && typeof socket.getPeerCertificate === 'function'
-      ? socket.getPeerCertificate()
-      : null;
+  if (config.mode === 'direct') {
+    let signed = signedDirectPeers.get(socket);
+    if (signed === undefined) {
+      const certificate =
+        typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
+      const resolved = resolvePeer(
+        req.headers,
+        {
+          peerCertificateDer: certificate?.raw ?? null,
+          remoteAddress: socket.remoteAddress ?? null,
+        },
+        config,
+      );
+      if (!resolved.ok) return resolved.refusal;
+      signed = signPeer(resolved.peer, key);
+      signedDirectPeers.set(socket, signed);
+    }
+    applyPeerHeader(req.headers, { signed }, config, key);
+    return null;
+  }
   const resolved = resolvePeer(
     req.headers,
-    { peerCertificateDer: certificate?.raw ?? null, remoteAddress: socket.remoteAddress ?? null },
+    { peerCertificateDer: null, remoteAddress: socket.remoteAddress ?? null },
     config,
   );
   if (!resolved.ok) return resolved.refusal;

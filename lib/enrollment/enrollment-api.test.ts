@@ -462,6 +462,11 @@ describe('the passkey ceremony', () => {
     );
     assert.equal(signedIn.status, 200);
     assert.equal((await json<{ user: { name: string } }>(signedIn)).user.name, `Hire ${sequence}`);
+    // The sign-in is recorded on the passkey: the authenticator's counter (1 after one use), when.
+    const used = await db().passkey.findFirstOrThrow({ where: { credentialId: assertion.id } });
+    assert.equal(used.counter, 1);
+    assert.ok(used.lastUsedAt);
+    assert.equal(used.backedUp, false);
 
     // The same assertion again: its challenge was used up.
     const replayed = await authenticationVerify(

@@ -45,6 +45,58 @@ export type PasskeyAuthenticationResult =
       message: string;
     };
 
+type PasskeyRow = {
+  id: string;
+  userId: string;
+  credentialId: string;
+  publicKey: Uint8Array;
+  counter: number | bigint;
+  transports: string;
+  deviceType: string;
+  name: string | null;
+  revokedAt: Date | null;
+  userName: string;
+  userEmployeeId: string;
+  userEnrollmentState: string;
+  userSessionEpoch: number | bigint;
+};
+
+/**
+ * The passkey and its owner in one raw statement, the owner's roles in another: every sign-in starts
+ * here, and the model query with two relations cost several times the CPU (lib/audit/append.ts).
+ */
+async function loadPasskey(db: Db, credentialId: string) {
+  const [row] = await db.$queryRaw<PasskeyRow[]>`
+    SELECT p."id", p."userId", p."credentialId", p."publicKey", p."counter", p."transports",
+      p."deviceType", p."name", p."revokedAt",
+      u."name" AS "userName", u."employeeId" AS "userEmployeeId",
+      u."enrollmentState" AS "userEnrollmentState", u."sessionEpoch" AS "userSessionEpoch"
+    FROM "Passkey" p JOIN "User" u ON u."id" = p."userId"
+    WHERE p."credentialId" = ${credentialId}`;
+  if (!row) return null;
+  const roles = await db.$queryRaw<{ role: string }[]>`
+    SELECT "role" FROM "StaffRole" WHERE "userId" = ${row.userId}`;
+  return {
+    id: row.id,
+    userId: row.userId,
+    credentialId: row.credentialId,
+    publicKey: row.publicKey,
+    counter: Number(row.counter),
+    transports: row.transports,
+    deviceType: row.deviceType,
+    name: row.name,
+    revokedAt: row.revokedAt,
+    user: {
+      id: row.userId,
+      name: row.userName,
+      employeeId: row.userEmployeeId,
+      enrollmentState: row.userEnrollmentState,
+      sessionEpoch: Number(row.userSessionEpoch),
+      roles,
+    },
+  };
+}
+
 /**
  * Verifies a passkey assertion (challenge, counter, origin, rpID, user verification) and records the
  * sign-in. Nothing is written before the signature checks out, except the audit of a failed attempt
@@ -65,21 +117,7 @@ export async function verifyPasskeyAssertion(
   const challenge = clientData ? checkSignInChallenge(clientData.challenge, at) : null;
   if (!clientData || !challenge?.ok || (await challengeSpent(db, clientData.challenge)))
     return challengeInvalid;
-  const passkey = await db.passkey.findUnique({
-    where: { credentialId: response.id },
-    include: {
-      user: {
-        select: {
-          id: true,
-          name: true,
-          employeeId: true,
-          enrollmentState: true,
-          sessionEpoch: true,
-          roles: { select: { role: true } },
-        },
-      },
-    },
-  });
+  const passkey = await loadPasskey(db, response.id);
   if (!passkey || passkey.revokedAt || passkey.user.enrollmentState === 'offboarded') {
     return {
       ok: false,
@@ -136,14 +174,10 @@ export async function verifyPasskeyAssertion(
         expiresAt: challenge.expiresAt,
         at,
       });
-      await tx.passkey.update({
-        where: { id: passkey.id },
-        data: {
-          counter: verification.authenticationInfo.newCounter,
-          lastUsedAt: at,
-          backedUp: verification.authenticationInfo.credentialBackedUp,
-        },
-      });
+      await tx.$executeRaw`
+        UPDATE "Passkey" SET "counter" = ${verification.authenticationInfo.newCounter},
+          "lastUsedAt" = ${at}, "backedUp" = ${verification.authenticationInfo.credentialBackedUp}
+        WHERE "id" = ${passkey.id}`;
       await appendAudit(tx, {
         at,
         actor: { type: 'user', id: passkey.userId },

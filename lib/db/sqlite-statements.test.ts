@@ -1,0 +1,67 @@
+// test-databases: sqlite
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { MAX_CACHED_STATEMENTS, reusePreparedStatements } from '@/lib/db/sqlite-statements';
+
+type Adapted = {
+  reader: boolean;
+  run: (...args: unknown[]) => { changes: number };
+  bind: (args: unknown[]) => {
+    reader: boolean;
+    run: () => { changes: number };
+    columns: () => { name: string }[];
+    raw: () => { all: () => unknown[][] };
+  };
+};
+
+function client() {
+  const db = new Database(':memory:');
+  let compiled = 0;
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    compiled++;
+    return prepare(sql);
+  }) as typeof db.prepare;
+  reusePreparedStatements(db);
+  return {
+    db,
+    prepare: (sql: string) => db.prepare(sql) as unknown as Adapted,
+    compiled: () => compiled,
+  };
+}
+
+test('each SQL text is compiled once; every binding gets its own arguments and rows', () => {
+  const { prepare, compiled } = client();
+  prepare('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)').run();
+  for (const name of ['a', 'b', 'c'])
+    assert.equal(prepare('INSERT INTO t (name) VALUES (?)').bind([name]).run().changes, 1);
+  const select = 'SELECT id, name FROM t WHERE name = ?';
+  const first = prepare(select).bind(['b']);
+  const second = prepare(select).bind(['c']);
+  assert.equal(first.reader, true);
+  assert.deepEqual(
+    first.columns().map((column) => column.name),
+    ['id', 'name'],
+  );
+  assert.deepEqual(second.raw().all(), [[3, 'c']]);
+  assert.deepEqual(first.raw().all(), [[2, 'b']]);
+  assert.equal(prepare('INSERT INTO t (name) VALUES (?)').bind(['d']).reader, false);
+  // CREATE, INSERT, SELECT.
+  assert.equal(compiled(), 3);
+});
+
+test('a failing statement throws as before, and the cache stays bounded', () => {
+  const { prepare, compiled } = client();
+  prepare('CREATE TABLE u (id INTEGER PRIMARY KEY)').run();
+  prepare('INSERT INTO u (id) VALUES (?)').bind([1]).run();
+  assert.throws(() => prepare('INSERT INTO u (id) VALUES (?)').bind([1]).run(), /UNIQUE/);
+  assert.throws(() => prepare('SELECT nope FROM u'), /no such column/);
+  for (let index = 0; index < MAX_CACHED_STATEMENTS + 10; index++)
+    prepare(`SELECT ${index} FROM u`).bind([]).raw().all();
+  const before = compiled();
+  // The oldest texts were dropped (compiled again); the newest are still kept.
+  prepare('SELECT 0 FROM u');
+  prepare(`SELECT ${MAX_CACHED_STATEMENTS + 9} FROM u`);
+  assert.equal(compiled(), before + 1);
+});
