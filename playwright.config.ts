@@ -39,7 +39,9 @@ export default defineConfig({
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 30_000,
+  // The suite now runs 60+ browser tests, two at a time on two cores, beside the server and its
+  // database: a whole test (several ceremonies, sign-ins and CLI calls) gets a minute.
+  timeout: 60_000,
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
   use: {
     baseURL: origin,
