@@ -15,6 +15,7 @@ import {
   firstkey,
   heading,
   invite,
+  origin,
   signIn,
   signedInAs,
   strayDevice,
