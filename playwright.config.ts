@@ -6,6 +6,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { startReceiver } from './e2e/hr-receiver';
 import { E2E_HELP_CONTACT } from './e2e/help-contact';
 import { E2E_WEBHOOK_SECRETS } from './e2e/webhook-secrets';
+import { CHROMIUM_LAUNCH } from './e2e/chromium';
 
 // End-to-end tests run the production build behind the real HTTPS front door (server.ts), on a data
 // folder of their own, in Debian's Chromium. The folder is made once by the runner and inherited by
@@ -48,18 +49,7 @@ export default defineConfig({
     // The dev CA is not in Chromium's trust store. Chromium still allows WebAuthn on localhost.
     ignoreHTTPSErrors: true,
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.FIRSTKEY_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   projects: [
     {
