@@ -1,3 +1,5 @@
+import createNextIntlPlugin from 'next-intl/plugin';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -16,4 +18,5 @@ const nextConfig = {
   ],
 };
 
-export default nextConfig;
+// next-intl without locale routing: the language comes from the person (lib/i18n/request.ts).
+export default createNextIntlPlugin('./lib/i18n/request.ts')(nextConfig);

@@ -5,9 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
-import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { db } from '@/lib/db';
 import { serverFiles } from '@/lib/devices/dev-ca';
@@ -17,14 +15,13 @@ import { env } from '@/lib/env';
 import { parserErrorAnswer, writeRefusal } from '@/lib/http/refusal';
 import { INSTANCE_HEADER } from '@/lib/health/instance';
 import { gateRequest } from '@/lib/http/request-gate';
+import { FrontDoorResponse } from '@/lib/http/unread-body';
 import { isProviderRequest } from '@/lib/oidc/front';
 import { ensureSigningKeys } from '@/lib/oidc/keys';
 import { createOidcProvider } from '@/lib/oidc/provider';
+import { projectRoot } from '@/lib/project-root';
 import { sessionSecret } from '@/lib/secrets';
 
-// Run as server.ts from the project folder, or compiled into .next/ (scripts/build-server.mjs).
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.basename(here) === '.next' ? path.dirname(here) : here;
 const config = env();
 const tlsFiles = config.tls ?? serverFiles(config.dataDir);
 for (const file of [tlsFiles.certPath, tlsFiles.keyPath]) {
@@ -61,7 +58,12 @@ const oidcProvider = await createOidcProvider(db(), {
 });
 const oidc = oidcProvider.callback();
 
-const app = next({ dev: false, dir: root, hostname: config.listenHost, port: config.port });
+const app = next({
+  dev: false,
+  dir: projectRoot(),
+  hostname: config.listenHost,
+  port: config.port,
+});
 await app.prepare();
 const handle = app.getRequestHandler();
 
@@ -74,6 +76,7 @@ const server = https.createServer(
     requestCert: config.deviceCertMode === 'direct',
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2',
+    ServerResponse: FrontDoorResponse,
   },
   (req, res) => {
     // Which of several instances answered (README "Running several instances").
@@ -98,6 +101,13 @@ const server = https.createServer(
     );
   },
 );
+
+// Idle keep-alive connections stay open 65 s rather than Node's 5 s. Browsers keep an idle connection
+// for minutes and nginx its upstream ones for 60 s; a request sent on a connection the server is just
+// closing gets a reset, not an answer (the e2e tests' client-certificate proxy saw one). The header
+// timeout (60 s by default) stays just above it.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 
 // The device certificate is read once per connection (lib/devices/front-door.ts): renegotiation, the
 // one way to present another certificate on the same connection, is refused.

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
-import { headers } from 'next/headers';
+import { NextIntlClientProvider } from 'next-intl';
+import { getLocale, getMessages } from 'next-intl/server';
 import type { ReactNode } from 'react';
+import { InteractiveMark } from '@/components/ui/interactive-mark';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -10,11 +12,25 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  // Reading the request makes every page render per request, which the CSP nonce (proxy.ts) needs.
-  await headers();
+  // The page's language (lib/i18n/request-locale.ts) reads the request, which also makes every page
+  // render per request, as the CSP nonce (proxy.ts) needs.
+  const locale = await getLocale();
+  const messages = await getMessages();
   return (
-    <html lang="en">
-      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">{children}</body>
+    <html lang={locale}>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        {/* Client components outside enrollment need these; the enrollment page carries its own. */}
+        <NextIntlClientProvider
+          messages={{
+            account: messages.account,
+            signin: messages.signin,
+            refusals: messages.refusals,
+          }}
+        >
+          {children}
+        </NextIntlClientProvider>
+        <InteractiveMark />
+      </body>
     </html>
   );
 }

@@ -12,7 +12,10 @@ const CLIENTS = 16;
 const ROUND_MS = 8_000;
 
 const figures: Record<string, { perSecond: number; p50Ms: number; p95Ms: number }> = {};
-const topology = new Topology(Number(process.env.FIRSTKEY_BENCH_TOPOLOGY_PORT ?? 3720));
+// FIRSTKEY_BENCH_TOPOLOGY_PORT, else BENCH_PORT + 10 (nginx; the instances and receiver the next 3).
+const topology = new Topology(
+  Number(process.env.FIRSTKEY_BENCH_TOPOLOGY_PORT ?? Number(process.env.BENCH_PORT ?? 3750) + 10),
+);
 try {
   await topology.start(1);
   const hire = topology.hires[0]!;

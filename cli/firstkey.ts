@@ -29,15 +29,13 @@ import {
   revokeScimConnection,
   ScimConnectionInput,
 } from '@/lib/scim/connections';
-import { ensureSigningKeys, rotateSigningKeys } from '@/lib/oidc/keys';
-import { DISCOVERY_PATH } from '@/lib/oidc/front';
-import { importMetadataBlob, MAX_BLOB_BYTES } from '@/lib/passkeys/metadata';
 import {
-  currentPasskeyPolicy,
-  PasskeyPolicyInput,
-  passkeyPolicyView,
-  setPasskeyPolicy,
-} from '@/lib/passkeys/policy';
+  ensureSigningKeys,
+  providerJwks,
+  rotateSigningKeys,
+  SigningKeySealError,
+} from '@/lib/oidc/keys';
+import { DISCOVERY_PATH } from '@/lib/oidc/front';
 
 /** "90m", "72h", "14d" → milliseconds (the policy's range is checked by issueLink). */
 const Duration = z
@@ -50,6 +48,12 @@ const Duration = z
   );
 
 const CLI: Actor = { type: 'cli' };
+
+// Loaded by the commands that use them only: they load SimpleWebAuthn, about 0.3 s of every
+// process's start otherwise, and each command is a process of its own (the build keeps them in a
+// chunk of their own, scripts/build-bundles.mjs).
+const passkeyPolicy = () => import('@/lib/passkeys/policy');
+const fidoMetadata = () => import('@/lib/passkeys/metadata');
 
 const USAGE = `Usage: firstkey <command> [flags]
 
@@ -127,6 +131,10 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     sessionSecret();
     const tls = config.tls ?? (await ensureServerCertificate(config.dataDir, config.rpId));
     const oidcKeys = await ensureSigningKeys(db(), new Date());
+    // Keys another instance made must unseal here too: say so now, not as a crash of the server.
+    await providerJwks(db()).catch((error: unknown) => {
+      throw error instanceof SigningKeySealError ? new CliError(error.message) : error;
+    });
     return { dataDir: config.dataDir, migrations, tls, oidcSigningKeysCreated: oidcKeys.created };
   },
 
@@ -362,6 +370,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
   },
 
   async 'policy show'() {
+    const { passkeyPolicyView } = await passkeyPolicy();
     await migrateNow();
     return passkeyPolicyView(db(), new Date());
   },
@@ -381,6 +390,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
       deviceBoundOnly: flags['device-bound-only'],
       attestationRequired: flags['attestation-required'],
     });
+    const { currentPasskeyPolicy, PasskeyPolicyInput, setPasskeyPolicy } = await passkeyPolicy();
     await migrateNow();
     const current = await currentPasskeyPolicy(db());
     const listed = (flags.allow ?? flags.block ?? []) as string[];
@@ -404,6 +414,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
   async 'policy mds import'(_flags, positionals) {
     const file = positionals[0];
     if (!file) throw new CliError('Expected the BLOB file: firstkey policy mds import blob.jwt', 2);
+    const { importMetadataBlob, MAX_BLOB_BYTES } = await fidoMetadata();
     const size = fs.statSync(file, { throwIfNoEntry: false })?.size;
     if (size !== undefined && size > MAX_BLOB_BYTES)
       throw new CliError(

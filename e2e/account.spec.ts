@@ -11,10 +11,12 @@ import {
   createHire,
   dataDir,
   enroll,
+  enrolledOnLaptop,
   expect,
   heading,
   invite,
   signIn,
+  signedInAs,
   test,
 } from './fixtures';
 import type { ReceivedWebhook } from './hr-receiver';
@@ -140,12 +142,7 @@ test('a hire signs in to their passkeys page, adds a backup on a second authenti
 test('a stale assertion asks for the passkey again before a backup is added', async ({
   browser,
 }) => {
-  const hire = await createHire({ name: 'Sid Stale' });
-  const context = await contextWithCertificate(browser, hire.device);
-  const page = await context.newPage();
-  await addVirtualAuthenticator(page);
-  await enroll(page, (await invite(hire)).url);
-  await signIn(page);
+  const { context, page } = await signedInAs(browser, await createHire({ name: 'Sid Stale' }));
   await expect(heading(page)).toHaveText('Your passkeys');
   await ageAssertion(context);
   await page.reload();
@@ -163,5 +160,37 @@ test('a stale assertion asks for the passkey again before a backup is added', as
   await expect(
     page.getByRole('alert').filter({ hasText: 'already holds one of your passkeys' }),
   ).toBeVisible();
+  await context.close();
+});
+
+test('a rename without a name shows the error summary linked to the field, as the staff forms do', async ({
+  browser,
+}) => {
+  const { context, page } = await signedInAs(browser, await createHire({ name: 'Rena Rename' }));
+  await expect(heading(page)).toHaveText('Your passkeys');
+
+  await page.getByRole('button', { name: 'Rename' }).click();
+  const summary = page.getByTestId('error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('heading')).toHaveText('There is a problem');
+  const field = page.getByRole('textbox', { name: /New name for/ });
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await summary.getByRole('link', { name: 'Give the passkey a name' }).click();
+  await expect(field).toBeFocused();
+  await context.close();
+});
+
+test('a passkey picked from the sign-in field’s autofill signs in without the button', async ({
+  browser,
+}) => {
+  const { context, page } = await enrolledOnLaptop(
+    browser,
+    await createHire({ name: 'Otto Autofill' }),
+  );
+  // No click: the page asks for a passkey in the field's autofill (conditional mediation), and
+  // Chrome's virtual authenticator picks its one passkey there as a person would.
+  await page.goto('/signin?callbackUrl=%2Faccount');
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(heading(page)).toHaveText('Your passkeys');
   await context.close();
 });

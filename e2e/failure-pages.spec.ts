@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
 import { CEREMONY_TIMEOUT } from '../lib/enrollment/policy';
-import { PROBLEM_PAGES, type ProblemPageCode } from '../lib/enrollment/messages';
+import { problemPage, type ProblemPageCode } from '../lib/enrollment/messages';
 import { E2E_HELP_CONTACT } from './help-contact';
 import {
   addVirtualAuthenticator,
@@ -33,7 +33,7 @@ async function expectNoSeriousAxeViolationsAtBothWidths(page: Page) {
 
 /** The failure page for `code`: title = heading, what happened, what to do now, the help contact. */
 async function expectFailurePage(page: Page, code: ProblemPageCode) {
-  const text = PROBLEM_PAGES[code];
+  const text = problemPage(code);
   await expect(heading(page)).toHaveText(text.title);
   await expect(page).toHaveTitle(text.title);
   await expect(page.locator(`[data-problem="${code}"]`)).toBeVisible();

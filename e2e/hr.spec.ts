@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
+import { E2E_WEBHOOK_SECRETS, signedWebhookHeaders } from './webhook-secrets';
 import {
   addVirtualAuthenticator,
   contextWithCertificate,
@@ -50,14 +49,7 @@ test('HR joiner → link pushed to the MDM → the hire enrolls on the laptop �
       device: { serial: 'SN-HANA', certificatePem: readText(laptop.certPath) },
     },
   });
-  const id = `evt_${crypto.randomUUID()}`;
-  const at = new Date();
-  const headers = {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': new Webhook(E2E_WEBHOOK_SECRETS.hrIn).sign(id, at, body),
-  };
+  const headers = signedWebhookHeaders(E2E_WEBHOOK_SECRETS.hrIn, body);
   const response = await request.post('/api/hr/events', { headers, data: body });
   expect(response.status()).toBe(200);
   expect(await response.json()).toEqual({ duplicate: false, outcome: 'created', linkIssued: true });

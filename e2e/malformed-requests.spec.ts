@@ -182,3 +182,31 @@ test('answers Node.js or Next.js give before proxy.ts runs carry the security he
   expect(redirect.status).toBe(308);
   expectSecurityHeaders(redirect);
 });
+
+test('a body a route stops reading part-way closes the connection, so the next request is answered at once', async () => {
+  // POST /api/hr/events reads 64 KiB, then refuses. Without `Connection: close` on that answer the
+  // client sent its next request on the same connection, which Node no longer read: no answer until
+  // an idle timeout closed the connection (the fuzzer found it).
+  const own = agentFor(null);
+  const sockets = new Set<unknown>();
+  own.on('free', (socket) => sockets.add(socket));
+  const body = Buffer.alloc(512 * 1024, '[');
+  const refused = await send(origin, own, {
+    method: 'POST',
+    target: '/api/hr/events',
+    headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+    body,
+  });
+  expect(refused.status).toBe(413);
+  expect(refused.headers.connection).toBe('close');
+  const next = await send(origin, own, {
+    method: 'GET',
+    target: '/api/device',
+    headers: {},
+    body: null,
+  });
+  expect(next.status).toBe(200);
+  // The next request went out on a new connection, not retried after the old one failed it.
+  expect(sockets.size).toBe(1);
+  own.destroy();
+});

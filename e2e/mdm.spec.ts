@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
+import { E2E_WEBHOOK_SECRETS, signedWebhookHeaders } from './webhook-secrets';
 import {
   addVirtualAuthenticator,
   contextWithCertificate,
@@ -71,14 +70,7 @@ test('no human step: the IdP provisions the hire over SCIM, the MDM assigns the 
     serial: 'SN-MONA',
     certificatePem: readText(laptop.certPath),
   });
-  const id = `msg_${crypto.randomUUID()}`;
-  const at = new Date();
-  const headers = {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': new Webhook(E2E_WEBHOOK_SECRETS.mdmIn).sign(id, at, body),
-  };
+  const headers = signedWebhookHeaders(E2E_WEBHOOK_SECRETS.mdmIn, body);
   const response = await request.post('/api/mdm/devices', { headers, data: body });
   expect(response.status()).toBe(200);
   expect(await response.json()).toEqual({
@@ -92,11 +84,7 @@ test('no human step: the IdP provisions the hire over SCIM, the MDM assigns the 
     await request.post('/api/mdm/devices', { headers, data: body }).then((again) => again.json()),
   ).toEqual({ duplicate: true });
   const forged = await request.post('/api/mdm/devices', {
-    headers: {
-      ...headers,
-      'webhook-id': `msg_${crypto.randomUUID()}`,
-      'webhook-signature': new Webhook(E2E_WEBHOOK_SECRETS.hrIn).sign(id, at, body),
-    },
+    headers: signedWebhookHeaders(E2E_WEBHOOK_SECRETS.hrIn, body),
     data: body,
   });
   expect(forged.status()).toBe(401);

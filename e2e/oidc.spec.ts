@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
-import { Webhook } from 'standardwebhooks';
 import {
   addVirtualAuthenticator,
   contextWithCertificate,
@@ -20,7 +18,7 @@ import {
   test,
   type Hire,
 } from './fixtures';
-import { E2E_WEBHOOK_SECRETS } from './webhook-secrets';
+import { E2E_WEBHOOK_SECRETS, signedWebhookHeaders } from './webhook-secrets';
 
 // Firstkey as an OpenID Connect provider, seen from a real, independent app (e2e/oidc-rp.ts on
 // openid-client) registered with the CLI, as IT would: a person enrolls on their laptop, then signs in
@@ -138,15 +136,8 @@ function appSignIns(hire: Hire | null): { result: string; details: string }[] {
 
 async function leaver(request: APIRequestContext, hire: Hire) {
   const body = JSON.stringify({ type: 'leaver', data: { employeeId: hire.employeeId } });
-  const id = `evt_${crypto.randomUUID()}`;
-  const at = new Date();
   const response = await request.post(`${origin}/api/hr/events`, {
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': new Webhook(E2E_WEBHOOK_SECRETS.hrIn).sign(id, at, body),
-    },
+    headers: signedWebhookHeaders(E2E_WEBHOOK_SECRETS.hrIn, body),
     data: body,
   });
   expect(response.status()).toBe(200);

@@ -142,7 +142,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  FIRSTKEY_TLS_CERT and FIRSTKEY_TLS_KEY must be set together',
     );
   }
-  const dataDir = path.resolve(raw.FIRSTKEY_DATA_DIR ?? '.firstkey');
+  const dataDir = path.resolve(/* turbopackIgnore: true */ raw.FIRSTKEY_DATA_DIR ?? '.firstkey');
   const origin = new URL(raw.FIRSTKEY_ORIGIN ?? `https://localhost:${raw.PORT}`);
   return {
     dataDir,

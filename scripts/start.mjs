@@ -4,12 +4,15 @@
 //   2. generate the Prisma client            4. `next build` when sources changed
 //   5. while no IT admin exists, print the first one's bootstrap link
 //   6. serve: server.ts, compiled with the build into .next/firstkey-server.mjs, run by plain node
+// Step 4 also compiles the `firstkey` command into .next/firstkey-cli.mjs whenever cli/ or lib/ changed
+// (scripts/cli-bundle.mjs), so that the CLI runs without compiling TypeScript on every command.
 // `--prepare-only` stops after step 4 (used by the test harness before it starts its own servers).
 import { spawnSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freshCliBundle } from './cli-bundle.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const prepareOnly = process.argv.includes('--prepare-only');
@@ -52,7 +55,7 @@ run(
 );
 
 // 4. Build when any input of the build changed since the last one: Next's build, then the HTTPS
-// front (server.ts and the lib/ modules it imports) compiled by scripts/build-server.mjs.
+// front (server.ts and the lib/ modules it imports) compiled by scripts/build-bundles.mjs.
 const BUILD_INPUTS = [
   'app',
   'components',
@@ -64,7 +67,7 @@ const BUILD_INPUTS = [
   'package-lock.json',
   'proxy.ts',
   'server.ts',
-  'scripts/build-server.mjs',
+  'scripts/build-bundles.mjs',
 ];
 function hashTree(hash, relative) {
   const full = path.join(root, relative);
@@ -95,8 +98,20 @@ if (!built) {
   );
 }
 if (!built || !fs.existsSync(path.join(root, '.next', 'firstkey-server.mjs'))) {
-  run(process.execPath, ['scripts/build-server.mjs'], 'Compiling the HTTPS server (server.ts)');
+  run(
+    process.execPath,
+    ['scripts/build-bundles.mjs', 'server'],
+    'Compiling the HTTPS server (server.ts)',
+  );
   fs.writeFileSync(stampFile, buildHash);
+}
+// After Next's build, which empties .next/; by its own rule, as bin/firstkey.mjs checks it.
+if (!freshCliBundle()) {
+  run(
+    process.execPath,
+    ['scripts/build-bundles.mjs', 'cli'],
+    'Compiling the firstkey command (cli/firstkey.ts)',
+  );
 }
 if (prepareOnly) process.exit(0);
 

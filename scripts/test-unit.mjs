@@ -10,7 +10,7 @@
 // A test file that only makes sense on one database says so on a line of its own:
 // `// test-databases: sqlite` (or postgresql), with the reason next to it.
 // FIRSTKEY_TEST_DATABASES=sqlite (or postgresql) runs one pass only, for a quicker local loop.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,12 +52,22 @@ const wanted = (process.env.FIRSTKEY_TEST_DATABASES ?? DATABASES.join(','))
     process.exit(2);
   });
 
+/**
+ * Lines of node's test runner that explain a file failed as a whole ("test at file:1:1 … 'test
+ * failed'": an error outside any test, such as a rejection nobody handled after a test ended). The
+ * runner prints them where they happen, far above its summary; CI shows the end of the output, so
+ * they are printed again after it.
+ */
+// A crash while a file loads prints a plain stack: its `SomethingError: message` line is kept too.
+const OUTSIDE_ANY_TEST = /^\s*ℹ Error|asynchronous activity after the test ended|^[A-Za-z]*Error: /;
+
 function runPass(database, env) {
   const passFiles = files.filter((file) => databasesOf(file).includes(database));
-  if (passFiles.length === 0) return { status: 0, seconds: 0, count: 0 };
+  if (passFiles.length === 0)
+    return Promise.resolve({ status: 0, seconds: 0, count: 0, notes: [] });
   console.log(`\n› ${passFiles.length} test files on ${database}\n`);
   const started = Date.now();
-  const result = spawnSync(
+  const child = spawn(
     process.execPath,
     [
       '--import',
@@ -73,7 +83,7 @@ function runPass(database, env) {
     ],
     {
       cwd: root,
-      stdio: 'inherit',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
         ...env,
@@ -83,17 +93,36 @@ function runPass(database, env) {
       },
     },
   );
-  return {
-    status: result.status ?? 1,
-    seconds: (Date.now() - started) / 1000,
-    count: passFiles.length,
+  const notes = [];
+  const relay = (stream, out) => {
+    let partial = '';
+    stream.on('data', (chunk) => {
+      out.write(chunk);
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop();
+      notes.push(...lines.filter((line) => OUTSIDE_ANY_TEST.test(line)));
+    });
   };
+  relay(child.stdout, process.stdout);
+  relay(child.stderr, process.stderr);
+  return new Promise((resolve) =>
+    child.on('close', (code) =>
+      resolve({
+        status: code ?? 1,
+        seconds: (Date.now() - started) / 1000,
+        count: passFiles.length,
+        notes,
+      }),
+    ),
+  );
 }
 
 const summary = [];
+const outsideAnyTest = [];
 let status = 0;
 if (wanted.includes('sqlite')) {
-  const pass = runPass('sqlite', {});
+  const pass = await runPass('sqlite', {});
+  if (pass.status !== 0) outsideAnyTest.push(...pass.notes.map((line) => `sqlite: ${line.trim()}`));
   summary.push(
     `sqlite: ${pass.count} files, ${pass.seconds.toFixed(0)} s, ${pass.status === 0 ? 'passed' : 'FAILED'}`,
   );
@@ -109,10 +138,12 @@ if (
   const cluster = process.env.FIRSTKEY_TEST_POSTGRES_URL ? null : server;
   const runId = crypto.randomBytes(4).toString('hex');
   try {
-    const pass = runPass('postgresql', {
+    const pass = await runPass('postgresql', {
       FIRSTKEY_TEST_POSTGRES_URL: serverUrl,
       FIRSTKEY_TEST_RUN_ID: runId,
     });
+    if (pass.status !== 0)
+      outsideAnyTest.push(...pass.notes.map((line) => `postgresql: ${line.trim()}`));
     summary.push(
       `postgresql: ${pass.count} files, ${pass.seconds.toFixed(0)} s, ${pass.status === 0 ? 'passed' : 'FAILED'}`,
     );
@@ -122,5 +153,9 @@ if (
     else await dropRunDatabases(serverUrl, runId);
   }
 }
+if (outsideAnyTest.length > 0)
+  console.log(
+    `\n› Errors outside any test, or printed by a failing pass (why a file failed as a whole):\n${outsideAnyTest.slice(0, 40).join('\n')}`,
+  );
 console.log(`\n› ${summary.join('; ')}`);
 process.exit(status);

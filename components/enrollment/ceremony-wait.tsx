@@ -1,9 +1,11 @@
 'use client';
 
 import { useEffect, useState, type RefObject } from 'react';
+import { useTranslations } from 'next-intl';
 
 /** "You have 7 minutes left", counted on the page's monotonic clock from the server's figure. */
 export function MinutesLeft({ sessionEndsAt }: { sessionEndsAt: number | null }) {
+  const t = useTranslations('wait');
   const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
     const tick = window.setInterval(() => setNow(performance.now()), 5_000);
@@ -11,13 +13,11 @@ export function MinutesLeft({ sessionEndsAt }: { sessionEndsAt: number | null })
   }, []);
   if (sessionEndsAt === null) return null;
   const left = sessionEndsAt - now;
-  if (left <= 0) return <span data-minutes-left="0">Your enrollment time is over.</span>;
+  if (left <= 0) return <span data-minutes-left="0">{t('over')}</span>;
   const minutes = Math.ceil(left / 60_000);
   return (
     <span data-minutes-left={minutes}>
-      {left < 60_000
-        ? 'You have less than a minute left to finish.'
-        : `You have ${minutes} minute${minutes === 1 ? '' : 's'} left to finish.`}
+      {left < 60_000 ? t('lessThanMinute') : t('minutesLeft', { minutes })}
     </span>
   );
 }
@@ -32,6 +32,7 @@ type Props = {
 
 /** While the laptop's own passkey prompt is open: what to do, the time left, help, and Cancel. */
 export function CeremonyWait({ what, sessionEndsAt, helpContact, onCancel, headingRef }: Props) {
+  const t = useTranslations();
   return (
     <section aria-busy="true" data-waiting-for-prompt>
       <h1
@@ -46,20 +47,20 @@ export function CeremonyWait({ what, sessionEndsAt, helpContact, onCancel, headi
           aria-hidden="true"
           className="inline-block h-5 w-5 animate-spin rounded-full border-2 border-brand-600 border-t-transparent motion-reduce:animate-none"
         />
-        Waiting for you to confirm with your fingerprint, face or device PIN…
+        {t('wait.waiting')}
       </p>
       <p className="mt-2 text-slate-700">
         <MinutesLeft sessionEndsAt={sessionEndsAt} />
       </p>
       <details className="mt-6 rounded-lg border border-slate-300 bg-white p-4">
-        <summary className="cursor-pointer font-semibold text-slate-900">Having trouble?</summary>
+        <summary className="cursor-pointer font-semibold text-slate-900">
+          {t('wait.havingTrouble')}
+        </summary>
         <ul className="mt-3 list-disc space-y-1 pl-6 text-slate-700">
-          <li>
-            The prompt is a window from your browser or your laptop; it may be behind this one.
-          </li>
-          <li>Confirm with the fingerprint, face or PIN you use to unlock this laptop.</li>
-          <li>No prompt at all? Select Cancel, then try again.</li>
-          <li>Still stuck? Contact {helpContact ?? 'your IT team'}.</li>
+          <li>{t('wait.tipWindow')}</li>
+          <li>{t('wait.tipUnlock')}</li>
+          <li>{t('wait.tipCancel')}</li>
+          <li>{t('wait.stillStuck', { contact: helpContact ?? t('problem.yourIt') })}</li>
         </ul>
       </details>
       <button
@@ -67,7 +68,7 @@ export function CeremonyWait({ what, sessionEndsAt, helpContact, onCancel, headi
         onClick={onCancel}
         className="mt-6 rounded-lg border border-slate-400 bg-white px-5 py-2.5 font-semibold text-slate-900 hover:bg-slate-100"
       >
-        Cancel
+        {t('wait.cancel')}
       </button>
     </section>
   );

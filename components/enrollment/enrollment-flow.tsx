@@ -1,6 +1,7 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { NextIntlClientProvider } from 'next-intl';
 import {
   browserSupportsWebAuthn,
   startAuthentication,
@@ -10,6 +11,9 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
 } from '@simplewebauthn/browser';
 import { PROBLEM_PAGES, type ProblemPageCode } from '@/lib/enrollment/messages';
+import { CATALOGUES, translator } from '@/lib/i18n/catalogue';
+import { dateLocale, resolveLocale, type Locale } from '@/lib/i18n/locale';
+import { refusalKeyOf } from '@/lib/passkeys/plain-refusal';
 import { EnrollmentProblem } from '@/components/enrollment/enrollment-problem';
 import { formatInZone } from '@/lib/time/zone';
 import { EnrollmentReady } from '@/components/enrollment/enrollment-ready';
@@ -20,16 +24,22 @@ import { TOKEN_PATTERN } from '@/lib/enrollment/token-shape';
 
 // The new hire's page. The token is read from the URL fragment (never sent in a GET), removed from
 // the address bar at once, and sent only in POST bodies. Steps: peek → (click) redeem → passkey
-// registration → a sign-in with the new passkey to prove it works → "ready".
+// registration → a sign-in with the new passkey to prove it works → "ready". The page speaks the
+// language the server chose from the browser until the link's peek names the hire: their record's
+// language wins from then on (lib/i18n/locale.ts), on the same URL.
+
+type Translate = ReturnType<typeof translator>;
+/** Words the page shows, said when it renders, so a change of language reaches them too. */
+type Said = (t: Translate, locale: Locale) => string;
 
 type Ready = { name: string; provider: string | null; backedUp: boolean; next: ReadyFacts };
 type View =
   | { step: 'checking' }
   | { step: 'welcome'; name: string; expiresAt: string }
   | { step: 'resume' }
-  | { step: 'working'; what: string }
-  | { step: 'prompt'; what: string; sessionEndsAt: number | null }
-  | { step: 'cancelled'; message: string; sessionEndsAt: number | null }
+  | { step: 'working'; what: Said }
+  | { step: 'prompt'; what: Said; sessionEndsAt: number | null }
+  | { step: 'cancelled'; message: Said; sessionEndsAt: number | null }
   | { step: 'ready'; ready: Ready }
   | {
       step: 'problem';
@@ -50,6 +60,8 @@ type ApiError = {
     validFrom?: string;
     openedAt?: string;
     reference?: string;
+    /** The hire's language, when the server knows the link and this is their laptop. */
+    language?: string;
   };
 };
 /** The options answer carries how long the enrollment session has left, by the server's clock. */
@@ -104,17 +116,41 @@ function problemView(
 }
 
 /** Why a passkey prompt ended without a passkey, in the hire's words. */
-function promptEndedMessage(error: unknown, stoppedBy: 'cancel' | 'timeout' | null): string {
-  if (stoppedBy === 'cancel') return 'You cancelled the passkey prompt.';
+function promptEndedMessage(error: unknown, stoppedBy: 'cancel' | 'timeout' | null): Said {
+  if (stoppedBy === 'cancel') return (t) => t('enroll.endedCancel');
   if (stoppedBy === 'timeout')
-    return `Your laptop\u2019s passkey prompt got no answer for ${CEREMONY_TIMEOUT / 60_000} minutes, so we stopped waiting.`;
+    return (t) => t('enroll.endedTimeout', { minutes: CEREMONY_TIMEOUT / 60_000 });
   if (error instanceof WebAuthnError && error.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED')
-    return 'This device already holds a passkey for you.';
-  return 'The passkey prompt was closed before a passkey was created.';
+    return (t) => t('enroll.endedExists');
+  return (t) => t('enroll.endedClosed');
 }
 
-export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) {
+/**
+ * Why the server refused the new passkey, in the hire's words: a failed verification by its plain
+ * sentence (lib/passkeys/plain-refusal.ts); the policy's refusal names its rule, in English only, so
+ * another language gives that failure page's general words; the others by their failure page's words.
+ */
+function refusedMessage(code: string, message: string): Said {
+  return (t, locale) => {
+    if (code === 'verification_failed')
+      return t(`refusals.${refusalKeyOf(message) ?? 'registration'}`);
+    if (code === 'passkey_not_allowed' && locale === 'en') return message;
+    const known = code as 'challenge_invalid' | 'credential_exists' | 'passkey_not_allowed';
+    return `${t(`problems.${known}.happened`)} ${t(`problems.${known}.next`)}`;
+  };
+}
+
+export function EnrollmentFlow({
+  helpContact,
+  initialLocale,
+}: {
+  helpContact: string | null;
+  /** The language the server chose for this request (Accept-Language): until the hire is known. */
+  initialLocale: Locale;
+}) {
   const [view, setView] = useState<View>({ step: 'checking' });
+  const [locale, setLocale] = useState<Locale>(initialLocale);
+  const t = useMemo(() => translator(locale), [locale]);
   const token = useRef<string | null>(null);
   const redeemed = useRef(false);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -136,7 +172,21 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
     });
     keep.observe(document.head, { childList: true, subtree: true, characterData: true });
     return () => keep.disconnect();
-  }, [view]);
+  }, [view, locale]);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  /** A failure page, in the hire's record language when the server told us it. */
+  const showProblem = useCallback(
+    (error: ApiError['error'], linkToken: string | null, fallback?: ProblemPageCode) => {
+      if (error.language)
+        setLocale(resolveLocale({ record: error.language, fallback: initialLocale }));
+      setView(problemView(error, linkToken, fallback));
+    },
+    [initialLocale],
+  );
 
   const sessionLeft = (secondsLeft: number) => {
     sessionEndsAt.current = performance.now() + secondsLeft * 1000;
@@ -146,7 +196,7 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
    * Runs one passkey prompt with a visible waiting state, a Cancel button and a timeout: the prompt
    * is stopped after CEREMONY_TIMEOUT, or when the enrollment session closes if that is sooner.
    */
-  const prompt = useCallback(async <T,>(what: string, run: () => Promise<T>) => {
+  const prompt = useCallback(async <T,>(what: Said, run: () => Promise<T>) => {
     stoppedBy.current = null;
     setView({ step: 'prompt', what, sessionEndsAt: sessionEndsAt.current });
     const left =
@@ -188,21 +238,27 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
           sessionLeft(session.body.sessionSecondsLeft);
           return setView({ step: 'resume' });
         }
-        return setView(problemView(session.error, null, 'no_session'));
+        return showProblem(session.error, null, 'no_session');
       }
       if (!TOKEN_PATTERN.test(fragment)) return setView({ step: 'problem', code: 'malformed' });
       token.current = fragment;
-      const peek = await post<{ hire: { name: string }; expiresAt: string }>('/api/enroll/peek', {
-        token: fragment,
-      });
+      const peek = await post<{
+        hire: { name: string; preferredLanguage: string | null };
+        expiresAt: string;
+      }>('/api/enroll/peek', { token: fragment });
       if (cancelled) return;
-      if (peek.ok)
+      if (peek.ok) {
+        // The hire is known: their record's language, else the one the browser asked for.
+        setLocale(
+          resolveLocale({ record: peek.body.hire.preferredLanguage, fallback: initialLocale }),
+        );
         return setView({
           step: 'welcome',
           name: peek.body.hire.name,
           expiresAt: peek.body.expiresAt,
         });
-      setView(problemView(peek.error, token.current));
+      }
+      showProblem(peek.error, token.current);
     };
     // A second link opened in the same tab changes only the fragment: start over with it.
     const onHashChange = () => void begin();
@@ -212,33 +268,34 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
       cancelled = true;
       window.removeEventListener('hashchange', onHashChange);
     };
-  }, []);
+  }, [initialLocale, showProblem]);
 
   const enroll = useCallback(async () => {
     if (!redeemed.current) {
-      setView({ step: 'working', what: 'Checking your link…' });
+      setView({ step: 'working', what: (t) => t('enroll.checking') });
       const redeem = await post<{ sessionSecondsLeft: number }>('/api/enroll/redeem', {
         token: token.current,
       });
-      if (!redeem.ok) return setView(problemView(redeem.error, token.current));
+      if (!redeem.ok) return showProblem(redeem.error, token.current);
       redeemed.current = true;
       sessionLeft(redeem.body.sessionSecondsLeft);
     }
     // Fresh options on every try: a lapsed session is reported before the device prompts anyone.
     const fetched = await post<OptionsAnswer>('/api/enroll/passkey/options', {});
-    if (!fetched.ok) return setView(problemView(fetched.error, token.current));
+    if (!fetched.ok) return showProblem(fetched.error, token.current);
     const { sessionSecondsLeft, ...optionsJSON } = fetched.body;
     sessionLeft(sessionSecondsLeft);
     let registration;
     try {
-      registration = await prompt('Follow your laptop\u2019s prompt to create your passkey', () =>
-        startRegistration({ optionsJSON }),
+      registration = await prompt(
+        (t) => t('enroll.promptCreate'),
+        () => startRegistration({ optionsJSON }),
       );
     } catch (error) {
       if (stoppedBy.current === 'timeout' && sessionEndsAt.current! <= performance.now()) {
         // The session closed while the prompt was open: the server says so, with when it opened.
         const lapsed = await post<OptionsAnswer>('/api/enroll/passkey/options', {});
-        if (!lapsed.ok) return setView(problemView(lapsed.error, token.current));
+        if (!lapsed.ok) return showProblem(lapsed.error, token.current);
       }
       return setView({
         step: 'cancelled',
@@ -246,7 +303,7 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
         sessionEndsAt: sessionEndsAt.current,
       });
     }
-    setView({ step: 'working', what: 'Saving your passkey…' });
+    setView({ step: 'working', what: (t) => t('enroll.saving') });
     const verified = await post<{
       passkey: { provider: string | null; backedUp: boolean };
       next: ReadyFacts;
@@ -261,11 +318,11 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
       ) {
         return setView({
           step: 'cancelled',
-          message: verified.error.message,
+          message: refusedMessage(code, verified.error.message),
           sessionEndsAt: sessionEndsAt.current,
         });
       }
-      return setView(problemView(verified.error, token.current));
+      return showProblem(verified.error, token.current);
     }
 
     // Prove the new passkey works: sign in with it once. The session has ended; only the timeout applies.
@@ -277,8 +334,9 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
     let name = '';
     if (authOptions.ok) {
       try {
-        const assertion = await prompt('Check that your new passkey works: confirm once more', () =>
-          startAuthentication({ optionsJSON: authOptions.body }),
+        const assertion = await prompt(
+          (t) => t('enroll.promptCheck'),
+          () => startAuthentication({ optionsJSON: authOptions.body }),
         );
         const signedIn = await post<{ user: { name: string } }>(
           '/api/passkeys/authenticate/verify',
@@ -298,130 +356,125 @@ export function EnrollmentFlow({ helpContact }: { helpContact: string | null }) 
         next: verified.body.next,
       },
     });
-  }, [prompt]);
+  }, [prompt, showProblem]);
 
   return (
-    <div aria-live="polite">
-      {view.step === 'checking' && (
-        <h1 ref={heading} tabIndex={-1} className="text-2xl font-bold">
-          Checking your link…
-        </h1>
-      )}
-
-      {view.step === 'welcome' && (
-        <section aria-labelledby="welcome-title">
-          <h1
-            id="welcome-title"
-            ref={heading}
-            tabIndex={-1}
-            className="text-3xl font-bold tracking-tight text-brand-900"
-          >
-            Welcome, {view.name}
+    <NextIntlClientProvider locale={locale} messages={CATALOGUES[locale]}>
+      <div aria-live="polite">
+        {view.step === 'checking' && (
+          <h1 ref={heading} tabIndex={-1} className="text-2xl font-bold">
+            {t('enroll.checking')}
           </h1>
-          <p className="mt-4 text-lg text-slate-700">
-            You are about to create your <strong>passkey</strong>: the way you will sign in at work.
-            There is no password to choose or remember.
-          </p>
-          <ol className="mt-6 list-decimal space-y-2 pl-6 text-slate-700">
-            <li>Select the button below.</li>
-            <li>
-              Your laptop asks you to confirm it is you, with your fingerprint, face or device PIN.
-            </li>
-            <li>
-              That&rsquo;s it: your passkey stays on this laptop and works only for this
-              company&rsquo;s sign-in.
-            </li>
-          </ol>
-          <p className="mt-4 text-sm text-slate-600">
-            This link works once, only on this laptop. It is valid until{' '}
-            {formatInZone(new Date(view.expiresAt))}.
-          </p>
-          <button
-            type="button"
-            onClick={enroll}
-            className="mt-8 rounded-lg bg-brand-600 px-6 py-3 text-lg font-semibold text-white hover:bg-brand-700"
-          >
-            Create my passkey
-          </button>
-        </section>
-      )}
+        )}
 
-      {view.step === 'resume' && (
-        <section>
-          <h1
-            ref={heading}
-            tabIndex={-1}
-            className="text-3xl font-bold tracking-tight text-brand-900"
-          >
-            Let&rsquo;s finish creating your passkey
+        {view.step === 'welcome' && (
+          <section aria-labelledby="welcome-title">
+            <h1
+              id="welcome-title"
+              ref={heading}
+              tabIndex={-1}
+              className="text-3xl font-bold tracking-tight text-brand-900"
+            >
+              {t('enroll.welcomeTitle', { name: view.name })}
+            </h1>
+            <p className="mt-4 text-lg text-slate-700">
+              {t.rich('enroll.welcomeIntro', { strong: (chunks) => <strong>{chunks}</strong> })}
+            </p>
+            <ol className="mt-6 list-decimal space-y-2 pl-6 text-slate-700">
+              <li>{t('enroll.step1')}</li>
+              <li>{t('enroll.step2')}</li>
+              <li>{t('enroll.step3')}</li>
+            </ol>
+            <p className="mt-4 text-sm text-slate-600">
+              {t('enroll.validUntil', {
+                time: formatInZone(new Date(view.expiresAt), undefined, dateLocale(locale)),
+              })}
+            </p>
+            <button
+              type="button"
+              onClick={enroll}
+              className="mt-8 rounded-lg bg-brand-600 px-6 py-3 text-lg font-semibold text-white hover:bg-brand-700"
+            >
+              {t('enroll.create')}
+            </button>
+          </section>
+        )}
+
+        {view.step === 'resume' && (
+          <section>
+            <h1
+              ref={heading}
+              tabIndex={-1}
+              className="text-3xl font-bold tracking-tight text-brand-900"
+            >
+              {t('enroll.resumeTitle')}
+            </h1>
+            <p className="mt-4 text-lg text-slate-700">{t('enroll.resumeText')}</p>
+            <button
+              type="button"
+              onClick={enroll}
+              className="mt-8 rounded-lg bg-brand-600 px-6 py-3 text-lg font-semibold text-white hover:bg-brand-700"
+            >
+              {t('enroll.continue')}
+            </button>
+          </section>
+        )}
+
+        {view.step === 'working' && (
+          <h1 ref={heading} tabIndex={-1} role="status" className="text-2xl font-bold">
+            {view.what(t, locale)}
           </h1>
-          <p className="mt-4 text-lg text-slate-700">
-            Your enrollment is still open on this laptop. Continue where you left off.
-          </p>
-          <button
-            type="button"
-            onClick={enroll}
-            className="mt-8 rounded-lg bg-brand-600 px-6 py-3 text-lg font-semibold text-white hover:bg-brand-700"
-          >
-            Continue
-          </button>
-        </section>
-      )}
+        )}
 
-      {view.step === 'working' && (
-        <h1 ref={heading} tabIndex={-1} role="status" className="text-2xl font-bold">
-          {view.what}
-        </h1>
-      )}
+        {view.step === 'prompt' && (
+          <CeremonyWait
+            headingRef={heading}
+            what={view.what(t, locale)}
+            sessionEndsAt={view.sessionEndsAt}
+            helpContact={helpContact}
+            onCancel={cancelPrompt}
+          />
+        )}
 
-      {view.step === 'prompt' && (
-        <CeremonyWait
-          headingRef={heading}
-          what={view.what}
-          sessionEndsAt={view.sessionEndsAt}
-          helpContact={helpContact}
-          onCancel={cancelPrompt}
-        />
-      )}
+        {view.step === 'cancelled' && (
+          <section>
+            <h1
+              ref={heading}
+              tabIndex={-1}
+              className="text-3xl font-bold tracking-tight text-brand-900"
+            >
+              {t('enroll.cancelledTitle')}
+            </h1>
+            <p className="mt-4 text-lg text-slate-700">{view.message(t, locale)}</p>
+            <p className="mt-2 text-slate-700">
+              <MinutesLeft sessionEndsAt={view.sessionEndsAt} /> {t('enroll.tryAgainWhenReady')}
+            </p>
+            <button
+              type="button"
+              onClick={enroll}
+              className="mt-8 rounded-lg bg-brand-600 px-6 py-3 text-lg font-semibold text-white hover:bg-brand-700"
+            >
+              {t('enroll.tryAgain')}
+            </button>
+          </section>
+        )}
 
-      {view.step === 'cancelled' && (
-        <section>
-          <h1
-            ref={heading}
-            tabIndex={-1}
-            className="text-3xl font-bold tracking-tight text-brand-900"
-          >
-            Your passkey wasn&rsquo;t created yet
-          </h1>
-          <p className="mt-4 text-lg text-slate-700">{view.message}</p>
-          <p className="mt-2 text-slate-700">
-            <MinutesLeft sessionEndsAt={view.sessionEndsAt} /> Try again when you&rsquo;re ready.
-          </p>
-          <button
-            type="button"
-            onClick={enroll}
-            className="mt-8 rounded-lg bg-brand-600 px-6 py-3 text-lg font-semibold text-white hover:bg-brand-700"
-          >
-            Try again
-          </button>
-        </section>
-      )}
+        {view.step === 'ready' && <EnrollmentReady headingRef={heading} {...view.ready} />}
 
-      {view.step === 'ready' && <EnrollmentReady headingRef={heading} {...view.ready} />}
-
-      {view.step === 'problem' && (
-        <EnrollmentProblem
-          headingRef={heading}
-          code={view.code}
-          detail={view.detail}
-          retryAfterSeconds={view.retryAfterSeconds}
-          validFrom={view.validFrom}
-          openedAt={view.openedAt}
-          reference={view.reference}
-          token={view.token ?? null}
-          helpContact={helpContact}
-        />
-      )}
-    </div>
+        {view.step === 'problem' && (
+          <EnrollmentProblem
+            headingRef={heading}
+            code={view.code}
+            detail={view.detail}
+            retryAfterSeconds={view.retryAfterSeconds}
+            validFrom={view.validFrom}
+            openedAt={view.openedAt}
+            reference={view.reference}
+            token={view.token ?? null}
+            helpContact={helpContact}
+          />
+        )}
+      </div>
+    </NextIntlClientProvider>
   );
 }

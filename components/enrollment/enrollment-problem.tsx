@@ -1,7 +1,9 @@
 'use client';
 
 import { useState, type RefObject } from 'react';
-import { PROBLEM_PAGES, type ProblemPageCode } from '@/lib/enrollment/messages';
+import { useLocale, useTranslations } from 'next-intl';
+import { isNewLinkAnswer, PROBLEM_PAGES, type ProblemPageCode } from '@/lib/enrollment/messages';
+import { dateLocale } from '@/lib/i18n/locale';
 import { formatInZone } from '@/lib/time/zone';
 
 type Props = {
@@ -35,7 +37,9 @@ export function EnrollmentProblem({
   helpContact,
   headingRef,
 }: Props) {
-  const text = PROBLEM_PAGES[code];
+  const t = useTranslations();
+  const locale = useLocale();
+  const when = (iso: string) => formatInZone(new Date(iso), undefined, dateLocale(locale));
   const [asked, setAsked] = useState<Asked>({ state: 'idle' });
 
   const ask = async () => {
@@ -49,12 +53,16 @@ export function EnrollmentProblem({
     })
       .then(async (response) => {
         const json = (await response.json().catch(() => null)) as {
+          answer?: string;
           message?: string;
-          error?: { message?: string };
+          error?: { code?: string; message?: string };
         } | null;
-        return json?.message ?? json?.error?.message ?? PROBLEM_PAGES.network.next;
+        // The answer's sentence in the page's language, by its code (lib/enrollment/messages.ts).
+        const answer = json?.answer ?? json?.error?.code;
+        if (isNewLinkAnswer(answer)) return t(`newLink.${answer}`);
+        return json?.error?.message ?? t('problems.network.next');
       })
-      .catch(() => `${PROBLEM_PAGES.network.title}. ${PROBLEM_PAGES.network.next}`);
+      .catch(() => `${t('problems.network.title')}. ${t('problems.network.next')}`);
     setAsked({ state: 'answered', message: answer });
   };
 
@@ -65,41 +73,37 @@ export function EnrollmentProblem({
       className="rounded-xl border border-amber-300 bg-amber-50 p-6"
     >
       <h1 ref={headingRef} tabIndex={-1} className="text-2xl font-bold text-slate-900">
-        {text.title}
+        {t(`problems.${code}.title`)}
       </h1>
-      <p className="mt-3 text-lg text-slate-800">{text.happened}</p>
+      <p className="mt-3 text-lg text-slate-800">{t(`problems.${code}.happened`)}</p>
       {openedAt && (
-        <p className="mt-2 text-slate-800">
-          Your enrollment opened at {formatInZone(new Date(openedAt))}.
-        </p>
+        <p className="mt-2 text-slate-800">{t('problem.openedAt', { time: when(openedAt) })}</p>
       )}
       {validFrom && (
-        <p className="mt-2 text-slate-800">
-          It becomes active on {formatInZone(new Date(validFrom))}.
-        </p>
+        <p className="mt-2 text-slate-800">{t('problem.validFrom', { time: when(validFrom) })}</p>
       )}
-      {detail && <p className="mt-2 text-sm text-slate-700">Details: {detail}</p>}
+      {detail && <p className="mt-2 text-sm text-slate-700">{t('problem.details', { detail })}</p>}
 
-      <h2 className="mt-6 text-lg font-semibold text-slate-900">What to do now</h2>
+      <h2 className="mt-6 text-lg font-semibold text-slate-900">{t('problem.whatNow')}</h2>
       <p className="mt-1 text-slate-800" data-next-action>
-        {text.next}
+        {t(`problems.${code}.next`)}
       </p>
       {retryAfterSeconds !== undefined && (
         <p className="mt-2 text-slate-800">
-          You can try again in about {Math.max(1, Math.ceil(retryAfterSeconds / 60))} minutes.
+          {t('problem.retryIn', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) })}
         </p>
       )}
       {code === 'already_enrolled' && (
         <p className="mt-3 flex gap-6">
           <a href="/signin" className={link}>
-            Sign in
+            {t('problem.signIn')}
           </a>
           <a href="/account" className={link}>
-            Your passkeys
+            {t('problem.yourPasskeys')}
           </a>
         </p>
       )}
-      {text.askForLink && (
+      {PROBLEM_PAGES[code].askForLink && (
         <div className="mt-4">
           {asked.state === 'answered' ? (
             <p role="status" className="font-medium text-slate-900">
@@ -112,27 +116,23 @@ export function EnrollmentProblem({
               disabled={asked.state === 'sending'}
               onClick={ask}
             >
-              Ask IT for a new link
+              {t('problem.askForLink')}
             </button>
           )}
         </div>
       )}
 
-      <h2 className="mt-6 text-lg font-semibold text-slate-900">Need help?</h2>
+      <h2 className="mt-6 text-lg font-semibold text-slate-900">{t('problem.needHelp')}</h2>
       <p className="mt-1 text-slate-800" data-help-contact>
-        Contact {helpContact ?? 'your IT team'}
-        {reference ? (
-          <>
-            {' '}
-            and give them this reference: <strong data-reference>{reference}</strong>
-          </>
-        ) : null}
-        .
+        {reference
+          ? t.rich('problem.contactWithReference', {
+              contact: helpContact ?? t('problem.yourIt'),
+              reference,
+              ref: (chunks) => <strong data-reference>{chunks}</strong>,
+            })
+          : t('problem.contact', { contact: helpContact ?? t('problem.yourIt') })}
       </p>
-      <p className="mt-4 text-sm text-slate-700">
-        Nobody from IT will ever ask you for a password or a code. If someone does, do not share
-        anything and report it.
-      </p>
+      <p className="mt-4 text-sm text-slate-700">{t('problem.noPassword')}</p>
     </section>
   );
 }

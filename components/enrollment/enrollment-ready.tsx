@@ -1,4 +1,7 @@
+'use client';
+
 import type { RefObject } from 'react';
+import { useTranslations } from 'next-intl';
 import type { ReadyFacts } from '@/lib/enrollment/ready';
 
 type Props = {
@@ -13,6 +16,12 @@ const link = 'font-semibold text-brand-700 underline hover:text-brand-900';
 
 /** The last page of enrollment: the passkey exists, has just signed in once, and what it opens. */
 export function EnrollmentReady({ name, provider, backedUp, next, headingRef }: Props) {
+  const t = useTranslations('ready');
+  const saved = {
+    recovery: next.recovery ? 'yes' : 'no',
+    where: provider ? 'provider' : 'here',
+    provider: provider ?? '',
+  };
   return (
     <section
       aria-labelledby="ready-title"
@@ -24,20 +33,14 @@ export function EnrollmentReady({ name, provider, backedUp, next, headingRef }: 
         tabIndex={-1}
         className="text-3xl font-bold tracking-tight text-emerald-900"
       >
-        {next.recovery ? 'Your new passkey is ready' : 'You\u2019re ready for day one'}
+        {next.recovery ? t('titleRecovery') : t('title')}
       </h1>
       <p className="mt-4 text-lg text-slate-800">
-        {name ? `${name}, your` : 'Your'} {next.recovery ? 'new ' : ''}passkey is saved{' '}
-        {provider ? `in ${provider}` : 'on this laptop'}
-        {name ? ' and we just checked that it works.' : '.'}
-        {next.recovery && ' It replaces the lost one, which no longer signs you in.'}
+        {name ? t('savedChecked', { ...saved, name }) : t('saved', saved)}
+        {next.recovery && ` ${t('replaces')}`}
       </p>
-      <p className="mt-2 text-slate-800">
-        {backedUp
-          ? 'It is backed up with your account on this device\u2019s passkey provider.'
-          : 'It lives only on this laptop.'}
-      </p>
-      <h2 className="mt-6 text-xl font-semibold text-slate-900">What your passkey opens</h2>
+      <p className="mt-2 text-slate-800">{backedUp ? t('backedUp') : t('onlyHere')}</p>
+      <h2 className="mt-6 text-xl font-semibold text-slate-900">{t('opensTitle')}</h2>
       {next.apps.length > 0 ? (
         <ul className="mt-2 list-disc space-y-1 pl-6 text-slate-800">
           {next.apps.map((app) => (
@@ -49,27 +52,21 @@ export function EnrollmentReady({ name, provider, backedUp, next, headingRef }: 
           ))}
         </ul>
       ) : (
-        <p className="mt-2 text-slate-800">
-          Your passkey signs you in to Firstkey; your IT team will tell you which apps use it.
-        </p>
+        <p className="mt-2 text-slate-800">{t('opensNone')}</p>
       )}
-      <p className="mt-2 text-slate-800">
-        When an app asks, choose &ldquo;Sign in with a passkey&rdquo; and confirm with your
-        fingerprint, face or device PIN.
-      </p>
+      <p className="mt-2 text-slate-800">{t('howToUse')}</p>
       {next.staff && (
         <p className="mt-4">
           <a href="/console" className={link}>
-            Go to the console
+            {t('console')}
           </a>
         </p>
       )}
-      <h2 className="mt-6 text-xl font-semibold text-slate-900">Add a backup passkey</h2>
+      <h2 className="mt-6 text-xl font-semibold text-slate-900">{t('backupTitle')}</h2>
       <p className="mt-2 text-slate-800">
-        A second passkey, on your phone or a security key, keeps you signed in if this laptop is
-        lost or repaired.{' '}
+        {t('backupText')}{' '}
         <a href="/account" className={link}>
-          Add a backup passkey
+          {t('backupLink')}
         </a>
       </p>
     </section>

@@ -7,22 +7,26 @@ import {
   startAuthentication,
 } from '@simplewebauthn/browser';
 import { signIn } from 'next-auth/react';
+import { useTranslations } from 'next-intl';
+import { refusalKeyOf, type RefusalKey } from '@/lib/passkeys/plain-refusal';
 
 type Props = { callbackUrl: string };
 
+/** Why a sign-in failed: a sentence of the page's own, a refusal's plain sentence, or the server's words. */
+type Failed =
+  | { key: 'couldNotStart' | 'promptClosed' | 'failed' | 'unsupported' }
+  | { refusal: RefusalKey }
+  | { text: string };
+
 async function signInWith(
   useBrowserAutofill: boolean,
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<{ ok: true } | ({ ok: false } & Failed)> {
   const options = await fetch('/api/passkeys/authenticate/options', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
   });
-  if (!options.ok)
-    return {
-      ok: false,
-      message: 'Firstkey could not start the sign-in. Reload the page and try again.',
-    };
+  if (!options.ok) return { ok: false, key: 'couldNotStart' };
   let assertion;
   try {
     assertion = await startAuthentication({
@@ -30,26 +34,30 @@ async function signInWith(
       useBrowserAutofill,
     });
   } catch {
-    return {
-      ok: false,
-      message: 'The passkey prompt was closed. Try again when you\u2019re ready.',
-    };
+    return { ok: false, key: 'promptClosed' };
   }
   const result = await signIn('passkey', { response: JSON.stringify(assertion), redirect: false });
-  if (!result || result.error)
-    return {
-      ok: false,
-      message:
-        result?.error && result.error !== 'CredentialsSignin'
-          ? result.error
-          : 'That passkey could not sign you in.',
-    };
+  if (!result || result.error) {
+    if (!result?.error || result.error === 'CredentialsSignin') return { ok: false, key: 'failed' };
+    // The server's plain sentence (lib/passkeys/plain-refusal.ts), said in the page's language.
+    const refusal = refusalKeyOf(result.error);
+    return refusal ? { ok: false, refusal } : { ok: false, text: result.error };
+  }
   return { ok: true };
 }
 
-/** Staff sign-in: a discoverable passkey, nothing to type; the browser's passkey autofill where available. */
+/** Sign-in for everyone (staff and hires), in the page's language: a discoverable passkey, nothing to type, autofill where available. */
 export function PasskeySignIn({ callbackUrl }: Props) {
-  const [message, setMessage] = useState<string | null>(null);
+  const t = useTranslations();
+  const [failed, setFailed] = useState<Failed | null>(null);
+  const message =
+    failed === null
+      ? null
+      : 'key' in failed
+        ? t(`signin.${failed.key}`)
+        : 'refusal' in failed
+          ? t(`refusals.${failed.refusal}`)
+          : failed.text;
   const [busy, setBusy] = useState(false);
   const supported = useRef(true);
   const signedIn = useRef(false);
@@ -60,15 +68,13 @@ export function PasskeySignIn({ callbackUrl }: Props) {
     if (result.ok) {
       signedIn.current = true;
       window.location.assign(callbackUrl);
-    } else setMessage(result.message);
+    } else setFailed(result);
   };
 
   useEffect(() => {
     supported.current = browserSupportsWebAuthn();
     if (!supported.current) {
-      setMessage(
-        'This browser can\u2019t use passkeys. Use an up-to-date Chrome, Edge, Safari or Firefox.',
-      );
+      setFailed({ key: 'unsupported' });
       return;
     }
     // Conditional mediation: passkeys offered in the field's autofill, without a modal prompt.
@@ -80,7 +86,7 @@ export function PasskeySignIn({ callbackUrl }: Props) {
 
   const onClick = async () => {
     setBusy(true);
-    setMessage(null);
+    setFailed(null);
     finish(await signInWith(false));
     setBusy(false);
   };
@@ -88,11 +94,11 @@ export function PasskeySignIn({ callbackUrl }: Props) {
   return (
     <div className="mt-8 space-y-4">
       <label className="block">
-        <span className="text-sm font-medium text-slate-700">Passkey</span>
+        <span className="text-sm font-medium text-slate-700">{t('signin.passkeyLabel')}</span>
         <input
           name="username"
           autoComplete="username webauthn"
-          placeholder="Choose your passkey"
+          placeholder={t('signin.placeholder')}
           className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2"
         />
       </label>
@@ -102,7 +108,7 @@ export function PasskeySignIn({ callbackUrl }: Props) {
         disabled={busy}
         className="w-full rounded-lg bg-brand-600 px-6 py-3 text-lg font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
       >
-        Sign in with a passkey
+        {t('signin.button')}
       </button>
       {message && (
         <p

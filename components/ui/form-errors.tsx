@@ -37,8 +37,12 @@ export type FieldProps = {
   'aria-describedby': string | undefined;
 };
 
+/** The summary's own words: English on the staff screens; the person's language on /account. */
+export type SummaryWords = { title: string; errorPrefix: string };
+const ENGLISH: SummaryWords = { title: 'There is a problem', errorPrefix: 'Error: ' };
+
 /** The error state of one form; `form` prefixes the ids, so two forms on a page do not collide. */
-export function useFormErrors(form: string) {
+export function useFormErrors(form: string, words: SummaryWords = ENGLISH) {
   const [errors, setErrors] = useState<FormError[]>([]);
   const idOf = (field: string) => `${form}-${field}`;
   const first = (field: string) => errors.find((error) => error.field === field);
@@ -53,7 +57,7 @@ export function useFormErrors(form: string) {
     const error = first(name);
     return error ? (
       <span id={`${idOf(name)}-error`} className="mt-1 block font-semibold text-rose-800">
-        <span className="sr-only">Error: </span>
+        <span className="sr-only">{words.errorPrefix}</span>
         {error.message}
       </span>
     ) : null;
@@ -74,16 +78,18 @@ export function useFormErrors(form: string) {
         {control(field(name))}
       </div>
     ),
-    summary: <ErrorSummary errors={errors} idOf={idOf} />,
+    summary: <ErrorSummary errors={errors} idOf={idOf} title={words.title} />,
   };
 }
 
 export function ErrorSummary({
   errors,
   idOf,
+  title = ENGLISH.title,
 }: {
   errors: FormError[];
   idOf: (field: string) => string;
+  title?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -107,7 +113,7 @@ export function ErrorSummary({
       data-testid="error-summary"
     >
       <h2 id={`${idOf('summary')}-title`} className="font-semibold text-rose-900">
-        There is a problem
+        {title}
       </h2>
       <ul className="mt-1 list-disc space-y-1 pl-5 text-sm">
         {errors.map((error, index) => (

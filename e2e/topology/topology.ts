@@ -18,7 +18,7 @@ import type { SeededHire } from './seed';
 
 const exec = promisify(execFile);
 const NGINX = process.env.FIRSTKEY_NGINX ?? '/usr/sbin/nginx';
-// The compiled front door, as `npm start` and the main e2e suite run it (scripts/build-server.mjs).
+// The compiled front door, as `npm start` and the main e2e suite run it (scripts/build-bundles.mjs).
 const NODE_SERVER = ['.next/firstkey-server.mjs'];
 export const INSTANCE_IDS = ['fk-a', 'fk-b'] as const;
 export type InstanceId = (typeof INSTANCE_IDS)[number];

@@ -1,18 +1,24 @@
 import { Prisma } from '@/lib/generated/prisma/client';
 
 /**
- * The field of a unique-constraint violation (Prisma P2002), or null for any other error.
- * With driver adapters Prisma reports the fields under meta.driverAdapterError; without, meta.target.
+ * The field of a unique-constraint violation, or null for any other error: a model query's P2002,
+ * or a raw statement's P2010 whose driver-adapter error is a UniqueConstraintViolation (the same
+ * on SQLite and PostgreSQL). With driver adapters Prisma reports the fields under
+ * meta.driverAdapterError; without, meta.target.
  */
 export function uniqueViolation(error: unknown): string | null {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002')
-    return null;
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return null;
   const meta = error.meta as
     | {
         target?: string[] | string;
-        driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } };
+        driverAdapterError?: {
+          cause?: { kind?: string; constraint?: { fields?: string[] } };
+        };
       }
     | undefined;
+  const rawUnique =
+    error.code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+  if (error.code !== 'P2002' && !rawUnique) return null;
   const fields = meta?.driverAdapterError?.cause?.constraint?.fields ?? meta?.target;
   const list = Array.isArray(fields) ? fields : typeof fields === 'string' ? [fields] : [];
   return list[0]?.replace(/"/g, '') ?? 'unknown';

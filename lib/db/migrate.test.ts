@@ -2,6 +2,7 @@
 // (the SQLite runner itself: file modes, WAL, a broken migration in a copied folder; the PostgreSQL
 // runner has lib/db/migrate-postgresql.test.ts)
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,51 @@ function tempDatabase() {
 }
 
 const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
+
+/**
+ * A separate Node process with the migration runner loaded: it prints "ready", waits for a line on
+ * stdin, migrates `url` and prints the result. Loading takes each process a different time; the
+ * line lets a test start all of them at the same instant, as a deployment starting N instances or a
+ * script running N CLI commands on a new data folder does.
+ */
+function migratingProcess(url: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './scripts/node-hooks.mjs',
+      '--input-type=module',
+      '--eval',
+      `import { migrateSqlite } from './lib/db/migrate.ts';
+       process.stdout.write('ready\\n');
+       process.stdin.once('data', () => {
+         process.stdout.write(JSON.stringify(migrateSqlite(process.env.MIGRATE_URL)));
+         process.stdin.destroy();
+       });`,
+    ],
+    { env: { ...process.env, MIGRATE_URL: url } },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = () => {
+      if (stdout.startsWith('ready\n')) {
+        child.stdout.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
+  });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout: stdout.slice('ready\n'.length), stderr })),
+  );
+  return { child, ready, done };
+}
 
 describe('migration runner', () => {
   test('applies every migration once, in WAL mode, recorded the way Prisma records them', () => {
@@ -77,6 +123,35 @@ describe('migration runner', () => {
     migrateSqlite(url);
     assert.deepEqual([file, `${file}-wal`, `${file}-shm`].map(mode), ['600', '600', '600']);
     old.close();
+  });
+
+  test('eight processes migrating a new database at the same instant apply each migration exactly once', async () => {
+    const { url } = tempDatabase();
+    const processes = Array.from({ length: 8 }, () => migratingProcess(url));
+    await Promise.all(processes.map((each) => each.ready));
+    for (const each of processes) each.child.stdin.write('go\n');
+    const outcomes = await Promise.all(processes.map((each) => each.done));
+
+    assert.deepEqual(
+      outcomes
+        .filter((outcome) => outcome.code !== 0)
+        .map((outcome) => /^\w*Error: .*$/m.exec(outcome.stderr)?.[0] ?? outcome.stderr),
+      [],
+    );
+    const results = outcomes.map(
+      (outcome) => JSON.parse(outcome.stdout) as { applied: string[]; alreadyApplied: number },
+    );
+    const names = fs
+      .readdirSync(migrationsDir())
+      .filter((name) => fs.existsSync(path.join(migrationsDir(), name, 'migration.sql')))
+      .sort();
+    assert.deepEqual(results.flatMap((result) => result.applied).sort(), names);
+    const sqlite = new Database(url.slice('file:'.length));
+    assert.deepEqual(
+      sqlite.prepare('SELECT migration_name FROM _prisma_migrations ORDER BY migration_name').all(),
+      names.map((name) => ({ migration_name: name })),
+    );
+    sqlite.close();
   });
 
   test('a migration edited after it was applied stops the runner with a clear message', () => {

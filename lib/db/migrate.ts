@@ -2,9 +2,9 @@ import 'server-only';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { projectRoot } from '@/lib/project-root';
 
 // Applies prisma/migrations/*/migration.sql (SQLite) or prisma/migrations-postgresql/*/migration.sql
 // (PostgreSQL) in order, each in its own transaction, and records it in
@@ -45,11 +45,11 @@ export const MIGRATION_LOCK_KEY = '7379555304623269241';
 export type MigrationResult = { applied: string[]; alreadyApplied: number };
 
 export function migrationsDir(): string {
-  return fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+  return path.join(projectRoot(), 'prisma', 'migrations');
 }
 
 export function postgresMigrationsDir(): string {
-  return fileURLToPath(new URL('../../prisma/migrations-postgresql', import.meta.url));
+  return path.join(projectRoot(), 'prisma', 'migrations-postgresql');
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -110,16 +110,28 @@ export function migrateSqlite(databaseUrl: string, dir = migrationsDir()): Migra
           .all() as { migration_name: string; checksum: string }[]
       ).map((row) => [row.migration_name, row.checksum]),
     );
+    const findRecorded = sqlite.prepare(
+      'SELECT checksum FROM _prisma_migrations WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
     const applied: string[] = [];
+    let appliedMeanwhile = 0;
     for (const migration of listMigrations(dir)) {
       const recorded = done.get(migration.name);
       if (recorded !== undefined) {
         checkUnchanged(migration, recorded);
         continue;
       }
-      const startedAt = prismaTimestamp(new Date());
-      sqlite
+      // Looked up again under the write lock (BEGIN IMMEDIATE), and applied only if still missing:
+      // processes started together on a new database (N instances, a script running N CLI
+      // commands) all find it missing above, and the first to get the lock applies it for all.
+      const isNew = sqlite
         .transaction(() => {
+          const row = findRecorded.get(migration.name) as { checksum: string } | undefined;
+          if (row) {
+            checkUnchanged(migration, row.checksum);
+            return false;
+          }
+          const startedAt = prismaTimestamp(new Date());
           sqlite.exec(migration.sql);
           sqlite
             .prepare(
@@ -132,11 +144,13 @@ export function migrateSqlite(databaseUrl: string, dir = migrationsDir()): Migra
               migration.name,
               startedAt,
             );
+          return true;
         })
         .immediate();
-      applied.push(migration.name);
+      if (isNew) applied.push(migration.name);
+      else appliedMeanwhile += 1;
     }
-    return { applied, alreadyApplied: done.size };
+    return { applied, alreadyApplied: done.size + appliedMeanwhile };
   } finally {
     sqlite.close();
   }

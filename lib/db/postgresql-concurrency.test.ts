@@ -116,7 +116,8 @@ describe('PostgreSQL under concurrency', () => {
           for (;;) {
             const rows = await db().$queryRaw<{ n: number }[]>`
               SELECT count(*)::int AS n FROM pg_stat_activity
-              WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE "public"."User"%'`;
+              WHERE datname = current_database() AND wait_event_type = 'Lock'
+                AND query LIKE 'UPDATE "public"."User"%'`;
             if (rows[0]!.n > 0) break;
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
@@ -128,14 +129,16 @@ describe('PostgreSQL under concurrency', () => {
             await other.query('ROLLBACK');
             return (error as { code?: string }).code ?? 'error';
           }
-        })();
+        })().catch((error: unknown) => `failed: ${String(error)}`);
       }
       await tx.user.update({ where: { id: user.id }, data: { department: 'Ops' } });
       return 'done';
     });
+    // The other session's COMMIT (or ROLLBACK) may still be on its way back to it when ours ends:
+    // its client is closed only once it has its answer.
+    const outcome = await otherOutcome!;
     await other.end();
     assert.equal(result, 'done');
-    const outcome = await otherOutcome!;
     // Whichever PostgreSQL chose as the victim, our write went through: first time (the other
     // session was aborted, 40P01) or on the second attempt (ours was).
     assert.ok(

@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { MAX_CACHED_STATEMENTS, reusePreparedStatements } from '@/lib/db/sqlite-statements';
+import {
+  MAX_CACHED_STATEMENTS,
+  reusePreparedStatements,
+  sqliteAdapter,
+} from '@/lib/db/sqlite-statements';
 
 type Adapted = {
   reader: boolean;
@@ -64,4 +68,29 @@ test('a failing statement throws as before, and the cache stays bounded', () => 
   prepare('SELECT 0 FROM u');
   prepare(`SELECT ${MAX_CACHED_STATEMENTS + 9} FROM u`);
   assert.equal(compiled(), before + 1);
+});
+
+test("a query outside a transaction never runs inside another request's open transaction", async () => {
+  // The adapter has one connection. A challenge is marked used outside any transaction while another
+  // request's transaction is open and then rolls back: the mark must survive, and a read outside must
+  // not see the open transaction's rows.
+  const adapter = await sqliteAdapter({ url: ':memory:', timeout: 5_000 }).connect();
+  const sql = (text: string) => ({ sql: text, args: [], argTypes: [] });
+  const numbers = (rows: unknown[][]) => rows.map((row) => row.map(Number));
+  await adapter.executeRaw(sql('CREATE TABLE challenge (id INTEGER PRIMARY KEY, used INTEGER)'));
+  await adapter.executeRaw(sql('INSERT INTO challenge (id, used) VALUES (1, 0)'));
+
+  const other = await adapter.startTransaction();
+  await other.executeRaw(sql('INSERT INTO challenge (id, used) VALUES (2, 0)'));
+  const seen = adapter.queryRaw(sql('SELECT id FROM challenge ORDER BY id'));
+  const spent = adapter.executeRaw(sql('UPDATE challenge SET used = 1 WHERE id = 1 AND used = 0'));
+  // The other request fails and rolls back.
+  await other.executeRaw(sql('ROLLBACK'));
+  await other.rollback();
+
+  assert.equal(await spent, 1);
+  assert.deepEqual(numbers((await seen).rows), [[1]]);
+  const after = await adapter.queryRaw(sql('SELECT id, used FROM challenge ORDER BY id'));
+  assert.deepEqual(numbers(after.rows), [[1, 1]]);
+  await adapter.dispose();
 });

@@ -49,6 +49,57 @@ export function reusePreparedStatements(client: Database): void {
   };
 }
 
+type Query = unknown;
+type TransactionSurface = { commit(): Promise<void>; rollback(): Promise<void> };
+type AdapterSurface = {
+  queryRaw(query: Query): Promise<unknown>;
+  executeRaw(query: Query): Promise<number>;
+  startTransaction(isolationLevel?: string): Promise<TransactionSurface>;
+};
+
+/**
+ * The adapter has one connection. It takes a lock for transactions only, so a query sent outside a
+ * transaction while another request's transaction is open ran *inside* it: it saw that transaction's
+ * uncommitted rows, and its write was undone when that transaction rolled back (a challenge marked
+ * used could become unused again). Here a query outside a transaction waits until no transaction is
+ * open, then runs at once (better-sqlite3 is synchronous, so nothing can open one in between), and
+ * transactions take their turn on the same gate.
+ */
+export function keepQueriesOutOfOpenTransactions(adapter: AdapterSurface): void {
+  // Each wait re-checks `open` and acts in the same turn: no await between the check and the act.
+  let open: Promise<void> | null = null;
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    while (open) await open;
+    let end!: () => void;
+    const mine = new Promise<void>((resolve) => (end = resolve));
+    open = mine;
+    const finish = () => {
+      if (open === mine) open = null;
+      end();
+    };
+    let transaction: TransactionSurface;
+    try {
+      transaction = await startTransaction(isolationLevel);
+    } catch (error) {
+      finish();
+      throw error;
+    }
+    const commit = transaction.commit.bind(transaction);
+    const rollback = transaction.rollback.bind(transaction);
+    transaction.commit = () => commit().finally(finish);
+    transaction.rollback = () => rollback().finally(finish);
+    return transaction;
+  };
+  for (const method of ['queryRaw', 'executeRaw'] as const) {
+    const run = adapter[method].bind(adapter) as (query: Query) => Promise<never>;
+    adapter[method] = async (query: Query) => {
+      while (open) await open;
+      return run(query);
+    };
+  }
+}
+
 /** Prisma's better-sqlite3 adapter, reusing its compiled statements. */
 export function sqliteAdapter(config: {
   url: string;
@@ -63,6 +114,7 @@ export function sqliteAdapter(config: {
         'The better-sqlite3 adapter no longer exposes its client: see lib/db/sqlite-statements.ts',
       );
     reusePreparedStatements(client);
+    keepQueriesOutOfOpenTransactions(adapter as unknown as AdapterSurface);
     return adapter;
   };
   return {

@@ -1,23 +1,21 @@
 import 'server-only';
-import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as x509 from '@peculiar/x509';
+import type { X509Certificate } from '@peculiar/x509';
 import { fingerprintOfDer } from '@/lib/devices/fingerprint';
+import { loadX509 } from '@/lib/devices/x509';
 
 // Firstkey's development certificate authority. In production the server certificate comes from the
 // company's PKI (FIRSTKEY_TLS_CERT/KEY) and device certificates from its MDM; in development this CA
 // issues both, so the whole flow runs on one laptop. Everything it writes is under the data folder.
 
-x509.cryptoProvider.set(crypto.webcrypto as Crypto);
-
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type KeyPairFiles = { certPath: string; keyPath: string };
-type Authority = { certificate: x509.X509Certificate; privateKey: CryptoKey };
+type Authority = { certificate: X509Certificate; privateKey: CryptoKey };
 
 function randomSerial(): string {
   // Positive 16-byte serial (RFC 5280 §4.1.2.2: at most 20 octets, positive).
@@ -28,10 +26,12 @@ function randomSerial(): string {
 
 async function exportKeyPem(key: CryptoKey): Promise<string> {
   const pkcs8 = await crypto.webcrypto.subtle.exportKey('pkcs8', key);
+  const x509 = await loadX509();
   return `${x509.PemConverter.encode(pkcs8, 'PRIVATE KEY')}\n`;
 }
 
 async function importKeyPem(pem: string): Promise<CryptoKey> {
+  const x509 = await loadX509();
   const der = x509.PemConverter.decode(pem)[0]!;
   return crypto.webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
 }
@@ -58,6 +58,7 @@ export function serverFiles(dataDir: string): KeyPairFiles {
 /** Loads the dev CA, creating it on first use. */
 export async function ensureDevCa(dataDir: string, at = new Date()): Promise<Authority> {
   const files = caFiles(dataDir);
+  const x509 = await loadX509();
   if (fs.existsSync(files.certPath) && fs.existsSync(files.keyPath)) {
     return {
       certificate: new x509.X509Certificate(fs.readFileSync(files.certPath, 'utf8')),
@@ -97,6 +98,7 @@ async function issueLeaf(
     ips?: string[];
   },
 ) {
+  const x509 = await loadX509();
   const keys = await crypto.webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const names = [
     ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),

@@ -12,7 +12,10 @@ import { POST as registrationVerify } from '@/app/api/enroll/passkey/verify/rout
 import { POST as authenticationOptions } from '@/app/api/passkeys/authenticate/options/route';
 import { POST as authenticationVerify } from '@/app/api/passkeys/authenticate/verify/route';
 import { verifyAuditChain } from '@/lib/audit/verify';
-import { db } from '@/lib/db';
+import { db, writeTransaction } from '@/lib/db';
+import { uniqueViolation } from '@/lib/db/errors';
+import { spendSignInChallenge } from '@/lib/passkeys/challenges';
+import en from '@/lib/i18n/messages/en.json' with { type: 'json' };
 import { registerDevice } from '@/lib/hires/register-device';
 import { issueLink } from '@/lib/enrollment/issue-link';
 import { CHALLENGE_TTL, MAX_BODY_BYTES, THROTTLE } from '@/lib/enrollment/policy';
@@ -32,7 +35,7 @@ import { SoftAuthenticator, type Embedding } from '@/lib/testing/soft-authentica
 const ORIGIN = 'https://localhost:3443';
 let sequence = 0;
 
-async function hireWithLink(options: { notBefore?: Date } = {}) {
+async function hireWithLink(options: { notBefore?: Date; preferredLanguage?: string } = {}) {
   sequence += 1;
   const employeeId = `API${sequence}`;
   const at = new Date();
@@ -43,6 +46,7 @@ async function hireWithLink(options: { notBefore?: Date } = {}) {
       name: `Hire ${sequence}`,
       email: `api${sequence}@example.com`,
       startDate: at.toISOString().slice(0, 10),
+      ...(options.preferredLanguage ? { preferredLanguage: options.preferredLanguage } : {}),
     },
     { actor: { type: 'cli' }, at },
   );
@@ -68,6 +72,9 @@ async function hireWithLink(options: { notBefore?: Date } = {}) {
   const caller: Caller = { fingerprint: device.fingerprint, ip: `198.51.100.${sequence}` };
   return { employeeId, userId: added.hire.id, token, caller, device };
 }
+
+const pick = (from: Record<string, unknown>, keys: string[]) =>
+  Object.fromEntries(keys.map((key) => [key, from[key]]));
 
 async function state(employeeId: string) {
   return (await hireStatuses(db(), { employeeId }))[0]?.state;
@@ -252,6 +259,44 @@ describe('redeeming a link', () => {
       [body.error.code, body.error.validFrom],
       ['not_yet_valid', validFrom.toISOString()],
     );
+  });
+
+  test("a failure answers the hire's language to their own laptop only, so its page speaks it", async () => {
+    const german = await hireWithLink({ preferredLanguage: 'de-DE' });
+    const reissued = await issueLink(
+      db(),
+      { employeeId: german.employeeId },
+      { actor: { type: 'cli' }, at: new Date(), origin: ORIGIN },
+    );
+    assert.ok(reissued.ok);
+    const own = await peek(
+      apiRequest('/api/enroll/peek', german.caller, { body: { token: german.token } }),
+    );
+    assert.equal(own.status, 410);
+    assert.deepEqual(
+      pick((await json<{ error: Record<string, unknown> }>(own)).error, ['code', 'language']),
+      { code: 'revoked', language: 'de-DE' },
+    );
+    const stranger = await deviceCertificate('STRANGER-LANG');
+    const other = await peek(
+      apiRequest(
+        '/api/enroll/peek',
+        { fingerprint: stranger.fingerprint, ip: '203.0.113.77' },
+        { body: { token: german.token } },
+      ),
+    );
+    // (A cancelled link says so to anyone holding it; the hire's language it keeps to their laptop.)
+    const answer = (await json<{ error: Record<string, unknown> }>(other)).error;
+    assert.equal(answer.code, 'revoked');
+    assert.equal('language' in answer, false);
+    const bare = await peek(
+      apiRequest(
+        '/api/enroll/peek',
+        { fingerprint: null, ip: '203.0.113.78' },
+        { body: { token: german.token } },
+      ),
+    );
+    assert.equal('language' in (await json<{ error: Record<string, unknown> }>(bare)).error, false);
   });
 
   test('after 100 failed attempts from one address: 429 with Retry-After, even for a good link — but never for the link\u2019s own laptop', async () => {
@@ -493,9 +538,9 @@ describe('the passkey ceremony', () => {
       }),
     );
     assert.equal(noUv.status, 400);
-    assert.match(
+    assert.equal(
       (await json<{ error: { message: string } }>(noUv)).error.message,
-      /user could not be verified/i,
+      en.refusals.user_verification,
     );
     assert.equal(await db().passkey.count({ where: { userId: hire.userId } }), 0);
     assert.equal(await state(hire.employeeId), 'enrolling');
@@ -579,9 +624,19 @@ describe('the passkey ceremony', () => {
       apiRequest('/api/enroll/passkey/verify', caller, { body: { response: phished } }),
     );
     assert.equal(response.status, 400);
-    assert.match(
+    // The hire reads a plain sentence; the library's words are for IT, in the audit trail.
+    assert.equal(
       (await json<{ error: { message: string } }>(response)).error.message,
-      /Unexpected registration response origin/,
+      en.refusals.origin,
+    );
+    assert.ok(
+      await db().auditEvent.findFirst({
+        where: {
+          userId: hire.userId,
+          action: 'passkey_registration_failed',
+          details: { contains: 'Unexpected registration response origin' },
+        },
+      }),
     );
   });
 
@@ -598,13 +653,53 @@ describe('the passkey ceremony', () => {
         apiRequest('/api/enroll/passkey/verify', caller, { body: { response: framed } }),
       );
       assert.equal(response.status, 400, JSON.stringify(embedding));
-      assert.match(
+      assert.equal(
         (await json<{ error: { message: string } }>(response)).error.message,
-        /never embedded/,
+        en.refusals.frame,
       );
     }
     assert.equal(await db().passkey.count({ where: { userId: hire.userId } }), 0);
     assert.equal(await state(hire.employeeId), 'enrolling');
+  });
+
+  test('a credential ID already registered (to another hire) is refused with 409 credential_exists; the session survives', async () => {
+    const alice = await enrolledHire();
+    const taken = await db().passkey.findFirstOrThrow({ where: { userId: alice.userId } });
+    const mallory = await hireWithLink();
+    const caller = await openSession(mallory);
+    const copied = new SoftAuthenticator({ userVerification: true }).register(
+      await options(caller),
+      ORIGIN,
+      { credentialId: Buffer.from(taken.credentialId, 'base64url') },
+    );
+    assert.equal(copied.id, taken.credentialId);
+    const refused = await registrationVerify(
+      apiRequest('/api/enroll/passkey/verify', caller, { body: { response: copied } }),
+    );
+    assert.equal(refused.status, 409, await refused.clone().text());
+    assert.equal(
+      (await json<{ error: { code: string } }>(refused)).error.code,
+      'credential_exists',
+    );
+    assert.equal(await db().passkey.count({ where: { userId: mallory.userId } }), 0);
+    assert.equal(
+      (await db().passkey.findUniqueOrThrow({ where: { credentialId: taken.credentialId } }))
+        .userId,
+      alice.userId,
+    );
+    assert.notEqual(await state(mallory.employeeId), 'enrolled');
+
+    // Nothing was written but the refusal: the session is still open for a passkey of their own.
+    const own = new SoftAuthenticator({ userVerification: true }).register(
+      await options(caller),
+      ORIGIN,
+    );
+    const accepted = await registrationVerify(
+      apiRequest('/api/enroll/passkey/verify', caller, { body: { response: own } }),
+    );
+    assert.equal(accepted.status, 200, await accepted.clone().text());
+    assert.equal(await state(mallory.employeeId), 'enrolled');
+    assert.ok((await verifyAuditChain(db())).ok);
   });
 
   test('a credential ID longer than 1,023 bytes is refused; 1,023 bytes is accepted', async () => {
@@ -619,9 +714,9 @@ describe('the passkey ceremony', () => {
       apiRequest('/api/enroll/passkey/verify', caller, { body: { response: oversized } }),
     );
     assert.equal(response.status, 400);
-    assert.match(
+    assert.equal(
       (await json<{ error: { message: string } }>(response)).error.message,
-      /1500 bytes/,
+      en.refusals.registration,
     );
     assert.equal(await db().passkey.count({ where: { userId: hire.userId } }), 0);
 
@@ -802,5 +897,31 @@ describe('sign-in challenges', () => {
     const later = new Date(issuedAt.getTime() + 2 * CHALLENGE_TTL + 1_000);
     assert.equal((await signIn(later, later)).outcome, 'ok');
     assert.equal(await rows(), 0);
+  });
+
+  test('a sign-in challenge is spent once: a second spend, as a racing replay would, fails on the unique challengeHash and writes nothing', async () => {
+    const challenge = crypto.randomBytes(32).toString('base64url');
+    const at = new Date();
+    const spend = () =>
+      writeTransaction(db(), (tx) =>
+        spendSignInChallenge(tx, {
+          challenge,
+          expiresAt: new Date(at.getTime() + CHALLENGE_TTL),
+          at,
+        }),
+      );
+    await spend();
+    const second = await spend().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    assert.equal(uniqueViolation(second), 'challengeHash');
+    const rows = await db().webAuthnChallenge.findMany({
+      where: { challengeHash: hashSecret(challenge) },
+    });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.purpose, 'authentication');
+    assert.equal(rows[0]!.consumedAt?.getTime(), at.getTime());
+    assert.equal(rows[0]!.expiresAt.getTime(), at.getTime() + CHALLENGE_TTL);
   });
 });

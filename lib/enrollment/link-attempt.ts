@@ -26,12 +26,10 @@ export async function attemptLink(
   // still learns nothing about the link.
   const found = await findUsableLink(db, attempt.token, peer, at);
   const link = found.link;
-  const keys = throttleKeys(
-    peer,
-    Boolean(
-      link && peer.fingerprint && sameFingerprint(peer.fingerprint, link.device.certFingerprint),
-    ),
+  const ownLaptop = Boolean(
+    link && peer.fingerprint && sameFingerprint(peer.fingerprint, link.device.certFingerprint),
   );
+  const keys = throttleKeys(peer, ownLaptop);
   const retryAfterSeconds = await throttledFor(db, keys, at);
   if (retryAfterSeconds !== null) return { ok: false, reason: 'throttled', retryAfterSeconds };
   if (found.ok) return found;
@@ -87,5 +85,7 @@ export async function attemptLink(
     reason: found.reason,
     validFrom: found.validFrom,
     reference: link ? referenceOf(link.id) : undefined,
+    // The hire's own laptop may learn their language, as it learns their name (peek.ts).
+    ...(ownLaptop && link?.user.preferredLanguage ? { language: link.user.preferredLanguage } : {}),
   };
 }

@@ -23,6 +23,11 @@ export type LinkFailure = {
   validFrom?: Date;
   /** The link's reference code (reference.ts), when the token named a link. */
   reference?: string;
+  /**
+   * The hire's language from their record, when the link was opened on their own laptop (who may
+   * learn their name too), so the failure page speaks it; never to another device.
+   */
+  language?: string | null;
 };
 
 /** Problems that count towards throttling: a person poking at links, not a hire with a stale one. */

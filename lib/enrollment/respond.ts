@@ -14,6 +14,7 @@ export function enrollmentProblem(
     validFrom?: Date;
     reference?: string;
     openedAt?: Date;
+    language?: string | null;
     detail?: string;
     headers?: Record<string, string>;
   } = {},

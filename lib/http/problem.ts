@@ -9,6 +9,8 @@ export type ProblemBody = {
     reference?: string;
     /** When an enrollment session opened (its lifetime counts from then). */
     openedAt?: string;
+    /** The hire's language from their record, told only to their own laptop (lib/i18n/locale.ts). */
+    language?: string;
     /** Invalid input: every field's problem at once, by the body's field name (for a form's error summary). */
     fields?: FieldProblem[];
   };
@@ -26,6 +28,7 @@ export function problem(
     validFrom?: Date;
     reference?: string;
     openedAt?: Date;
+    language?: string | null;
     fields?: FieldProblem[];
     headers?: Record<string, string>;
   } = {},
@@ -40,6 +43,7 @@ export function problem(
       ...(extra.validFrom ? { validFrom: extra.validFrom.toISOString() } : {}),
       ...(extra.reference ? { reference: extra.reference } : {}),
       ...(extra.openedAt ? { openedAt: extra.openedAt.toISOString() } : {}),
+      ...(extra.language ? { language: extra.language } : {}),
       ...(extra.fields ? { fields: extra.fields } : {}),
     },
   };

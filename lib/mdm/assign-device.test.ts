@@ -375,9 +375,11 @@ describe('refusals: a clear 4xx and nothing stored', () => {
       certificatePem: other.laptop.pem,
     });
     const leaver = await person();
+    // Looked up before the transaction: a query outside it waits until it ends (lib/db/sqlite-statements.ts).
+    const leaverId = (await user(leaver.employeeId)).id;
     await writeTransaction(db(), async (tx) => {
       const left = await offboard(tx, {
-        userId: (await user(leaver.employeeId)).id,
+        userId: leaverId,
         at: new Date(),
         actor: { type: 'hr' },
         reason: 'hr_leaver',

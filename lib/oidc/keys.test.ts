@@ -50,4 +50,23 @@ describe('OIDC signing keys', () => {
       undefined,
     );
   });
+
+  test('a key sealed under another outbox key is refused with what to do, not a bare decryption error', async () => {
+    const [row] = await db().oidcSigningKey.findMany({ where: { alg: 'ES256' } });
+    const foreignKey = crypto.randomBytes(32);
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', foreignKey, iv);
+    const body = Buffer.concat([cipher.update('{"kty":"EC"}', 'utf8'), cipher.final()]);
+    const sealed = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    await db().oidcSigningKey.update({
+      where: { kid: row!.kid },
+      data: { privateJwk: sealed },
+    });
+    await assert.rejects(
+      providerJwks(db()),
+      new RegExp(
+        `^SigningKeySealError: The OpenID Connect signing key ${row!.kid} in the database was sealed with another outbox key than this process has .*Every instance on one database needs the same FIRSTKEY_OUTBOX_KEY`,
+      ),
+    );
+  });
 });

@@ -1,8 +1,9 @@
 import 'server-only';
-import 'reflect-metadata';
 import crypto from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import path from 'node:path';
 import { type Db, writeTransaction } from '@/lib/db';
+import { loadX509 } from '@/lib/devices/x509';
+import { env } from '@/lib/env';
 import { KEY_ROTATION } from '@/lib/oidc/policy';
 import { seal, unseal } from '@/lib/webhooks/seal';
 
@@ -11,8 +12,6 @@ import { seal, unseal } from '@/lib/webhooks/seal';
 // the same keys. The private half is sealed with the data-at-rest key that also seals the outbox
 // (FIRSTKEY_OUTBOX_KEY, or the data folder's secrets/outbox-key, mode 0600): a copy of the database
 // alone cannot sign a token.
-
-x509.cryptoProvider.set(crypto.webcrypto as Crypto);
 
 export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
@@ -55,6 +54,7 @@ async function selfSignedCertificate(privateJwk: Jwk, kid: string, at: Date): Pr
       ['verify'],
     ),
   };
+  const x509 = await loadX509();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: crypto
       .randomBytes(16)
@@ -103,7 +103,22 @@ export async function providerJwks(db: Db): Promise<{ keys: Jwk[] }> {
   const rank = (row: { alg: string; state: string }) =>
     (row.state === 'current' ? 0 : row.state === 'next' ? 2 : 4) + (row.alg === 'ES256' ? 0 : 1);
   const ordered = [...rows].sort((a, b) => rank(a) - rank(b));
-  return { keys: ordered.map((row) => JSON.parse(unseal(row.privateJwk)) as Jwk) };
+  return { keys: ordered.map((row) => JSON.parse(unsealKey(row)) as Jwk) };
+}
+
+/** The private halves were sealed by another instance whose outbox key differs from ours. */
+export class SigningKeySealError extends Error {
+  override name = 'SigningKeySealError';
+}
+
+function unsealKey(row: { kid: string; privateJwk: string }): string {
+  try {
+    return unseal(row.privateJwk);
+  } catch {
+    throw new SigningKeySealError(
+      `The OpenID Connect signing key ${row.kid} in the database was sealed with another outbox key than this process has (FIRSTKEY_OUTBOX_KEY, else ${path.join(env().dataDir, 'secrets', 'outbox-key')}). Every instance on one database needs the same FIRSTKEY_OUTBOX_KEY (README "Running several instances").`,
+    );
+  }
 }
 
 export type Rotation =

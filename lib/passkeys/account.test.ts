@@ -5,6 +5,7 @@ import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/ser
 import { FRESH_ASSERTION } from '@/lib/staff/policy';
 import { staffSessionCookie } from '@/lib/testing/staff-session';
 import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
+import en from '@/lib/i18n/messages/en.json' with { type: 'json' };
 
 // A person's own passkeys through the /api/account route handlers, with real session cookies, a real
 // database and the software authenticator: add a backup, rename, remove; the last one stays.
@@ -197,7 +198,11 @@ describe('a person’s own passkeys (/account)', () => {
       }),
     );
     assert.equal(framed.status, 400);
-    assert.equal(await errorCode(framed), 'verification_failed');
+    // A plain sentence, not the verifier's words ("Unexpected ceremony inside another site's frame").
+    assert.deepEqual(
+      ((await framed.json()) as { error: { code: string; message: string } }).error,
+      { code: 'verification_failed', message: en.refusals.frame },
+    );
     const replay = await verifyRoute(
       post('/api/account/passkeys/verify', cookie, {
         response: authenticator.register(creation, TEST_ORIGIN),

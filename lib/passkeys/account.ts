@@ -1,3 +1,4 @@
+import en from '@/lib/i18n/messages/en.json' with { type: 'json' };
 import 'server-only';
 import type {
   PublicKeyCredentialCreationOptionsJSON,
@@ -24,7 +25,7 @@ import { enqueuePasskeyChange } from '@/lib/webhooks/outbox';
 
 export const RenamePasskeyBody = z
   .object({
-    name: z.string().trim().min(1, 'Give the passkey a name').max(60, 'At most 60 characters'),
+    name: z.string().trim().min(1, en.refusals.name_required).max(60, en.refusals.name_too_long),
   })
   .strict();
 

@@ -76,15 +76,11 @@ export async function spendSignInChallenge(
   tx: Tx,
   input: { challenge: string; expiresAt: Date; at: Date },
 ): Promise<void> {
-  await tx.webAuthnChallenge.create({
-    data: {
-      challengeHash: hashSecret(input.challenge),
-      purpose: 'authentication',
-      createdAt: input.at,
-      expiresAt: input.expiresAt,
-      consumedAt: input.at,
-    },
-  });
+  await tx.$executeRaw`
+    INSERT INTO "WebAuthnChallenge"
+      ("id", "challengeHash", "purpose", "createdAt", "expiresAt", "consumedAt")
+    VALUES (${crypto.randomUUID()}, ${hashSecret(input.challenge)}, 'authentication', ${input.at},
+      ${input.expiresAt}, ${input.at})`;
   await purgeExpiredChallenges(tx, input.at);
 }
 

@@ -11,6 +11,7 @@ import { verifyMDSBlob } from '@simplewebauthn/server/helpers';
 import { type Actor, actorLabel } from '@/lib/audit/actor';
 import { appendAudit } from '@/lib/audit/append';
 import { type Db, writeTransaction } from '@/lib/db';
+import { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
 
 // FIDO Metadata (MDS3) for the passkey policy's "attestation required" (README "Passkey policy").
@@ -43,10 +44,13 @@ export const MAX_BLOB_BYTES = 32 * 1024 * 1024;
 
 /**
  * Process-wide state shared by every copy of this module (Next.js may bundle one per route): the
- * "no network" context and the queue that gives SimpleWebAuthn's global MetadataService and
- * SettingsService to one verification at a time.
+ * "no network" context, and the queue that gives SimpleWebAuthn's global MetadataService and
+ * SettingsService to one configuration at a time. `batch` is the open group of verifications that
+ * share one configuration (no statement, permissive: every enrollment when attestation is not
+ * required); it closes when anything else is queued behind it.
  */
-type Shared = { offline: AsyncLocalStorage<true>; queue: Promise<unknown> };
+type Batch = { ready: Promise<void>; running: number; closed: boolean; drained: () => void };
+type Shared = { offline: AsyncLocalStorage<true>; queue: Promise<unknown>; batch?: Batch };
 const SHARED = Symbol.for('firstkey.passkeys.metadata');
 
 function shared(): Shared {
@@ -65,14 +69,54 @@ function shared(): Shared {
   return holder[SHARED];
 }
 
+/** Ends the open batch: what is queued next waits for its verifications to finish. */
+function closeBatch(state: Shared): void {
+  const batch = state.batch;
+  if (!batch) return;
+  state.batch = undefined;
+  batch.closed = true;
+  if (batch.running === 0) batch.drained();
+}
+
 /**
  * Runs `work` alone (SimpleWebAuthn's metadata service and root certificates are process globals: a
  * concurrent verification must not swap them mid-way) and without network access.
  */
 function exclusiveOffline<T>(work: () => Promise<T>): Promise<T> {
   const state = shared();
+  closeBatch(state);
   const run = state.queue.then(() => state.offline.run(true, work));
   state.queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * Runs `work` without network access once `setUp` has configured the globals, alongside the other
+ * works of the open batch, which need the same configuration and change none of it (each used to
+ * wait for the previous one's every await: at 50 enrollments in flight, verify queued ~1.4 s here).
+ */
+function sharedOffline<T>(setUp: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+  const state = shared();
+  if (!state.batch) {
+    let drained!: () => void;
+    const done = new Promise<void>((resolve) => (drained = resolve));
+    const ready = state.queue.then(() => state.offline.run(true, setUp));
+    const batch: Batch = { ready, running: 0, closed: false, drained };
+    // A set-up that failed is not reused: the next verification tries again in a new batch.
+    ready.catch(() => {
+      if (state.batch === batch) closeBatch(state);
+    });
+    state.batch = batch;
+    state.queue = done;
+  }
+  const batch = state.batch;
+  batch.running += 1;
+  const run = batch.ready.then(() => state.offline.run(true, work));
+  const settled = () => {
+    batch.running -= 1;
+    if (batch.closed && batch.running === 0) batch.drained();
+  };
+  run.then(settled, settled);
   return run;
 }
 
@@ -81,17 +125,22 @@ function exclusiveOffline<T>(work: () => Promise<T>): Promise<T> {
  * statement (strict: an attested authenticator without one is refused) — or, with null, none and
  * permissive, as when attestation is not required. The library checks the attestation certificate
  * path against the statement's attestationRootCertificates and its algorithms against the statement.
+ * Verifications without a statement run side by side (they only read the service); one with a
+ * statement runs alone.
  */
 export function withMetadataStatement<T>(
   statement: MetadataStatement | null,
   work: () => Promise<T>,
 ): Promise<T> {
-  return exclusiveOffline(async () => {
-    await MetadataService.initialize({
+  const setUp = () =>
+    MetadataService.initialize({
       mdsServers: [],
       statements: statement ? [statement] : [],
       verificationMode: statement ? 'strict' : 'permissive',
     });
+  if (!statement) return sharedOffline(setUp, work);
+  return exclusiveOffline(async () => {
+    await setUp();
     return work();
   });
 }
@@ -262,9 +311,10 @@ export async function metadataDescriptions(
   aaguids: readonly string[],
 ): Promise<Map<string, string>> {
   if (aaguids.length === 0) return new Map();
-  const rows = await db.metadataEntry.findMany({
-    where: { aaguid: { in: [...aaguids] } },
-    select: { aaguid: true, description: true },
-  });
+  // Raw: it runs for every new passkey, and a Prisma model query costs about five times the CPU of
+  // the same statement sent raw (lib/audit/append.ts).
+  const rows = await db.$queryRaw<{ aaguid: string; description: string }[]>`
+    SELECT "aaguid", "description" FROM "MetadataEntry"
+    WHERE "aaguid" IN (${Prisma.join([...aaguids])})`;
   return new Map(rows.map((row) => [row.aaguid, row.description]));
 }

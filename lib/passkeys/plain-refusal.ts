@@ -1,31 +1,49 @@
-// A refused passkey assertion, said to the person in a plain sentence. What the verifier saw (the
-// library's own message: "Response counter value 3 was lower than expected 7") goes to the audit
-// trail for IT, never to the screen: it means nothing to the person and names internals.
+import en from '@/lib/i18n/messages/en.json' with { type: 'json' };
 
-const PLAIN: { seen: RegExp; say: string }[] = [
-  {
-    // WebAuthn L3 §7.2 step 22: a signature counter that does not grow may mean a cloned authenticator.
-    seen: /counter/i,
-    say: 'This passkey was not accepted because it may have been copied to another device. Use another passkey, or ask IT to check your passkeys.',
-  },
+// A refused passkey, said to the person in a plain sentence. What the verifier saw (the library's own
+// message: "Response counter value 3 was lower than expected 7", "Unexpected registration response
+// origin …") goes to the audit trail for IT, never to the screen: it means nothing to the person and
+// names internals. The sentences are the catalogue's `refusals` (messages/*.json): the API answers in
+// English, and the page shows the same sentence in the person's language by its key.
+
+export type RefusalKey = keyof typeof en.refusals;
+
+const PLAIN: { seen: RegExp; key: RefusalKey }[] = [
+  // WebAuthn L3 §7.2 step 22: a signature counter that does not grow may mean a cloned authenticator.
+  { seen: /counter/i, key: 'counter' },
   {
     seen: /user verification|user could not be verified|user not present/i,
-    say: 'Your device did not confirm it is you (PIN, fingerprint or face). Try again and complete that step.',
+    key: 'user_verification',
   },
-  {
-    seen: /frame|embedded|cross-origin|top origin/i,
-    say: 'Passkeys for Firstkey work only on Firstkey\u2019s own page, not inside another site. Open Firstkey directly and try again.',
-  },
-  {
-    seen: /origin|rp ?id/i,
-    say: 'This passkey belongs to a different web address, so it cannot sign you in here. Use the passkey you made for Firstkey.',
-  },
+  { seen: /frame|embedded|cross-origin|top origin/i, key: 'frame' },
+  { seen: /origin|rp ?id/i, key: 'origin' },
 ];
 
-export const PLAIN_FALLBACK =
-  'That passkey could not sign you in. Try again, or use another passkey.';
+export const PLAIN_FALLBACK = en.refusals.sign_in;
 
-/** The sentence for the person, from what the verifier saw. */
+/** The key of the sentence for what the verifier saw; `fallback` when nothing more precise fits. */
+export function plainRefusalKey(
+  seen: string,
+  fallback: 'sign_in' | 'registration' = 'sign_in',
+): RefusalKey {
+  return PLAIN.find((entry) => entry.seen.test(seen))?.key ?? fallback;
+}
+
+/** The English sentence for a refused sign-in, from what the verifier saw. */
 export function plainAssertionRefusal(seen: string): string {
-  return PLAIN.find((entry) => entry.seen.test(seen))?.say ?? PLAIN_FALLBACK;
+  return en.refusals[plainRefusalKey(seen)];
+}
+
+/** The English sentence for a refused new passkey (enrollment, a backup on /account). */
+export function plainRegistrationRefusal(seen: string): string {
+  return en.refusals[plainRefusalKey(seen, 'registration')];
+}
+
+/** Which refusal an English sentence from the API is, so a page can say it in its own language. */
+export function refusalKeyOf(message: string | null | undefined): RefusalKey | null {
+  if (!message) return null;
+  const found = (Object.keys(en.refusals) as RefusalKey[]).find(
+    (key) => en.refusals[key] === message,
+  );
+  return found ?? null;
 }

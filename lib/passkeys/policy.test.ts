@@ -7,6 +7,7 @@ import { FRESH_ASSERTION } from '@/lib/staff/policy';
 import { SoftAuthenticator } from '@/lib/testing/soft-authenticator';
 import { staffSessionCookie } from '@/lib/testing/staff-session';
 import { nextMonth, testAuthenticatorModel, testMetadataService } from '@/lib/testing/metadata';
+import en from '@/lib/i18n/messages/en.json' with { type: 'json' };
 
 // The passkey policy at registration, through the route handlers with the software authenticator:
 // enrollment and /account backups go through the same check (acceptNewPasskey).
@@ -305,9 +306,19 @@ describe('passkey policy: attestation against FIDO metadata', () => {
       }),
     );
     assert.equal(forgedChain.status, 400);
-    assert.match(
+    // The hire reads a plain sentence; what the verifier saw is in the audit trail for IT.
+    assert.equal(
       ((await forgedChain.json()) as { error: { message: string } }).error.message,
-      /could not be chained/,
+      en.refusals.registration,
+    );
+    assert.ok(
+      await db().auditEvent.findFirst({
+        where: {
+          userId: hire.id,
+          action: 'passkey_registration_failed',
+          details: { contains: 'could not be chained' },
+        },
+      }),
     );
     assert.equal((await passkeysOf(hire.id)).length, 0);
     const rules = (await refusalsOf(hire.id)).map(

@@ -1,4 +1,6 @@
+import { plainRegistrationRefusal } from '@/lib/passkeys/plain-refusal';
 import 'server-only';
+import crypto from 'node:crypto';
 import {
   generateRegistrationOptions,
   verifyRegistrationResponse,
@@ -43,10 +45,10 @@ export async function registrationOptionsFor(
   user: { id: string; email: string; name: string },
   context: { rp: RelyingParty },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const existing = await db.passkey.findMany({
-    where: { userId: user.id, revokedAt: null },
-    select: { credentialId: true, transports: true },
-  });
+  // Raw: it runs on every enrollment (lib/audit/append.ts: a model query costs ~5× the CPU).
+  const existing = await db.$queryRaw<{ credentialId: string; transports: string }[]>`
+    SELECT "credentialId", "transports" FROM "Passkey"
+    WHERE "userId" = ${user.id} AND "revokedAt" IS NULL`;
   return generateRegistrationOptions({
     rpName: 'Firstkey',
     rpID: context.rp.rpId,
@@ -196,6 +198,23 @@ export type NewPasskeyRefusal =
 export type NewPasskeyRow = Awaited<ReturnType<Tx['passkey']['create']>>;
 
 /**
+ * One raw INSERT of every column: each enrollment stores a passkey, and a Prisma model query costs
+ * about five times the CPU of the statement (lib/audit/append.ts). A credential ID that is already
+ * registered fails on its unique index as the model query did (uniqueViolation reads both errors).
+ */
+async function insertPasskey(tx: Tx, row: NewPasskeyRow): Promise<NewPasskeyRow> {
+  await tx.$executeRaw`
+    INSERT INTO "Passkey" ("id", "userId", "credentialId", "publicKey", "counter", "transports",
+      "aaguid", "deviceType", "backedUp", "name", "createdAt", "lastUsedAt", "revokedAt",
+      "revokedReason", "bridgeTokenId")
+    VALUES (${row.id}, ${row.userId}, ${row.credentialId}, ${row.publicKey}, ${row.counter},
+      ${row.transports}, ${row.aaguid}, ${row.deviceType}, ${row.backedUp}, ${row.name},
+      ${row.createdAt}, ${row.lastUsedAt}, ${row.revokedAt}, ${row.revokedReason},
+      ${row.bridgeTokenId})`;
+  return row;
+}
+
+/**
  * The steps every new passkey goes through, whoever adds it (enrollment, a backup on /account): spend
  * the challenge issued for this ceremony, verify the credential (verifyNewCredential: user
  * verification, origin, no framing, credential-ID length), store it, then the caller's own steps
@@ -256,7 +275,11 @@ export async function acceptNewPasskey<T, R extends string = never>(
   const verified = await withMetadataStatement(metadata?.statement ?? null, () =>
     verifyNewCredential(response, clientData, rp),
   );
-  if (!verified.ok) return refuse('verification_failed', verified.message);
+  if (!verified.ok) {
+    // The audit keeps what the verifier saw; the person gets a plain sentence (plain-refusal.ts).
+    const refused = await refuse('verification_failed', verified.message);
+    return { ...refused, message: plainRegistrationRefusal(verified.message) };
+  }
   const { userVerified, attestation, ...credential } = verified.credential;
   const names = await aaguidNames(db, [credential.aaguid, ...policy.aaguids]);
   const refused = policyRefusal(
@@ -290,14 +313,16 @@ export async function acceptNewPasskey<T, R extends string = never>(
   }
   try {
     const value = await writeTransaction(db, async (tx) => {
-      const passkey = await tx.passkey.create({
-        data: {
-          userId,
-          ...credential,
-          name: providerName(credential.aaguid),
-          createdAt: at,
-          ...ceremony.row,
-        },
+      const passkey = await insertPasskey(tx, {
+        id: crypto.randomUUID(),
+        userId,
+        ...credential,
+        name: providerName(credential.aaguid),
+        createdAt: at,
+        lastUsedAt: null,
+        revokedAt: null,
+        revokedReason: null,
+        bridgeTokenId: ceremony.row?.bridgeTokenId ?? null,
       });
       return ceremony.then(tx, passkey, userVerified);
     });
@@ -335,11 +360,10 @@ export async function registerPasskey(
     row: { bridgeTokenId: session.bridgeTokenId },
     then: async (tx, created, userVerified) => {
       // Conditional: if the session was ended meanwhile (a leaver, a revoke), nothing is registered.
-      const ended = await tx.enrollmentSession.updateMany({
-        where: { id: session.id, endedAt: null, expiresAt: { gt: at } },
-        data: { endedAt: at },
-      });
-      if (ended.count !== 1)
+      const ended = await tx.$executeRaw`
+        UPDATE "EnrollmentSession" SET "endedAt" = ${at}
+        WHERE "id" = ${session.id} AND "endedAt" IS NULL AND "expiresAt" > ${at}`;
+      if (ended !== 1)
         throw new Rollback(
           'session_ended',
           'The enrollment was closed while the passkey was being saved',

@@ -74,7 +74,12 @@ export class SoftAuthenticator {
   register(
     options: PublicKeyCredentialCreationOptionsJSON,
     origin: string,
-    craft: { embedding?: Embedding; credentialIdBytes?: number } = {},
+    craft: {
+      embedding?: Embedding;
+      credentialIdBytes?: number;
+      /** Another credential's ID: an authenticator (or a forger) presenting one that is registered. */
+      credentialId?: Uint8Array;
+    } = {},
   ): RegistrationResponseJSON {
     const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
@@ -85,7 +90,9 @@ export class SoftAuthenticator {
       [-2, Buffer.from(jwk.x!, 'base64url')],
       [-3, Buffer.from(jwk.y!, 'base64url')],
     ]);
-    const id = crypto.randomBytes(craft.credentialIdBytes ?? 32);
+    const id = craft.credentialId
+      ? Buffer.from(craft.credentialId)
+      : crypto.randomBytes(craft.credentialIdBytes ?? 32);
     const rpId = options.rp.id ?? new URL(origin).hostname;
     const aaguid = Buffer.from(
       (this.options.aaguid ?? '00000000-0000-0000-0000-000000000000').replace(/-/g, ''),

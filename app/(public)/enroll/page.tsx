@@ -1,19 +1,21 @@
 import type { Metadata } from 'next';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { EnrollmentFlow } from '@/components/enrollment/enrollment-flow';
 import { PageShell } from '@/components/ui/page-shell';
 import { env } from '@/lib/env';
 
-export const metadata: Metadata = { title: 'Set up your passkey' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('enroll');
+  return { title: t('metaTitle') };
+}
 
-export default function EnrollPage() {
+export default async function EnrollPage() {
+  const t = await getTranslations('enroll');
   return (
     <PageShell>
-      <EnrollmentFlow helpContact={env().helpContact} />
+      <EnrollmentFlow helpContact={env().helpContact} initialLocale={await getLocale()} />
       <noscript>
-        <p className="mt-6 rounded-lg border border-amber-300 bg-amber-50 p-4">
-          Creating a passkey needs JavaScript. Turn it on for this site, or open the link in another
-          browser on your issued laptop.
-        </p>
+        <p className="mt-6 rounded-lg border border-amber-300 bg-amber-50 p-4">{t('noscript')}</p>
       </noscript>
     </PageShell>
   );

@@ -3,7 +3,7 @@ import { askForNewLink } from '@/lib/enrollment/ask-for-link';
 import { NewLinkBody } from '@/lib/enrollment/bodies';
 import { ENROLLMENT_COOKIE } from '@/lib/enrollment/session';
 import { readCookie } from '@/lib/http/cookies';
-import { NEW_LINK_ANSWERS } from '@/lib/enrollment/messages';
+import { NEW_LINK_STATUS, newLinkMessage } from '@/lib/enrollment/messages';
 import { MAX_BODY_BYTES } from '@/lib/enrollment/policy';
 import { ok, problem } from '@/lib/http/problem';
 import { parseJson } from '@/lib/http/parse-json';
@@ -24,7 +24,9 @@ export async function POST(request: Request) {
     request: context,
     at: new Date(),
   });
-  const { status, message } = NEW_LINK_ANSWERS[result.answer];
+  // English for programs and logs; the page shows the answer's sentence in the hire's language by its code.
+  const status = NEW_LINK_STATUS[result.answer];
+  const message = newLinkMessage(result.answer);
   if (!result.ok)
     return problem(status, result.answer, message, { retryAfterSeconds: result.retryAfterSeconds });
   return ok({ answer: result.answer, reference: result.reference, message });

@@ -26,12 +26,12 @@ export async function POST(request: Request) {
     body.data.response as RegistrationResponseJSON,
     { rp: relyingParty(), at, request: context },
   );
+  // The policy's refusal names its rule, and a failed verification says in plain words what to do
+  // (lib/passkeys/plain-refusal.ts): both are the person's sentence as they are.
   if (!result.ok)
-    return result.reason === 'passkey_not_allowed'
-      ? problem(ENROLLMENT_PROBLEM_STATUS.passkey_not_allowed, result.reason, result.message)
-      : enrollmentProblem(result.reason, {
-          detail: result.reason === 'verification_failed' ? result.message : undefined,
-        });
+    return result.reason === 'passkey_not_allowed' || result.reason === 'verification_failed'
+      ? problem(ENROLLMENT_PROBLEM_STATUS[result.reason], result.reason, result.message)
+      : enrollmentProblem(result.reason);
   return ok(
     {
       verified: true,
