@@ -9,7 +9,7 @@ export default defineConfig({
   testDir: 'e2e/topology',
   workers: 1,
   retries: 0,
-  timeout: 90_000,
+  timeout: 300_000,
   forbidOnly: Boolean(process.env.CI),
   reporter: [['list']],
   use: {

@@ -134,7 +134,7 @@ test('a hire signs in to their passkeys page, adds a backup on a second authenti
   await expect(page.getByRole('heading', { name: '1 passkey' })).toBeVisible();
 
   await expect
-    .poll(() => hrWebhooks(hire.employeeId), { timeout: 15_000 })
+    .poll(() => hrWebhooks(hire.employeeId), { timeout: 30_000 })
     .toEqual(expect.arrayContaining(['person.passkey_added', 'person.passkey_removed']));
   await context.close();
 });

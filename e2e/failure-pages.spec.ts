@@ -49,6 +49,8 @@ async function expectFailurePage(page: Page, code: ProblemPageCode) {
 const reference = (page: Page) => page.locator('[data-reference]');
 
 test.describe('failure pages', () => {
+  // Each test runs axe at two widths on each page it visits, as e2e/axe.spec.ts does.
+  test.describe.configure({ timeout: 600_000 });
   test('cancelled and expired links: the page offers a new link, IT sees the request on the console and finds the hire by the reference', async ({
     device,
     hire,

@@ -213,13 +213,13 @@ async function fuzzEveryRoute(seed: number): Promise<void> {
 }
 
 test('every route, fixed seed: no 5xx, no unintended write', async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(600_000);
   console.log(`fuzz: ${CASES} cases over ${ROUTES.length} routes, fixed seed ${FIXED_SEED}`);
   await fuzzEveryRoute(FIXED_SEED);
 });
 
 test('every route, random seed: no 5xx, no unintended write', async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(600_000);
   const seed = Number(process.env.FIRSTKEY_FUZZ_SEED) || crypto.randomInt(1, 2 ** 31 - 1);
   test.info().annotations.push({ type: 'fuzz seed', description: String(seed) });
   console.log(

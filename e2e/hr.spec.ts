@@ -60,7 +60,7 @@ test('HR joiner → link pushed to the MDM → the hire enrolls on the laptop �
   // The MDM receives the link for the laptop (the outbox worker runs every 2 s in the server).
   await expect
     .poll(async () => (await received('mdm', E2E_WEBHOOK_SECRETS.mdm, employeeId)).length, {
-      timeout: 10_000,
+      timeout: 30_000,
     })
     .toBe(1);
   const [push] = await received('mdm', E2E_WEBHOOK_SECRETS.mdm, employeeId);
@@ -80,7 +80,7 @@ test('HR joiner → link pushed to the MDM → the hire enrolls on the laptop �
         (await received('hr', E2E_WEBHOOK_SECRETS.hrStatus, employeeId)).map(
           (status) => status.data.state,
         ),
-      { timeout: 10_000 },
+      { timeout: 30_000 },
     )
     .toEqual(['ready', 'invited', 'opened', 'enrolling', 'enrolled']);
   const statuses = await received('hr', E2E_WEBHOOK_SECRETS.hrStatus, employeeId);

@@ -90,7 +90,7 @@ test('no human step: the IdP provisions the hire over SCIM, the MDM assigns the 
   expect(forged.status()).toBe(401);
 
   // The outbox worker (every 2 s in the server) pushes the link to the MDM for this laptop.
-  await expect.poll(async () => (await linkPushes(employeeId)).length, { timeout: 10_000 }).toBe(1);
+  await expect.poll(async () => (await linkPushes(employeeId)).length, { timeout: 30_000 }).toBe(1);
   const [push] = await linkPushes(employeeId);
   expect(push!.type).toBe('enrollment.link');
   expect(push!.data.deviceSerial).toBe('SN-MONA');

@@ -23,7 +23,7 @@ import {
 // (playwright.config.ts): the policy applies to every enrollment on the server.
 
 // Several people enroll and sign in per test: more than the default 30 s on a busy machine.
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 test.afterAll(async () => {
   await firstkey('policy', 'set', '--any-aaguid', '--device-bound-only', 'no');

@@ -19,7 +19,7 @@ import {
 
 // Each test sets up several people through the CLI and their browsers: more than the default 30 s
 // on a busy machine.
-test.describe.configure({ timeout: 240_000 });
+test.describe.configure({ timeout: 600_000 });
 
 async function itConsole(browser: Browser, name: string) {
   const session = await signedInAs(browser, await createHire({ name, role: 'it' }));
