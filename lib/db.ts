@@ -5,6 +5,13 @@ import { PrismaClient as PostgresPrismaClient } from '@/lib/generated/prisma-pos
 import { Prisma } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
 import { sqliteAdapter } from '@/lib/db/sqlite-statements';
+import {
+  attachDirect,
+  directOf,
+  directRawStatements,
+  directTransaction,
+  type DirectSqlite,
+} from '@/lib/db/sqlite-direct';
 
 export type Db = PrismaClient;
 /** The client handed to `db.$transaction(async (tx) => …)` callbacks. */
@@ -45,9 +52,20 @@ export function createClient(url: string): PrismaClient {
     // Busy timeout: the CLI and the web server share the file; a writer waits (up to 15 s, far
     // longer than any of our transactions) for the other instead of failing. Compiled statements
     // are reused (lib/db/sqlite-statements.ts).
+    // Raw statements run on better-sqlite3 directly (lib/db/sqlite-direct.ts).
+    const direct: DirectSqlite = {
+      database: null,
+      openTransaction: () => null,
+      markedTransaction: null,
+      statements: () => {
+        throw new Error('The SQLite connection is not open yet');
+      },
+    };
     client = new PrismaClient({
-      adapter: sqliteAdapter({ url: url.replace(/^file:/, ''), timeout: 15_000 }),
+      adapter: sqliteAdapter({ url: url.replace(/^file:/, ''), timeout: 15_000 }, direct),
     });
+    directRawStatements(client as never, direct, Prisma.sql);
+    attachDirect(client, direct);
   }
   Object.defineProperty(client, KIND, { value: kind });
   return client;
@@ -122,7 +140,10 @@ export async function writeTransaction<T>(client: Db, work: (tx: Tx) => Promise<
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.$transaction(
-        async (tx) => {
+        async (prismaTx) => {
+          // SQLite: this transaction's raw statements run directly while it is open.
+          const direct = directOf(client);
+          const tx = direct ? directTransaction(prismaTx, direct, Prisma.sql) : prismaTx;
           await tx.$executeRaw`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1`;
           return work(tx);
         },

@@ -1,13 +1,15 @@
 import { Prisma } from '@/lib/generated/prisma/client';
+import { sqliteUniqueViolation } from '@/lib/db/sqlite-direct';
 
 /**
  * The field of a unique-constraint violation, or null for any other error: a model query's P2002,
- * or a raw statement's P2010 whose driver-adapter error is a UniqueConstraintViolation (the same
+ * a raw statement's SQLite error (run directly on SQLite), or a raw statement's P2010 whose driver-adapter error is a UniqueConstraintViolation (the same
  * on SQLite and PostgreSQL). With driver adapters Prisma reports the fields under
  * meta.driverAdapterError; without, meta.target.
  */
 export function uniqueViolation(error: unknown): string | null {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return null;
+  // A raw statement SQLite ran directly (lib/db/sqlite-direct.ts) throws better-sqlite3's own error.
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return sqliteUniqueViolation(error);
   const meta = error.meta as
     | {
         target?: string[] | string;

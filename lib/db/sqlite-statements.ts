@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import type { DirectSqlite } from '@/lib/db/sqlite-direct';
 
 // Prisma's better-sqlite3 adapter compiles every statement it runs (`client.prepare(sql)`), the
 // same few dozen SQL texts over and over: in a CPU profile of the enrollment bench
@@ -24,6 +25,8 @@ function boundTo(statement: Statement, args: Args) {
 
 function cached(statement: Statement) {
   return {
+    /** The compiled statement itself, for lib/db/sqlite-direct.ts. */
+    statement,
     reader: statement.reader,
     run: (...args: Args) => statement.run(...args),
     bind: (args: Args) => boundTo(statement, args),
@@ -65,9 +68,13 @@ type AdapterSurface = {
  * open, then runs at once (better-sqlite3 is synchronous, so nothing can open one in between), and
  * transactions take their turn on the same gate.
  */
-export function keepQueriesOutOfOpenTransactions(adapter: AdapterSurface): void {
+export function keepQueriesOutOfOpenTransactions(
+  adapter: AdapterSurface,
+  direct?: DirectSqlite,
+): void {
   // Each wait re-checks `open` and acts in the same turn: no await between the check and the act.
   let open: Promise<void> | null = null;
+  if (direct) direct.openTransaction = () => open;
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => {
     while (open) await open;
@@ -76,6 +83,8 @@ export function keepQueriesOutOfOpenTransactions(adapter: AdapterSurface): void 
     open = mine;
     const finish = () => {
       if (open === mine) open = null;
+      // A transaction client marked for direct statements (lib/db/sqlite-direct.ts) is one no more.
+      if (direct) direct.markedTransaction = null;
       end();
     };
     let transaction: TransactionSurface;
@@ -100,11 +109,17 @@ export function keepQueriesOutOfOpenTransactions(adapter: AdapterSurface): void 
   }
 }
 
-/** Prisma's better-sqlite3 adapter, reusing its compiled statements. */
-export function sqliteAdapter(config: {
-  url: string;
-  timeout: number;
-}): Pick<PrismaBetterSQLite3, 'provider' | 'adapterName' | 'connect' | 'connectToShadowDb'> {
+/**
+ * Prisma's better-sqlite3 adapter, reusing its compiled statements. With `direct`, the connection is
+ * also handed to lib/db/sqlite-direct.ts once Prisma opens it.
+ */
+export function sqliteAdapter(
+  config: {
+    url: string;
+    timeout: number;
+  },
+  direct?: DirectSqlite,
+): Pick<PrismaBetterSQLite3, 'provider' | 'adapterName' | 'connect' | 'connectToShadowDb'> {
   const inner = new PrismaBetterSQLite3(config);
   const withCache = async <T>(connecting: Promise<T>): Promise<T> => {
     const adapter = await connecting;
@@ -114,14 +129,26 @@ export function sqliteAdapter(config: {
         'The better-sqlite3 adapter no longer exposes its client: see lib/db/sqlite-statements.ts',
       );
     reusePreparedStatements(client);
-    keepQueriesOutOfOpenTransactions(adapter as unknown as AdapterSurface);
+    keepQueriesOutOfOpenTransactions(adapter as unknown as AdapterSurface, direct);
     return adapter;
   };
   return {
     provider: inner.provider,
 
     adapterName: inner.adapterName,
-    connect: () => withCache(inner.connect()),
+    connect: async () => {
+      const adapter = await withCache(inner.connect());
+      if (direct) {
+        const database = (adapter as unknown as { client: Database }).client;
+        direct.statements = (sql) =>
+          (database.prepare as unknown as (sql: string) => { statement: Statement }).call(
+            database,
+            sql,
+          ).statement;
+        direct.database = database;
+      }
+      return adapter;
+    },
     connectToShadowDb: () => withCache(inner.connectToShadowDb()),
   };
 }
