@@ -1,4 +1,5 @@
-// test-databases: sqlite (raw statements run on better-sqlite3 directly; PostgreSQL's go through Prisma)
+// test-databases: sqlite
+// (raw statements run on better-sqlite3 directly; PostgreSQL's go through Prisma)
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { db, writeTransaction, type Tx } from '@/lib/db';

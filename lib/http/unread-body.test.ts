@@ -1,4 +1,5 @@
-// test-databases: sqlite (no database: the server's answers over a real socket, the same on both)
+// test-databases: sqlite
+// (no database: the server's answers over a real socket, the same on both)
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
