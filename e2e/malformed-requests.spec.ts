@@ -126,6 +126,12 @@ test('next-auth: a GET of the passkey callback is a 405, a callback URL it canno
   expect(String(cookie.headers['set-cookie'])).toMatch(
     /^__Secure-next-auth\.callback-url=; Path=\/; Max-Age=0/,
   );
+  // A query next-auth cannot decode (the fuzzer's random seed found it answered 500).
+  await expectProblem(
+    request('GET', '/api/auth/error?error=/%E0%A4%A&q=%'),
+    400,
+    'malformed_query',
+  );
   // What next-auth's own client sends still works.
   expect((await request('GET', '/api/auth/session')).status).toBe(200);
   expect((await request('GET', '/api/auth/csrf')).status).toBe(200);

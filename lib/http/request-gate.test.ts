@@ -48,6 +48,15 @@ describe('the front door gate decides from the request head', () => {
       { action: 'pass' },
       'a bad escape in the query is the page’s business',
     );
+    // next-auth cannot decode one: a 400 before it sees the request, not its 500.
+    for (const target of ['/api/auth/error?error=/%E0%A4%A&q=%', '/api/auth/session?x=%FF']) {
+      const answer = refusal(decide('GET', target));
+      assert.equal(answer.status, 400, target);
+      assert.equal(answer.code, 'malformed_query');
+    }
+    assert.deepEqual(decide('GET', '/api/auth/error?error=Verification&x=%C3%A9'), {
+      action: 'pass',
+    });
   });
 
   test('a request target that is not a path is a 400', () => {

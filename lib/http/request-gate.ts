@@ -138,6 +138,14 @@ export function decideRequest(head: RequestHead, origin: string): GateDecision {
   }
 
   if (url.pathname.startsWith(NEXT_AUTH_PREFIX)) {
+    // next-auth answers a query it cannot decode with a 500 (the fuzzer's random seed found
+    // `GET /api/auth/error?error=/%E0%A4%A&q=%`); its own links are always well-formed.
+    if (!decodable(url.search.slice(1)))
+      return refuse({
+        status: 400,
+        code: 'malformed_query',
+        message: `The query has a malformed %-escape: "${url.search.slice(0, 200)}"; each % must start a UTF-8 byte such as %C3%A9`,
+      });
     const checked = checkNextAuthHead(method, url.pathname, url.searchParams, head.headers, origin);
     if (!checked.ok) return refuse(checked.refusal);
     const kind = checked.body;
