@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { FrontDoorResponse } from '@/lib/http/unread-body';
+import { FrontDoorResponse, LINGER_MS } from '@/lib/http/unread-body';
 
 const LIMIT = 64 * 1024;
 
@@ -14,6 +14,12 @@ const LIMIT = 64 * 1024;
  * discards the request (what Next.js does when a route stops reading); /echo reads it all.
  */
 function handler(request: http.IncomingMessage, response: http.ServerResponse) {
+  if (request.url === '/at-once') {
+    // The request gate's way: refused from the head alone, the body never read.
+    response.statusCode = 400;
+    response.end('refused');
+    return;
+  }
   if (request.url === '/refuse') {
     let seen = 0;
     request.on('data', (chunk: Buffer) => {
@@ -93,5 +99,76 @@ describe('an answer sent before its request body has all arrived', () => {
     assert.match(answers, /read 524288/);
     assert.match(answers, /\r\nConnection: keep-alive\r\n/i);
     assert.match(answers, /read 0$/);
+  });
+});
+
+/**
+ * Node's own client sending `size` bytes in one write, as the fuzzer's does: the answer, once the
+ * whole exchange is over (the body sent, the connection closed); any error on the way rejects.
+ */
+function post(port: number, path: string, size: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ port, host: '127.0.0.1', path, method: 'POST', agent: false });
+    let answer: { status: number; body: string } | null = null;
+    request.on('response', (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => (answer = { status: response.statusCode ?? 0, body }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.on('close', () => {
+      if (!request.writableFinished) reject(new Error('the body was not all sent'));
+      else if (!answer) reject(new Error('no answer'));
+      else resolve(answer);
+    });
+    request.end(Buffer.alloc(size, 'a'));
+  });
+}
+
+describe('the connection of an answer sent before its body has all arrived', () => {
+  let server: http.Server;
+  let port: number;
+  before(async () => {
+    server = http.createServer({ ServerResponse: FrontDoorResponse }, handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  // Before the connection lingered, the server closed it as soon as the answer was out, with most of
+  // the body unread: the client, still writing, got EPIPE or ECONNRESET instead of its answer (the
+  // fuzzer's MKCOL with a 1 MB body, refused by the request gate from its head).
+  for (const [path, status] of [
+    ['/at-once', 400],
+    ['/refuse', 413],
+  ] as const) {
+    test(`${path}: a client still sending 8 MiB gets its ${status}, not a reset`, async () => {
+      for (let round = 0; round < 5; round += 1) {
+        const answer = await post(port, path, 8 * 1024 * 1024);
+        assert.equal(answer.status, status);
+      }
+    });
+  }
+
+  test('a body that stops arriving is cut off after LINGER_MS', async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    let answers = '';
+    socket.on('data', (chunk: Buffer) => (answers += chunk.toString('latin1')));
+    socket.write(`POST /at-once HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n`);
+    socket.write(Buffer.alloc(1000, 'a'));
+    const started = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    assert.match(answers, /^HTTP\/1\.1 400 /);
+    assert.match(answers, /\r\nConnection: close\r\n/i);
+    // Kept for the rest of the body a while, not forever.
+    const kept = Date.now() - started;
+    assert.ok(kept >= LINGER_MS - 100, `closed after ${kept} ms, before the body could end`);
   });
 });
