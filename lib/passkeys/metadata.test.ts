@@ -7,7 +7,7 @@ import { testAuthenticatorModel } from '@/lib/testing/metadata';
 // those without a statement (attestation not required: every ordinary enrollment) only read it and
 // run side by side; one with a statement has the service to itself, holding exactly that statement.
 
-const { withMetadataStatement } = await import('@/lib/passkeys/metadata');
+const { sharedOffline, withMetadataStatement } = await import('@/lib/passkeys/metadata');
 
 const AAGUID = '7b1d0c5e-9a4f-4c33-8d2e-61f0a3b9c4d7';
 
@@ -17,6 +17,41 @@ async function turns(count: number): Promise<void> {
 }
 
 describe('withMetadataStatement', () => {
+  test('a batch of verifications without a statement serves only the copy of SimpleWebAuthn it configured', async () => {
+    // The server's bundle and Next.js's each have their own copy, so their own MetadataService: one
+    // copy's permissive set-up says nothing about the other's, which may still hold a statement from
+    // a strict verification (and would refuse an ordinary enrollment). Another copy's verification
+    // waits for the batch to finish and sets its own copy up.
+    const events: string[] = [];
+    const [bundle, nextjs] = [{}, {}];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = sharedOffline(
+      bundle,
+      async () => void events.push('bundle set up'),
+      async () => {
+        events.push('bundle verifies');
+        await held;
+        events.push('bundle done');
+      },
+    );
+    const second = sharedOffline(
+      nextjs,
+      async () => void events.push('next.js set up'),
+      async () => void events.push('next.js verifies'),
+    );
+    await turns(10);
+    release();
+    await Promise.all([first, second]);
+    assert.deepEqual(events, [
+      'bundle set up',
+      'bundle verifies',
+      'bundle done',
+      'next.js set up',
+      'next.js verifies',
+    ]);
+  });
+
   test('verifications without a statement run side by side, offline', async () => {
     let reached!: () => void;
     const gate = new Promise<'reached'>((resolve) => (reached = () => resolve('reached')));

@@ -47,9 +47,18 @@ export const MAX_BLOB_BYTES = 32 * 1024 * 1024;
  * "no network" context, and the queue that gives SimpleWebAuthn's global MetadataService and
  * SettingsService to one configuration at a time. `batch` is the open group of verifications that
  * share one configuration (no statement, permissive: every enrollment when attestation is not
- * required); it closes when anything else is queued behind it.
+ * required); it closes when anything else is queued behind it. Each copy of SimpleWebAuthn has its own
+ * MetadataService (the server's bundle and Next.js's are two), so a batch serves the verifications
+ * of the copy it configured only: another copy's may hold another configuration.
  */
-type Batch = { ready: Promise<void>; running: number; closed: boolean; drained: () => void };
+type Batch = {
+  /** The copy of SimpleWebAuthn's MetadataService the batch configured (one per module copy). */
+  service: object;
+  ready: Promise<void>;
+  running: number;
+  closed: boolean;
+  drained: () => void;
+};
 type Shared = { offline: AsyncLocalStorage<true>; queue: Promise<unknown>; batch?: Batch };
 const SHARED = Symbol.for('firstkey.passkeys.metadata');
 
@@ -94,14 +103,20 @@ function exclusiveOffline<T>(work: () => Promise<T>): Promise<T> {
  * Runs `work` without network access once `setUp` has configured the globals, alongside the other
  * works of the open batch, which need the same configuration and change none of it (each used to
  * wait for the previous one's every await: at 50 enrollments in flight, verify queued ~1.4 s here).
+ * `service` is the copy of the MetadataService that `setUp` configures. Exported for its test.
  */
-function sharedOffline<T>(setUp: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+export function sharedOffline<T>(
+  service: object,
+  setUp: () => Promise<void>,
+  work: () => Promise<T>,
+): Promise<T> {
   const state = shared();
+  if (state.batch && state.batch.service !== service) closeBatch(state);
   if (!state.batch) {
     let drained!: () => void;
     const done = new Promise<void>((resolve) => (drained = resolve));
     const ready = state.queue.then(() => state.offline.run(true, setUp));
-    const batch: Batch = { ready, running: 0, closed: false, drained };
+    const batch: Batch = { service, ready, running: 0, closed: false, drained };
     // A set-up that failed is not reused: the next verification tries again in a new batch.
     ready.catch(() => {
       if (state.batch === batch) closeBatch(state);
@@ -138,7 +153,7 @@ export function withMetadataStatement<T>(
       statements: statement ? [statement] : [],
       verificationMode: statement ? 'strict' : 'permissive',
     });
-  if (!statement) return sharedOffline(setUp, work);
+  if (!statement) return sharedOffline(MetadataService, setUp, work);
   return exclusiveOffline(async () => {
     await setUp();
     return work();
