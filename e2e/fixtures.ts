@@ -214,25 +214,32 @@ export async function interactive(page: Page) {
   await expect(page.locator('html[data-interactive]')).toHaveCount(1);
 }
 
-const withoutPasskeyAutofill = new WeakSet<Page>();
+const autofillOff = new WeakSet<Page>();
+
+/**
+ * Makes this page's browser say it has no passkey autofill, as browsers without it do, from its next
+ * navigation on. The sign-in page offers passkeys in the field's autofill (conditional mediation),
+ * which a person has to pick; Chrome's virtual authenticator answers that request by itself, and a
+ * page that merely lands on /signin then signs in and leaves it a moment later (CI saw the page sign in
+ * on its own and a click on the sign-in button hang). A test that lands on /signin before calling
+ * signIn calls this first.
+ */
+export async function withoutPasskeyAutofill(page: Page) {
+  if (autofillOff.has(page)) return;
+  autofillOff.add(page);
+  await page.addInitScript(() => {
+    if (window.PublicKeyCredential)
+      PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);
+  });
+}
 
 /**
  * Signs in at /signin with the button and the passkey the page's virtual authenticator holds, and
- * waits until the page it lands on (a full-page navigation) is interactive.
- *
- * The sign-in page also offers passkeys in the field's autofill (conditional mediation), which a
- * person has to pick; Chrome's virtual authenticator answers that request by itself, and then races
- * the button (CI saw the page sign in on its own and the click hang). So this page's browser says it
- * has no passkey autofill, as browsers without it do, and only the button signs in.
+ * waits until the page it lands on (a full-page navigation) is interactive. Only the button signs
+ * in: the page's passkey autofill is off (withoutPasskeyAutofill).
  */
 export async function signIn(page: Page) {
-  if (!withoutPasskeyAutofill.has(page)) {
-    withoutPasskeyAutofill.add(page);
-    await page.addInitScript(() => {
-      if (window.PublicKeyCredential)
-        PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);
-    });
-  }
+  await withoutPasskeyAutofill(page);
   await page.goto('/signin');
   await interactive(page);
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
