@@ -27,7 +27,10 @@ import { isProviderRequest } from '@/lib/oidc/front';
 import { ensureSigningKeys } from '@/lib/oidc/keys';
 import { createOidcProvider } from '@/lib/oidc/provider';
 import { projectRoot } from '@/lib/project-root';
+import { limitHeapGrowth } from '@/lib/runtime/heap';
 import { sessionSecret } from '@/lib/secrets';
+
+limitHeapGrowth();
 
 const config = env();
 const tlsFiles = config.tls ?? serverFiles(config.dataDir);
