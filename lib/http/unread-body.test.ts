@@ -69,19 +69,20 @@ function converse(port: number, path: string, size: number): Promise<Conversatio
   });
 }
 
-describe('an answer sent before its request body has all arrived', () => {
-  let server: http.Server;
-  let port: number;
-  before(async () => {
-    server = http.createServer({ ServerResponse: FrontDoorResponse }, handler);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
+// One server for the file, with the routes above.
+let server: http.Server;
+let port: number;
+before(async () => {
+  server = http.createServer({ ServerResponse: FrontDoorResponse }, handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
 
+describe('an answer sent before its request body has all arrived', () => {
   test('closes the connection, so the client’s next request is not left without an answer', async () => {
     // Without FrontDoorResponse the 413 says keep-alive although the connection carries no further
     // request (behind Next.js, Node reads no more of it and the client's next request stalls there:
@@ -127,18 +128,6 @@ function post(port: number, path: string, size: number): Promise<{ status: numbe
 }
 
 describe('the connection of an answer sent before its body has all arrived', () => {
-  let server: http.Server;
-  let port: number;
-  before(async () => {
-    server = http.createServer({ ServerResponse: FrontDoorResponse }, handler);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-
   // Before the connection lingered, the server closed it as soon as the answer was out, with most of
   // the body unread: the client, still writing, got EPIPE or ECONNRESET instead of its answer (the
   // fuzzer's MKCOL with a 1 MB body, refused by the request gate from its head).
