@@ -53,7 +53,11 @@ export function reusePreparedStatements(client: Database): void {
 }
 
 type Query = unknown;
-type TransactionSurface = { commit(): Promise<void>; rollback(): Promise<void> };
+type TransactionSurface = {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  executeRaw(query: Query): Promise<number>;
+};
 type AdapterSurface = {
   queryRaw(query: Query): Promise<unknown>;
   executeRaw(query: Query): Promise<number>;
@@ -70,6 +74,7 @@ type AdapterSurface = {
  */
 export function keepQueriesOutOfOpenTransactions(
   adapter: AdapterSurface,
+  database: Pick<Database, 'inTransaction' | 'exec'>,
   direct?: DirectSqlite,
 ): void {
   // Each wait re-checks `open` and acts in the same turn: no await between the check and the act.
@@ -94,10 +99,39 @@ export function keepQueriesOutOfOpenTransactions(
       finish();
       throw error;
     }
+    // The adapter's commit and rollback only release its lock, once: Prisma runs COMMIT or ROLLBACK
+    // first, and calls neither when that statement throws.
+    let closed = false;
+    const close = (release: () => Promise<void>) => {
+      if (closed) return Promise.resolve();
+      closed = true;
+      return release().finally(finish);
+    };
     const commit = transaction.commit.bind(transaction);
     const rollback = transaction.rollback.bind(transaction);
-    transaction.commit = () => commit().finally(finish);
-    transaction.rollback = () => rollback().finally(finish);
+    const executeRaw = transaction.executeRaw.bind(transaction);
+    transaction.commit = () => close(commit);
+    transaction.rollback = () => close(rollback);
+    transaction.executeRaw = async (query: Query) => {
+      const ending = endingStatement(query);
+      if (!ending) return executeRaw(query);
+      try {
+        return await executeRaw(query);
+      } catch (error) {
+        // SQLite can end a transaction itself (a full disk, an I/O error, a trigger's
+        // RAISE(ROLLBACK)); Prisma's ROLLBACK then fails, and the lock was never released: every
+        // later query waited for ever. A COMMIT that failed and left the transaction open is rolled
+        // back. Either way the transaction is over and the lock is released; a failed COMMIT still
+        // fails, a ROLLBACK of a transaction already rolled back has done its job.
+        try {
+          if (database.inTransaction) database.exec('ROLLBACK');
+        } finally {
+          await close(rollback);
+        }
+        if (ending === 'ROLLBACK' && !database.inTransaction) return 0;
+        throw error;
+      }
+    };
     return transaction;
   };
   for (const method of ['queryRaw', 'executeRaw'] as const) {
@@ -107,6 +141,12 @@ export function keepQueriesOutOfOpenTransactions(
       return run(query);
     };
   }
+}
+
+/** COMMIT or ROLLBACK, when `query` is the statement Prisma ends a transaction with. */
+function endingStatement(query: Query): 'COMMIT' | 'ROLLBACK' | null {
+  const sql = (query as { sql?: unknown } | null)?.sql;
+  return sql === 'COMMIT' || sql === 'ROLLBACK' ? sql : null;
 }
 
 /**
@@ -129,7 +169,7 @@ export function sqliteAdapter(
         'The better-sqlite3 adapter no longer exposes its client: see lib/db/sqlite-statements.ts',
       );
     reusePreparedStatements(client);
-    keepQueriesOutOfOpenTransactions(adapter as unknown as AdapterSurface, direct);
+    keepQueriesOutOfOpenTransactions(adapter as unknown as AdapterSurface, client, direct);
     return adapter;
   };
   return {
