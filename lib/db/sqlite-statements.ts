@@ -125,10 +125,14 @@ export function keepQueriesOutOfOpenTransactions(
         // fails, a ROLLBACK of a transaction already rolled back has done its job.
         try {
           if (database.inTransaction) database.exec('ROLLBACK');
-        } finally {
-          await close(rollback);
+        } catch {
+          // Judged just below.
         }
-        if (ending === 'ROLLBACK' && !database.inTransaction) return 0;
+        // A transaction SQLite cannot end keeps the lock: queries wait, rather than run inside it
+        // and be lost with it. (Read before the release, after which another may have begun.)
+        if (database.inTransaction) throw error;
+        await close(rollback);
+        if (ending === 'ROLLBACK') return 0;
         throw error;
       }
     };

@@ -13,7 +13,15 @@ const LIMIT = 64 * 1024;
  * Routes as Next.js runs them: /refuse reads the body until it passes LIMIT, then answers 413 and
  * discards the request (what Next.js does when a route stops reading); /echo reads it all.
  */
+/** Requests /side-effect has served. */
+let sideEffects = 0;
+
 function handler(request: http.IncomingMessage, response: http.ServerResponse) {
+  if (request.url === '/side-effect') {
+    sideEffects += 1;
+    response.end('done');
+    return;
+  }
   if (request.url === '/at-once') {
     // The request gate's way: refused from the head alone, the body never read.
     response.statusCode = 400;
@@ -142,6 +150,27 @@ describe('the connection of an answer sent before its body has all arrived', () 
       }
     });
   }
+
+  test('once the body has ended the connection closes: a request sent after it is not served', async () => {
+    // The answer said `Connection: close`. A client that sends another request on it anyway (here,
+    // once the server has closed its side) finds the connection gone, rather than a route run whose
+    // answer could never reach it.
+    const before = sideEffects;
+    const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    let answers = '';
+    socket.on('data', (chunk: Buffer) => (answers += chunk.toString('latin1')));
+    // A reset is the client's due for writing past `Connection: close`.
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(`POST /at-once HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n`);
+    socket.write(Buffer.alloc(200_000, 'a'));
+    await new Promise<void>((resolve) => socket.once('end', () => resolve()));
+    socket.end('POST /side-effect HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n');
+    await closed;
+    assert.match(answers, /^HTTP\/1\.1 400 /);
+    assert.equal((answers.match(/HTTP\/1\.1 /g) ?? []).length, 1);
+    assert.equal(sideEffects, before);
+  });
 
   test('a body that stops arriving is cut off after LINGER_MS', async () => {
     const socket = net.connect(port, '127.0.0.1');

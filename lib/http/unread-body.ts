@@ -58,7 +58,10 @@ function linger(request: IncomingMessage, socket: Socket): void {
   const cutOff = setTimeout(() => socket.destroy(), LINGER_MS).unref();
   socket.once('close', () => clearTimeout(cutOff));
   // Node closes the connection of a `Connection: close` answer as soon as it is out (destroySoon);
-  // this connection is closed below instead, once the body has ended.
+  // this connection is closed below instead, once the body has ended: then, as Node would have, it is
+  // closed once its writes are out, and no request sent after the body is read (the answer said
+  // `Connection: close`).
+  const destroySoon = socket.destroySoon.bind(socket);
   socket.destroySoon = () => {};
   // A handler that has given up on the body destroys the request, which would destroy the socket
   // with the body's rest unread: while the connection lingers that means "discard the rest".
@@ -67,7 +70,7 @@ function linger(request: IncomingMessage, socket: Socket): void {
     if (socket.destroyed || request.complete) return destroy(error);
     return request;
   };
-  request.once('end', () => socket.end());
+  request.once('end', destroySoon);
   // Flowing with no reader: what arrives is discarded, and the parser keeps reading the socket.
   request.removeAllListeners('data');
   request.resume();
