@@ -53,6 +53,7 @@ import {
   summary,
   timed,
   Watch,
+  worstP95,
   type Hire,
   type Run,
   type Timings,
@@ -283,7 +284,7 @@ if (ROUNDS > 1) {
   );
   rounds.forEach((measured, index) =>
     console.log(
-      `  round ${index + 1}: Firstkey ${rate(measured.firstkey).toFixed(1)}/s (${measured.cpuMs.toFixed(1)} ms CPU, RSS after ${measured.rssAfterMiB.toFixed(0)} MiB), peer ${rate(measured.peer).toFixed(1)}/s, ratio ${measured.ratio.toFixed(3)}${measured === median ? ' (median)' : ''}`,
+      `  round ${index + 1}: Firstkey ${rate(measured.firstkey).toFixed(1)}/s (${measured.cpuMs.toFixed(1)} ms CPU, RSS after ${measured.rssAfterMiB.toFixed(0)} MiB, worst step p95 ${worstP95(measured.firstkey, STEPS).toFixed(0)} ms), peer ${rate(measured.peer).toFixed(1)}/s, ratio ${measured.ratio.toFixed(3)}${measured === median ? ' (median)' : ''}`,
     ),
   );
 }
@@ -305,6 +306,7 @@ const figures = {
     enrollmentsPerSecond: round(rate(measured.firstkey), 2),
     cpuMsPerEnrollment: round(measured.cpuMs),
     rssAfterMiB: round(measured.rssAfterMiB, 0),
+    worstStepP95Ms: round(worstP95(measured.firstkey, STEPS)),
     peerCeremoniesPerSecond: round(rate(measured.peer), 2),
     throughputVsPeer: round(measured.ratio, 3),
     errors: measured.firstkey.errors.length + measured.peer.errors.length,
