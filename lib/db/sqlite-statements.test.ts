@@ -1,5 +1,8 @@
 // test-databases: sqlite
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import {
@@ -93,4 +96,23 @@ test("a query outside a transaction never runs inside another request's open tra
   const after = await adapter.queryRaw(sql('SELECT id, used FROM challenge ORDER BY id'));
   assert.deepEqual(numbers(after.rows), [[1, 1]]);
   await adapter.dispose();
+});
+
+test('every commit is on disk before it returns: the connection runs with synchronous = FULL', async () => {
+  // SQLite's default for a WAL database (as better-sqlite3 builds it) is NORMAL: a commit that returned
+  // can still be lost when the machine stops, and with it a used link or a saved passkey.
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'firstkey-synchronous-'));
+  const file = path.join(folder, 'wal.db');
+  const setUp = new Database(file);
+  setUp.pragma('journal_mode = WAL');
+  setUp.close();
+  const adapter = await sqliteAdapter({ url: `file:${file}`, timeout: 5_000 }).connect();
+  const rows = await adapter.queryRaw({ sql: 'PRAGMA synchronous', args: [], argTypes: [] });
+  // 2 is FULL (0 OFF, 1 NORMAL, 3 EXTRA).
+  assert.deepEqual(
+    rows.rows.map((row) => row.map(Number)),
+    [[2]],
+  );
+  await adapter.dispose();
+  fs.rmSync(folder, { recursive: true, force: true });
 });

@@ -172,6 +172,10 @@ export function sqliteAdapter(
       throw new Error(
         'The better-sqlite3 adapter no longer exposes its client: see lib/db/sqlite-statements.ts',
       );
+    // An answer that said a link was used or a passkey saved stays true after a power cut: each commit
+    // is on disk before it returns. SQLite's default for a WAL database, as better-sqlite3 builds it,
+    // is NORMAL, which may lose the last commits when the machine (not the process) stops.
+    client.pragma('synchronous = FULL');
     reusePreparedStatements(client);
     keepQueriesOutOfOpenTransactions(adapter as unknown as AdapterSurface, client, direct);
     return adapter;
