@@ -15,7 +15,7 @@ import { env } from '@/lib/env';
 import { parserErrorAnswer, writeRefusal } from '@/lib/http/refusal';
 import { INSTANCE_HEADER } from '@/lib/health/instance';
 import { gateRequest } from '@/lib/http/request-gate';
-import { startOnePerTurn } from '@/lib/http/turns';
+import { startRequestsInTurns } from '@/lib/http/turns';
 import { FrontDoorResponse } from '@/lib/http/unread-body';
 import { laneHandler, serveFromLane, type RouteLane } from '@/lib/http/route-lane';
 import * as peekRoute from '@/app/api/enroll/peek/route';
@@ -95,7 +95,7 @@ const app = next({
 await app.prepare();
 const handle = app.getRequestHandler();
 
-const startInTurn = startOnePerTurn();
+const startInTurn = startRequestsInTurns();
 const server = https.createServer(
   {
     cert: fs.readFileSync(tlsFiles.certPath),
@@ -111,13 +111,12 @@ const server = https.createServer(
     // Which of several instances answered (README "Running several instances").
     res.setHeader(INSTANCE_HEADER, config.instanceId);
     // The OpenID Connect provider's own paths go to it (a certified library that answers bad input
-    // itself); everything else passes the request gate, then Next.js. Either starts its work one
-    // request per turn of the event loop, so a busy server still accepts new connections
-    // (lib/http/turns.ts).
+    // itself); everything else passes the request gate, then Next.js. Either starts its work in
+    // turns of the event loop, so a busy server still accepts new connections (lib/http/turns.ts).
     if (isProviderRequest(req.method, req.url)) {
       const refusal = admitRequest(req, frontDoor, frontDoorKey);
       if (refusal) writeRefusal(res, refusal, req.method);
-      else startInTurn(() => void oidc(req, res));
+      else startInTurn(req, () => void oidc(req, res));
       return;
     }
     void gateRequest(req, res, config.origin).then(
@@ -126,7 +125,7 @@ const server = https.createServer(
         const refusal = admitRequest(admitted, frontDoor, frontDoorKey);
         if (refusal) return writeRefusal(res, refusal, admitted.method);
         const fromLane = laneHandler(lane, admitted);
-        startInTurn(() =>
+        startInTurn(admitted, () =>
           fromLane
             ? void serveFromLane(admitted, res, fromLane, config.origin)
             : void handle(admitted, res),

@@ -106,13 +106,16 @@ test('every commit is on disk before it returns: the connection runs with synchr
   const setUp = new Database(file);
   setUp.pragma('journal_mode = WAL');
   setUp.close();
-  const adapter = await sqliteAdapter({ url: `file:${file}`, timeout: 5_000 }).connect();
-  const rows = await adapter.queryRaw({ sql: 'PRAGMA synchronous', args: [], argTypes: [] });
-  // 2 is FULL (0 OFF, 1 NORMAL, 3 EXTRA).
-  assert.deepEqual(
-    rows.rows.map((row) => row.map(Number)),
-    [[2]],
-  );
-  await adapter.dispose();
-  fs.rmSync(folder, { recursive: true, force: true });
+  try {
+    const adapter = await sqliteAdapter({ url: `file:${file}`, timeout: 5_000 }).connect();
+    const rows = await adapter.queryRaw({ sql: 'PRAGMA synchronous', args: [], argTypes: [] });
+    await adapter.dispose();
+    // 2 is FULL (0 OFF, 1 NORMAL, 3 EXTRA).
+    assert.deepEqual(
+      rows.rows.map((row) => row.map(Number)),
+      [[2]],
+    );
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 });

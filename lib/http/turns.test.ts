@@ -6,13 +6,17 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
-import { startOnePerTurn } from '@/lib/http/turns';
+import { startRequestsInTurns } from '@/lib/http/turns';
 
-/** About a millisecond of CPU, as a route handler spends it: synchronously, on the event loop. */
-function work() {
+/** CPU spent synchronously on the event loop, as a route handler spends it. */
+function busy(milliseconds: number) {
+  const until = performance.now() + milliseconds;
   let digest = Buffer.alloc(32);
-  for (let i = 0; i < 300; i += 1) digest = crypto.createHash('sha256').update(digest).digest();
+  while (performance.now() < until) digest = crypto.createHash('sha256').update(digest).digest();
 }
+
+type Start = ReturnType<typeof startRequestsInTurns>;
+const open = { socket: { destroyed: false } };
 
 const CLIENTS = 30;
 const PROBE_AFTER = 300;
@@ -23,7 +27,7 @@ const PROBE_AFTER = 300;
  * a new connection is opened (its TCP handshake completes in the kernel at once); the answer is how
  * many requests the server started before its 'connection' event for it.
  */
-async function startsBeforeAccept(start: (begin: () => void) => void): Promise<number> {
+async function startsBeforeAccept(start: Start): Promise<number> {
   let started = 0;
   let probeAt: number | null = null;
   let startsBeforeAccept: number | null = null;
@@ -32,9 +36,9 @@ async function startsBeforeAccept(start: (begin: () => void) => void): Promise<n
   let stopping = false;
   const server = http.createServer({ keepAliveTimeout: 10_000 }, (request, response) => {
     request.resume();
-    start(() => {
+    start(request, () => {
       started += 1;
-      work();
+      busy(1);
       if (started === PROBE_AFTER) {
         probeAt = started;
         net.connect((server.address() as AddressInfo).port, '127.0.0.1').on('error', () => {});
@@ -50,16 +54,21 @@ async function startsBeforeAccept(start: (begin: () => void) => void): Promise<n
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const failures: Error[] = [];
   const clients = Array.from({ length: CLIENTS }, async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    while (!stopping) {
-      await new Promise<void>((resolve, reject) =>
+    while (!stopping && failures.length === 0) {
+      await new Promise<void>((resolve) =>
         http
           .get({ host: '127.0.0.1', port, path: '/', agent }, (response) => {
             response.resume();
             response.on('end', resolve);
           })
-          .on('error', reject),
+          .on('error', (error) => {
+            failures.push(error);
+            resolve();
+            resolveAccepted();
+          }),
       );
     }
     agent.destroy();
@@ -69,28 +78,35 @@ async function startsBeforeAccept(start: (begin: () => void) => void): Promise<n
   await Promise.all(clients);
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  assert.deepEqual(failures, []);
   return startsBeforeAccept!;
 }
 
-describe('one request start per turn of the event loop', () => {
-  test('a busy server accepts a new connection before it has started the requests already waiting', async () => {
-    // libuv accepts one connection per turn; a turn that starts every waiting request leaves a new
-    // laptop's connection waiting behind all of them (measured here: 15 without the queue).
-    const starts = await startsBeforeAccept(startOnePerTurn());
-    assert.ok(
-      starts <= 2,
-      `the server started ${starts} requests between the new connection and its accept, expected at most 2`,
-    );
-  });
+describe('request starts in turns of the event loop', () => {
+  test(
+    'a busy server accepts a new connection before it has started the requests already waiting',
+    { timeout: 60_000 },
+    async () => {
+      // libuv accepts one connection per turn; a turn that starts every waiting request leaves a new
+      // laptop's connection waiting behind all of them (measured here: 15 without the queue).
+      // No request here waits long enough to start early (MAX_WAIT_MS): one start per turn.
+      const starts = await startsBeforeAccept(startRequestsInTurns({ maxWaitMs: 60_000 }));
+      assert.ok(
+        starts <= 2,
+        `the server started ${starts} requests between the new connection and its accept, expected at most 2`,
+      );
+    },
+  );
 
-  test('every start runs, once, in the order it was queued, each on its own turn', async () => {
-    const start = startOnePerTurn();
+  test('requests that have not waited long start one per turn, in the order queued', async () => {
+    const start = startRequestsInTurns();
     const ran: string[] = [];
     await new Promise<void>((resolve) => {
       for (const name of ['a', 'b', 'c', 'd']) {
-        start(() => {
+        start(open, () => {
+          busy(2);
           ran.push(name);
-          // Queued during this start's turn: runs on the next turn, so it falls between two starts.
+          // Queued during this start's turn: runs on the next turn, before the next start.
           setImmediate(() => ran.push(`turn after ${name}`));
           if (name === 'd') setImmediate(resolve);
         });
@@ -98,22 +114,66 @@ describe('one request start per turn of the event loop', () => {
     });
     assert.deepEqual(ran, [
       'a',
-      'b',
       'turn after a',
-      'c',
+      'b',
       'turn after b',
-      'd',
+      'c',
       'turn after c',
+      'd',
       'turn after d',
     ]);
   });
 
+  test('when other work makes every turn long, requests that have waited past the limit all start', async () => {
+    // 5 ms of work that never queues on every turn (a flood of refusals, say), and 20 queued starts of
+    // 0.5 ms each: one start per turn would take 20 turns; past 20 ms of waiting they all go.
+    const start = startRequestsInTurns({ maxWaitMs: 20 });
+    let turn = 0;
+    let done = false;
+    const flood = () => {
+      turn += 1;
+      busy(5);
+      if (!done) setImmediate(flood);
+    };
+    setImmediate(flood);
+    const turnsOfStarts = new Set<number>();
+    await new Promise<void>((resolve) => {
+      for (let i = 0; i < 20; i += 1)
+        start(open, () => {
+          busy(0.5);
+          turnsOfStarts.add(turn);
+          if (i === 19) resolve();
+        });
+    });
+    done = true;
+    assert.ok(
+      turnsOfStarts.size <= 8,
+      `20 starts took ${turnsOfStarts.size} turns of the flood, expected at most 8`,
+    );
+  });
+
+  test('a request whose connection closed while it waited is not started', async () => {
+    const start = startRequestsInTurns();
+    const ran: string[] = [];
+    const gone = { socket: { destroyed: false } };
+    await new Promise<void>((resolve) => {
+      start(open, () => ran.push('first'));
+      start(gone, () => ran.push('gone'));
+      start(open, () => {
+        ran.push('last');
+        resolve();
+      });
+      gone.socket.destroyed = true;
+    });
+    assert.deepEqual(ran, ['first', 'last']);
+  });
+
   test('a start queued after the queue has emptied still runs', async () => {
-    const start = startOnePerTurn();
+    const start = startRequestsInTurns();
     const ran: string[] = [];
     for (const name of ['first', 'second']) {
       await new Promise<void>((resolve) =>
-        start(() => {
+        start(open, () => {
           ran.push(name);
           resolve();
         }),
